@@ -1,0 +1,67 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { notFound, VisibleError } from "../errors";
+import { isId } from "../ids";
+import { tableName } from "../resources";
+import { statsUpdates } from "../stats/aggregates";
+import { keys } from "../table/keys";
+import { ConditionFailed, transact, type TransactItem } from "../table/transact";
+import { countedFacts, type GenerationItem } from "./model";
+
+export async function findGeneration(tenant: string, id: string): Promise<GenerationItem | undefined> {
+  if (!isId(id)) return undefined;
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: keys.generation(tenant, id), ConsistentRead: true }),
+  );
+  return Item as GenerationItem | undefined;
+}
+
+export async function getGeneration(tenant: string, id: string): Promise<GenerationItem> {
+  const item = await findGeneration(tenant, id);
+  if (!item) throw notFound("generation", id);
+  return item;
+}
+
+/** What a change decides: keep the item as it is, replace it, or delete it. */
+export type Change =
+  | { kind: "keep" }
+  | { kind: "put"; item: GenerationItem; extra?: TransactItem[] }
+  | { kind: "delete"; extra?: TransactItem[] };
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Applies a change to one generation under an optimistic lock on its `rev`, together with the
+ * stats change it implies, in one transaction. A concurrent writer makes the condition fail and the
+ * change is decided again on the fresh item, so counters always follow the item they count and a
+ * second delete finds nothing to decrement.
+ */
+export async function mutateGeneration(
+  tenant: string,
+  id: string,
+  decide: (current: GenerationItem) => Change | Promise<Change>,
+): Promise<{ before: GenerationItem; after: GenerationItem | null }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await getGeneration(tenant, id);
+    const change = await decide(current);
+    if (change.kind === "keep") return { before: current, after: current };
+    const after = change.kind === "put" ? { ...change.item, rev: current.rev + 1 } : null;
+    const guard = { ConditionExpression: "#rev = :rev", ExpressionAttributeNames: { "#rev": "rev" }, ExpressionAttributeValues: { ":rev": current.rev } };
+    const write: TransactItem = after
+      ? { Put: { TableName: tableName(), Item: after, ...guard } }
+      : { Delete: { TableName: tableName(), Key: keys.generation(tenant, id), ...guard } };
+    try {
+      await transact([
+        write,
+        ...statsUpdates(tenant, countedFacts(current), after && countedFacts(after)),
+        ...(change.extra ?? []),
+      ]);
+      return { before: current, after };
+    } catch (error) {
+      if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new VisibleError(409, "generation.busy", "The generation is being changed by other requests; retry.", { "Retry-After": "1" });
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { notFound, VisibleError } from "../errors";
+import { isId, newId } from "../ids";
+import { tableName } from "../resources";
+import { keys } from "../table/keys";
+import { ConditionFailed, transact } from "../table/transact";
+import { toProfile, type Profile, type ProfileItem } from "./model";
+
+export interface ProfileInput {
+  name: string;
+  description?: string | null | undefined;
+  language?: string | undefined;
+}
+
+const nameTaken = (name: string) =>
+  new VisibleError(409, "profile.name_taken", `A profile named ${JSON.stringify(name)} already exists.`);
+
+const notExists = { ConditionExpression: "attribute_not_exists(pk)" };
+
+export async function createProfile(tenant: string, input: ProfileInput): Promise<Profile> {
+  const now = new Date().toISOString();
+  const id = newId();
+  const item: ProfileItem = {
+    ...keys.profile(tenant, id),
+    entity: "profile",
+    id,
+    name: input.name.trim(),
+    description: input.description ?? null,
+    language: input.language ?? "en",
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await transact([
+      { Put: { TableName: tableName(), Item: item, ...notExists } },
+      { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, item.name), profile_id: id }, ...notExists } },
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(item.name);
+    throw error;
+  }
+  return toProfile(item);
+}
+
+export async function findProfileItem(tenant: string, id: string): Promise<ProfileItem | undefined> {
+  if (!isId(id)) return undefined;
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: keys.profile(tenant, id), ConsistentRead: true }),
+  );
+  return Item as ProfileItem | undefined;
+}
+
+export async function getProfile(tenant: string, id: string): Promise<Profile> {
+  const item = await findProfileItem(tenant, id);
+  if (!item) throw notFound("profile", id);
+  return toProfile(item);
+}
+
+export async function findProfileByName(tenant: string, name: string): Promise<Profile | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: keys.profileName(tenant, name), ConsistentRead: true }),
+  );
+  const id = Item?.profile_id as string | undefined;
+  return id ? (await findProfileItem(tenant, id).then((p) => p && toProfile(p))) : undefined;
+}
+
+/** All profiles, oldest first. A tenant has few enough that one paginated query is fine. */
+export async function listProfiles(tenant: string): Promise<Profile[]> {
+  const profiles: Profile[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenant), ":prefix": keys.profilePrefix },
+        ExclusiveStartKey,
+      }),
+    );
+    profiles.push(...(page.Items as ProfileItem[]).map(toProfile));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return profiles;
+}
+
+/** Current names of the given profiles, in one BatchGet per 100 ids. */
+export async function profileNames(tenant: string, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
+      [tableName()]: {
+        Keys: unique.slice(i, i + 100).map((id) => keys.profile(tenant, id)),
+        ProjectionExpression: "id, #name",
+        ExpressionAttributeNames: { "#name": "name" },
+      },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const result = await dynamo.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[tableName()] ?? []) names.set(item.id as string, item.name as string);
+      request = result.UnprocessedKeys as typeof request;
+    }
+  }
+  return names;
+}
+
+export async function updateProfile(tenant: string, id: string, patch: Partial<ProfileInput>): Promise<Profile> {
+  const current = await findProfileItem(tenant, id);
+  if (!current) throw notFound("profile", id);
+  const next: ProfileItem = {
+    ...current,
+    ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...(patch.language !== undefined ? { language: patch.language } : {}),
+    updated_at: new Date().toISOString(),
+  };
+  const renamed = next.name.toLowerCase() !== current.name.toLowerCase();
+  try {
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: next,
+          ConditionExpression: "updated_at = :seen",
+          ExpressionAttributeValues: { ":seen": current.updated_at },
+        },
+      },
+      ...(renamed
+        ? [
+            { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, next.name), profile_id: id }, ...notExists } },
+            { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
+          ]
+        : []),
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
+    if (error instanceof ConditionFailed) {
+      throw new VisibleError(409, "profile.conflict", "The profile was changed by another request; retry.");
+    }
+    throw error;
+  }
+  return toProfile(next);
+}

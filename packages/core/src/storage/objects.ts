@@ -1,0 +1,45 @@
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
+import { s3 } from "../aws";
+import { bucketName } from "../resources";
+
+export interface ObjectHead {
+  size: number;
+  etag: string;
+}
+
+export async function headObject(key: string): Promise<ObjectHead | undefined> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
+    return { size: head.ContentLength ?? 0, etag: head.ETag ?? "" };
+  } catch (error) {
+    if (error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The first `length` bytes of exactly the object version `etag` names. */
+export async function readObjectStart(key: string, etag: string, length: number): Promise<Uint8Array> {
+  const response = await s3.send(
+    new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
+  );
+  return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+}
+
+/** Deletes up to any number of keys, 1,000 per request; keys that are already gone are fine. */
+export async function deleteObjects(objectKeys: string[]): Promise<void> {
+  for (let i = 0; i < objectKeys.length; i += 1000) {
+    const batch = objectKeys.slice(i, i + 1000);
+    const result = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucketName(),
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    if (result.Errors?.length) {
+      const first = result.Errors[0];
+      throw new Error(`S3 refused to delete ${result.Errors.length} objects, first ${first?.Key}: ${first?.Code}`);
+    }
+  }
+}

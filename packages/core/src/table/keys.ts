@@ -1,0 +1,30 @@
+/**
+ * The only place that builds key strings. Tenant ids come from a JWT `sub` and may hold any
+ * character, so they are base64url-encoded before they meet a `#` separator or an S3 key.
+ */
+export const tenantSegment = (tenant: string): string => Buffer.from(tenant, "utf8").toString("base64url");
+
+const tenantPk = (tenant: string) => `T#${tenantSegment(tenant)}`;
+
+export const keys = {
+  tenantPartition: tenantPk,
+  profile: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `PROFILE#${profileId}` }),
+  profilePrefix: "PROFILE#",
+  /** Holds a lower-cased profile name so names stay unique per tenant. */
+  profileName: (tenant: string, name: string) => ({ pk: tenantPk(tenant), sk: `PNAME#${name.trim().toLowerCase()}` }),
+  generation: (tenant: string, generationId: string) => ({ pk: tenantPk(tenant), sk: `GEN#${generationId}` }),
+  generationPrefix: "GEN#",
+  generationIdFromSk: (sk: string) => sk.slice("GEN#".length),
+  /** GSI1: a profile's generations in id (= time) order. */
+  generationByProfile: (tenant: string, profileId: string, generationId: string) => ({
+    gsi1pk: `${tenantPk(tenant)}#P#${profileId}`,
+    gsi1sk: `GEN#${generationId}`,
+  }),
+  profileGenerationsPartition: (tenant: string, profileId: string) => `${tenantPk(tenant)}#P#${profileId}`,
+  /** Remembers an Idempotency-Key for a day, pointing at what the first request created. */
+  idempotency: (tenant: string, scope: string, key: string) => ({ pk: tenantPk(tenant), sk: `IDEM#${scope}#${key}` }),
+  tenantStats: (tenant: string) => ({ pk: tenantPk(tenant), sk: "STATS" }),
+  profileStats: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `STATS#P#${profileId}` }),
+  statsPrefix: "STATS",
+  profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
+};
