@@ -53,7 +53,7 @@ export async function mutateGeneration(
     try {
       await transact([
         write,
-        ...statsUpdates(tenant, countedFacts(current), after && countedFacts(after)),
+        ...statsUpdates(tenant, [[countedFacts(current), after && countedFacts(after)]]),
         ...(change.extra ?? []),
       ]);
       return { before: current, after };

@@ -35,11 +35,14 @@ const contribution = (facts: CountedFacts): Counters => ({
   favorites: facts.favorited ? 1 : 0,
 });
 
+/** One generation's move: a create has no `before`, a delete no `after`. */
+export type FactsChange = readonly [before: CountedFacts | null, after: CountedFacts | null];
+
 /**
- * The counter changes per aggregate item (tenant and profile) that turn `before` into `after`.
- * A create has no `before`, a delete no `after`. Counters that do not move are left out.
+ * The counter changes per aggregate item (tenant and profile) that a set of generation changes
+ * adds up to. Counters that do not move are left out.
  */
-export function statsDelta(before: CountedFacts | null, after: CountedFacts | null) {
+export function statsDelta(moves: readonly FactsChange[]) {
   const changes = new Map<string, { profileId: string | null; counters: Partial<Counters> }>();
   const add = (profileId: string | null, facts: CountedFacts, sign: 1 | -1) => {
     const key = profileId ?? "";
@@ -49,13 +52,15 @@ export function statsDelta(before: CountedFacts | null, after: CountedFacts | nu
     }
     changes.set(key, entry);
   };
-  for (const [facts, sign] of [
-    [before, -1],
-    [after, 1],
-  ] as const) {
-    if (!facts) continue;
-    add(null, facts, sign);
-    add(facts.profileId, facts, sign);
+  for (const [before, after] of moves) {
+    for (const [facts, sign] of [
+      [before, -1],
+      [after, 1],
+    ] as const) {
+      if (!facts) continue;
+      add(null, facts, sign);
+      add(facts.profileId, facts, sign);
+    }
   }
   return [...changes.values()]
     .map(({ profileId, counters }) => ({
@@ -66,8 +71,8 @@ export function statsDelta(before: CountedFacts | null, after: CountedFacts | nu
 }
 
 /** `ADD` updates for a transaction. ADD is atomic but not idempotent: callers pair it with a conditional write. */
-export function statsUpdates(tenant: string, before: CountedFacts | null, after: CountedFacts | null) {
-  return statsDelta(before, after).map(({ profileId, counters }) => {
+export function statsUpdates(tenant: string, moves: readonly FactsChange[]) {
+  return statsDelta(moves).map(({ profileId, counters }) => {
     const names: Record<string, string> = {};
     const values: Record<string, number | string> = {};
     const adds = Object.entries(counters).map(([name, value], i) => {

@@ -6,7 +6,7 @@ import { bucketName } from "../resources";
 
 export interface PresignedRequest {
   url: string;
-  method: "PUT" | "GET";
+  method: "PUT";
   headers: Record<string, string>;
   expires_at: string;
 }

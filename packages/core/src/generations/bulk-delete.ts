@@ -1,0 +1,60 @@
+import { VisibleError } from "../errors";
+import { tableName } from "../resources";
+import { statsUpdates } from "../stats/aggregates";
+import { deleteObjects } from "../storage/objects";
+import { keys } from "../table/keys";
+import { ConditionFailed, transact } from "../table/transact";
+import { deleteGeneration, ownedObjects } from "./lifecycle";
+import { countedFacts, type GenerationItem } from "./model";
+import { eachGeneration, type GenerationFilter } from "./query";
+
+/** 25 deletes plus at most 26 counter updates stay under the 100-item transaction limit. */
+const BATCH = 25;
+
+/**
+ * Deletes generations read moments ago: each batch is one transaction conditioned on every item's
+ * revision, with the summed stats change. If any item changed meanwhile, that batch falls back
+ * to one-by-one deletes, which decide again on fresh items. Audio goes after the records.
+ */
+export async function deleteGenerationItems(tenant: string, items: GenerationItem[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < items.length; i += BATCH) {
+    const batch = items.slice(i, i + BATCH);
+    try {
+      await transact([
+        ...batch.map((item) => ({
+          Delete: {
+            TableName: tableName(),
+            Key: keys.generation(tenant, item.id),
+            ConditionExpression: "#rev = :rev",
+            ExpressionAttributeNames: { "#rev": "rev" },
+            ExpressionAttributeValues: { ":rev": item.rev },
+          },
+        })),
+        ...statsUpdates(tenant, batch.map((item) => [countedFacts(item), null] as const)),
+      ]);
+      await deleteObjects(batch.flatMap(ownedObjects));
+      deleted += batch.length;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      for (const item of batch) {
+        try {
+          await deleteGeneration(tenant, item.id);
+          deleted++;
+        } catch (inner) {
+          if (!(inner instanceof VisibleError && inner.status === 404)) throw inner;
+        }
+      }
+    }
+  }
+  return deleted;
+}
+
+/** Deletes every generation matching the filter; returns how many went. */
+export async function deleteMatching(tenant: string, filter: GenerationFilter): Promise<number> {
+  let deleted = 0;
+  for await (const page of eachGeneration(tenant, filter, true, 100)) {
+    deleted += await deleteGenerationItems(tenant, page);
+  }
+  return deleted;
+}

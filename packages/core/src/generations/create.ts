@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { notFound, VisibleError } from "../errors";
+import { isId, newId } from "../ids";
+import { tableName } from "../resources";
+import { statsUpdates } from "../stats/aggregates";
+import { objectKeys } from "../storage/keys";
+import { presignUpload, type PresignedRequest } from "../storage/presign";
+import { keys } from "../table/keys";
+import { ConditionFailed, transact } from "../table/transact";
+import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
+import { getGeneration } from "./repo";
+
+export interface GenerationInput {
+  profile_id: string;
+  text: string;
+  language?: string | undefined;
+  seed?: number | null | undefined;
+  instruct?: string | null | undefined;
+  engine?: string | undefined;
+  model_size?: string | null | undefined;
+}
+
+const IDEMPOTENCY_SECONDS = 24 * 3600;
+
+/** Builds the stored item of a new generation; `createdAtMs` also fixes the id's time order. */
+export function newGenerationItem(
+  tenant: string,
+  input: GenerationInput,
+  createdAtMs = Date.now(),
+): GenerationItem {
+  const id = newId(createdAtMs);
+  const createdAt = new Date(createdAtMs).toISOString();
+  return {
+    ...keys.generation(tenant, id),
+    ...keys.generationByProfile(tenant, input.profile_id, id),
+    entity: "generation",
+    id,
+    profile_id: input.profile_id,
+    text: input.text,
+    text_lc: input.text.toLowerCase(),
+    language: input.language ?? "en",
+    audio_path: objectKeys.audio(tenant, id),
+    duration: null,
+    seed: input.seed ?? null,
+    instruct: input.instruct ?? null,
+    engine: input.engine ?? "qwen",
+    model_size: input.model_size ?? null,
+    status: "pending",
+    error: null,
+    is_favorited: false,
+    created_at: createdAt,
+    updated_at: new Date().toISOString(),
+    size_bytes: 0,
+    rev: 0,
+  };
+}
+
+/** A transaction item that fails unless the profile exists (it is checked, not read). */
+export const profileMustExist = (tenant: string, profileId: string) => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: keys.profile(tenant, profileId),
+    ConditionExpression: "attribute_exists(pk)",
+  },
+});
+
+export interface CreatedGeneration {
+  generation: Generation;
+  upload: PresignedRequest;
+}
+
+/**
+ * Creates a pending generation and hands out the URL its audio goes to. With an Idempotency-Key,
+ * a retried request returns the generation the first one created (with a fresh upload URL while
+ * it is pending), and reusing the key for a different body is refused.
+ */
+export async function createGeneration(
+  tenant: string,
+  input: GenerationInput,
+  idempotencyKey?: string,
+): Promise<CreatedGeneration> {
+  if (!isId(input.profile_id)) throw notFound("profile", input.profile_id);
+  const item = newGenerationItem(tenant, input);
+  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const idempotencyItem = idempotencyKey
+    ? {
+        ...keys.idempotency(tenant, "history.create", idempotencyKey),
+        generation_id: item.id,
+        fingerprint,
+        expires_at_epoch: Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS,
+      }
+    : undefined;
+  try {
+    await transact([
+      profileMustExist(tenant, input.profile_id),
+      { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+      ...(idempotencyItem
+        ? [{ Put: { TableName: tableName(), Item: idempotencyItem, ConditionExpression: "attribute_not_exists(pk)" } }]
+        : []),
+      ...statsUpdates(tenant, [[null, countedFacts(item)]]),
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", input.profile_id);
+    if (error instanceof ConditionFailed && error.index === 2 && idempotencyKey) {
+      return replay(tenant, idempotencyKey, fingerprint);
+    }
+    throw error;
+  }
+  return { generation: toGeneration(item), upload: await presignUpload(item.audio_path) };
+}
+
+async function replay(tenant: string, idempotencyKey: string, fingerprint: string): Promise<CreatedGeneration> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.idempotency(tenant, "history.create", idempotencyKey),
+      ConsistentRead: true,
+    }),
+  );
+  if (Item?.fingerprint !== fingerprint) {
+    throw new VisibleError(
+      422,
+      "request.idempotency_key_reused",
+      "This Idempotency-Key was already used with a different request body.",
+    );
+  }
+  const generation = await getGeneration(tenant, Item.generation_id as string);
+  return { generation: toGeneration(generation), upload: await presignUpload(generation.audio_path) };
+}

@@ -1,0 +1,19 @@
+import { profileNames } from "../profiles/service";
+import { presignDownload } from "../storage/presign";
+import { toGeneration } from "./model";
+import { getGeneration } from "./repo";
+
+/** One generation with its profile's current name and, once it has audio, a download URL. */
+export async function generationDetail(tenant: string, id: string) {
+  const item = await getGeneration(tenant, id);
+  const [names, download] = await Promise.all([
+    profileNames(tenant, [item.profile_id]),
+    item.status === "completed" ? presignDownload(item.audio_path, { contentType: "audio/wav" }) : undefined,
+  ]);
+  return {
+    ...toGeneration(item),
+    profile_name: names.get(item.profile_id) ?? null,
+    audio_url: download?.url ?? null,
+    audio_url_expires_at: download?.expires_at ?? null,
+  };
+}

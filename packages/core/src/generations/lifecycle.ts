@@ -1,0 +1,94 @@
+import { VisibleError } from "../errors";
+import { limits } from "../limits";
+import { deleteObjects, headObject, readObjectStart } from "../storage/objects";
+import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
+import { toGeneration, type Generation, type GenerationItem } from "./model";
+import { getGeneration, mutateGeneration } from "./repo";
+
+const touched = (item: GenerationItem, fields: Partial<GenerationItem>): GenerationItem => ({
+  ...item,
+  ...fields,
+  updated_at: new Date().toISOString(),
+});
+
+/** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
+export async function inspectUploadedAudio(key: string): Promise<WavInfo & { size: number }> {
+  const head = await headObject(key);
+  if (!head) {
+    throw new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
+  }
+  if (head.size > limits.maxAudioBytes) {
+    await deleteObjects([key]);
+    throw new VisibleError(
+      413,
+      "audio.too_large",
+      `The uploaded audio is ${head.size} bytes; the limit is ${limits.maxAudioBytes}. It was deleted; upload a smaller file.`,
+    );
+  }
+  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, Math.max(head.size, 1)));
+  try {
+    return { ...inspectWav(start, head.size), size: head.size };
+  } catch (error) {
+    if (error instanceof InvalidWav) {
+      throw new VisibleError(422, "audio.invalid", `The uploaded audio is not a usable WAV file: ${error.reason}.`);
+    }
+    throw error;
+  }
+}
+
+const notPending = (item: GenerationItem, action: string) =>
+  new VisibleError(409, "generation.not_pending", `Generation ${item.id} is ${item.status}; only a pending generation can be ${action}.`);
+
+/** Completes a pending generation from its uploaded audio. Completing a completed one returns it unchanged. */
+export async function completeGeneration(tenant: string, id: string): Promise<Generation> {
+  const current = await getGeneration(tenant, id);
+  if (current.status === "completed") return toGeneration(current);
+  if (current.status !== "pending") throw notPending(current, "completed");
+  const audio = await inspectUploadedAudio(current.audio_path);
+  const { after } = await mutateGeneration(tenant, id, (item) => {
+    if (item.status === "completed") return { kind: "keep" };
+    if (item.status !== "pending") throw notPending(item, "completed");
+    return {
+      kind: "put",
+      item: touched(item, {
+        status: "completed",
+        error: null,
+        duration: Math.round(audio.durationSeconds * 1000) / 1000,
+        size_bytes: audio.size,
+      }),
+    };
+  });
+  return toGeneration(after!);
+}
+
+/** Marks a pending generation failed and removes whatever audio was uploaded for it. */
+export async function failGeneration(tenant: string, id: string, error: string): Promise<Generation> {
+  const { after } = await mutateGeneration(tenant, id, (item) => {
+    if (item.status === "failed") return { kind: "keep" };
+    if (item.status !== "pending") throw notPending(item, "marked failed");
+    return { kind: "put", item: touched(item, { status: "failed", error }) };
+  });
+  await deleteObjects([after!.audio_path]);
+  return toGeneration(after!);
+}
+
+/** Sets the favorite flag; `undefined` flips it. */
+export async function setFavorite(tenant: string, id: string, value?: boolean): Promise<boolean> {
+  const { after } = await mutateGeneration(tenant, id, (item) => {
+    const next = value ?? !item.is_favorited;
+    return next === item.is_favorited ? { kind: "keep" } : { kind: "put", item: touched(item, { is_favorited: next }) };
+  });
+  return after!.is_favorited;
+}
+
+/** Every object a generation owns. */
+export const ownedObjects = (item: GenerationItem): string[] => [item.audio_path];
+
+/**
+ * Deletes the record (and its counts) first, then its audio: a failure in between leaves an
+ * orphaned object for the reconcile sweep, never a record pointing at missing audio.
+ */
+export async function deleteGeneration(tenant: string, id: string): Promise<void> {
+  const { before } = await mutateGeneration(tenant, id, () => ({ kind: "delete" }));
+  await deleteObjects(ownedObjects(before));
+}

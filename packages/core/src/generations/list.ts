@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { VisibleError } from "../errors";
+import { isId } from "../ids";
+import { profileNames } from "../profiles/service";
+import { tableName } from "../resources";
+import type { Counter } from "../stats/aggregates";
+import { keys } from "../table/keys";
+import { toGeneration, type Generation, type GenerationItem } from "./model";
+import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
+
+export interface ListParams extends GenerationFilter {
+  limit: number;
+  offset: number;
+  cursor?: string | undefined;
+  sort: "asc" | "desc";
+}
+
+export type ListedGeneration = Generation & { profile_name: string | null };
+
+export interface ListPage {
+  items: ListedGeneration[];
+  total: number;
+  next_cursor: string | null;
+}
+
+/** Ties a cursor to the query it came from, so it cannot be replayed against another one. */
+const queryFingerprint = (params: ListParams): string => {
+  const { limit: _limit, offset: _offset, cursor: _cursor, ...query } = params;
+  const canonical = JSON.stringify(Object.entries(query).filter(([, v]) => v !== undefined).sort());
+  return createHash("sha256").update(canonical).digest("base64url").slice(0, 16);
+};
+
+const badCursor = () => new VisibleError(400, "request.invalid_cursor", "The cursor is malformed or belongs to a different query.");
+
+const encodeCursor = (params: ListParams, lastId: string) =>
+  Buffer.from(JSON.stringify({ q: queryFingerprint(params), id: lastId })).toString("base64url");
+
+function decodeCursor(params: ListParams, cursor: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw badCursor();
+  }
+  const { q, id } = (decoded ?? {}) as { q?: unknown; id?: unknown };
+  if (q !== queryFingerprint(params) || typeof id !== "string" || !isId(id)) throw badCursor();
+  return id;
+}
+
+/** Rebuilds the start key from the tenant and the cursor's id alone: a cursor can't point elsewhere. */
+const startKeyAfter = (tenant: string, params: ListParams, id: string) => ({
+  ...keys.generation(tenant, id),
+  ...(params.profile_id !== undefined ? keys.generationByProfile(tenant, params.profile_id, id) : {}),
+});
+
+/** The aggregate counter that holds the total of a filter, where one does. */
+function counterFor(filter: GenerationFilter): Counter | undefined {
+  if (filter.search || filter.engine || filter.language || filter.created_after || filter.created_before) return undefined;
+  if (filter.status && filter.favorites) return undefined;
+  if (filter.status) return `status_${filter.status}`;
+  return filter.favorites ? "favorites" : "generations";
+}
+
+async function exactTotal(tenant: string, params: ListParams): Promise<number> {
+  const counter = counterFor(params);
+  if (counter) {
+    const key = params.profile_id !== undefined ? keys.profileStats(tenant, params.profile_id) : keys.tenantStats(tenant);
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "#c", ExpressionAttributeNames: { "#c": counter } }),
+    );
+    return Number(Item?.[counter] ?? 0);
+  }
+  // No counter holds this combination: count the matching range (cost grows with the range read).
+  const input = generationQuery(tenant, params, true);
+  let total = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, Select: "COUNT", ExclusiveStartKey }));
+    total += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return total;
+}
+
+/** Reads `limit` matches after skipping `offset`, plus one more to learn whether a next page exists. */
+async function readPage(tenant: string, params: ListParams) {
+  const input = generationQuery(tenant, params, params.sort === "asc");
+  const filtered = needsFilterExpression(params);
+  let skip = params.offset;
+  const found: GenerationItem[] = [];
+  let hasMore = false;
+  let ExclusiveStartKey: Record<string, unknown> | undefined = params.cursor
+    ? startKeyAfter(tenant, params, decodeCursor(params, params.cursor))
+    : undefined;
+  while (!hasMore) {
+    const wanted = skip + params.limit + 1 - found.length;
+    const page = await dynamo.send(
+      new QueryCommand({ ...input, Limit: Math.min(filtered ? Math.max(wanted, 200) : wanted, 1000), ExclusiveStartKey }),
+    );
+    for (const item of (page.Items ?? []) as GenerationItem[]) {
+      if (skip > 0) skip--;
+      else if (found.length < params.limit) found.push(item);
+      else {
+        hasMore = true;
+        break;
+      }
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+    if (!ExclusiveStartKey) break;
+  }
+  return { found, hasMore };
+}
+
+export async function listGenerations(tenant: string, params: ListParams): Promise<ListPage> {
+  if (params.profile_id !== undefined && !isId(params.profile_id)) return { items: [], total: 0, next_cursor: null };
+  const [{ found, hasMore }, total] = await Promise.all([readPage(tenant, params), exactTotal(tenant, params)]);
+  const names = await profileNames(tenant, found.map((item) => item.profile_id));
+  return {
+    items: found.map((item) => ({ ...toGeneration(item), profile_name: names.get(item.profile_id) ?? null })),
+    total,
+    next_cursor: hasMore && found.length ? encodeCursor(params, found[found.length - 1]!.id) : null,
+  };
+}

@@ -1,0 +1,94 @@
+import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { tableName } from "../resources";
+import { keys } from "../table/keys";
+import type { GenerationItem, GenerationStatus } from "./model";
+
+/** The list filters, shared by the list, bulk delete and bulk export. */
+export interface GenerationFilter {
+  profile_id?: string | undefined;
+  search?: string | undefined;
+  status?: GenerationStatus | undefined;
+  favorites?: boolean | undefined;
+  engine?: string | undefined;
+  language?: string | undefined;
+  created_after?: string | undefined;
+  created_before?: string | undefined;
+}
+
+/**
+ * A UUIDv7's first 13 characters are its millisecond timestamp in hex ("xxxxxxxx-xxxx"), and
+ * generation ids are made from created_at, so a time bound is a sort-key bound.
+ */
+export const timePrefix = (iso: string): string => {
+  const hex = Math.max(0, Date.parse(iso)).toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
+};
+
+/** Whether the filter can be answered from the key range alone (no FilterExpression). */
+export const needsFilterExpression = (filter: GenerationFilter): boolean =>
+  Boolean(filter.search || filter.status || filter.favorites || filter.engine || filter.language);
+
+/** The Query input (key condition on the table or GSI1, plus filter expression) for a filter. */
+export function generationQuery(tenant: string, filter: GenerationFilter, ascending: boolean): QueryCommandInput {
+  // The bounds give [created_after, created_before): a bare time prefix sorts before every id of
+  // its millisecond.
+  const low = `${keys.generationPrefix}${filter.created_after ? timePrefix(filter.created_after) : ""}`;
+  // "~" sorts after every hex digit and "-", so it bounds ids of any time.
+  const high = `${keys.generationPrefix}${filter.created_before ? timePrefix(filter.created_before) : "~"}`;
+  const byProfile = filter.profile_id !== undefined;
+  const names: Record<string, string> = byProfile ? { "#pk": "gsi1pk", "#sk": "gsi1sk" } : { "#pk": "pk", "#sk": "sk" };
+  const values: Record<string, unknown> = {
+    ":pk": byProfile ? keys.profileGenerationsPartition(tenant, filter.profile_id!) : keys.tenantPartition(tenant),
+    ":low": low,
+    ":high": high,
+  };
+  const conditions: string[] = [];
+  if (filter.status) {
+    names["#status"] = "status";
+    values[":status"] = filter.status;
+    conditions.push("#status = :status");
+  }
+  if (filter.favorites) {
+    values[":fav"] = true;
+    conditions.push("is_favorited = :fav");
+  }
+  if (filter.engine) {
+    values[":engine"] = filter.engine;
+    conditions.push("engine = :engine");
+  }
+  if (filter.language) {
+    names["#language"] = "language";
+    values[":language"] = filter.language;
+    conditions.push("#language = :language");
+  }
+  if (filter.search) {
+    values[":search"] = filter.search.toLowerCase();
+    conditions.push("contains(text_lc, :search)");
+  }
+  return {
+    TableName: tableName(),
+    ...(byProfile ? { IndexName: "gsi1" } : {}),
+    KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :low AND :high",
+    ...(conditions.length ? { FilterExpression: conditions.join(" AND ") } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: ascending,
+  };
+}
+
+/** Every generation matching a filter, page by page, in key order. */
+export async function* eachGeneration(
+  tenant: string,
+  filter: GenerationFilter,
+  ascending = true,
+  pageSize = 200,
+): AsyncGenerator<GenerationItem[]> {
+  const input = generationQuery(tenant, filter, ascending);
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, Limit: pageSize, ExclusiveStartKey }));
+    if (page.Items?.length) yield page.Items as GenerationItem[];
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}

@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { VisibleError } from "@sonna/core/errors";
+
+export const errorBody = (detail: string, code: string) => ({ detail, code });
+
+/**
+ * The single place errors become responses: visible errors as they are, malformed requests as
+ * 400, and anything else logged and answered 500 (or 503 when a dependency is unreachable)
+ * without internals.
+ */
+export function handleError(error: Error, c: Context) {
+  if (error instanceof VisibleError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json(errorBody(error.detail, error.code), error.status);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const code = status === 413 ? "request.too_large" : status === 401 ? "auth.unauthorized" : "request.invalid";
+    return c.json(errorBody(error.message || "The request could not be processed.", code), status);
+  }
+  if (isUnavailable(error)) {
+    console.error(JSON.stringify({ level: "error", message: "dependency unavailable", error: String(error) }));
+    c.header("Retry-After", "2");
+    return c.json(errorBody("A storage service is temporarily unavailable; retry shortly.", "service.unavailable"), 503);
+  }
+  console.error(JSON.stringify({ level: "error", message: "unhandled", error: String(error), stack: error.stack }));
+  return c.json(errorBody("Internal error.", "internal"), 500);
+}
+
+/** Connection failures and throttling of DynamoDB or S3: the client may retry. */
+function isUnavailable(error: Error): boolean {
+  const name = error.name ?? "";
+  const code = (error as { code?: string }).code ?? "";
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code) ||
+    ["TimeoutError", "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "SlowDown", "InternalServerError", "TransactionConflictException"].includes(name) ||
+    status === 503
+  );
+}

@@ -1,0 +1,157 @@
+import { z } from "@hono/zod-openapi";
+import { limits } from "@sonna/core/limits";
+
+/** Text that survives storage unchanged: no unpaired surrogates (they would not round-trip UTF-8). */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => value.isWellFormed(), "must be well-formed Unicode (no unpaired surrogates)");
+
+const token = (example: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only")
+    .max(limits.maxShortFieldChars)
+    .openapi({ example });
+
+export const languageCode = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "a language code such as en, zh or pt-BR")
+  .max(35)
+  .openapi({ example: "en" });
+
+export const IdParam = z.object({
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "0199a5f4-6c1e-7d2a-9b1c-2f3e4d5c6b7a" }),
+});
+
+// Profiles
+export const ProfileSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    language: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Profile");
+
+const profileName = text(limits.maxNameChars).refine((v) => v.trim().length > 0, "must not be blank");
+
+export const ProfileCreate = z
+  .object({
+    name: profileName,
+    description: text(limits.maxDescriptionChars).nullable().optional(),
+    language: languageCode.optional(),
+  })
+  .strict()
+  .openapi("ProfileCreate");
+
+export const ProfilePatch = ProfileCreate.partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
+  .openapi("ProfilePatch");
+
+export const ProfileList = z.object({ items: z.array(ProfileSchema) }).openapi("ProfileList");
+
+// Generations
+export const GenerationSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    text: z.string(),
+    language: z.string(),
+    audio_path: z.string().openapi({ description: "The audio object's key in the bucket." }),
+    duration: z.number().nullable().openapi({ description: "Seconds, read from the WAV itself." }),
+    seed: z.number().int().nullable(),
+    instruct: z.string().nullable(),
+    engine: z.string(),
+    model_size: z.string().nullable(),
+    status: z.enum(["pending", "completed", "failed"]),
+    error: z.string().nullable(),
+    is_favorited: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    size_bytes: z.number().int(),
+  })
+  .openapi("Generation");
+
+export const ListedGenerationSchema = GenerationSchema.extend({ profile_name: z.string().nullable() }).openapi(
+  "ListedGeneration",
+);
+
+export const GenerationDetailSchema = ListedGenerationSchema.extend({
+  audio_url: z.string().nullable().openapi({ description: "Presigned GET of the audio (15 minutes), when it exists." }),
+  audio_url_expires_at: z.string().nullable(),
+}).openapi("GenerationDetail");
+
+export const GenerationCreate = z
+  .object({
+    profile_id: z.string().max(64),
+    text: text(limits.maxTextChars).refine((v) => v.trim().length > 0, "must not be blank"),
+    language: languageCode.optional(),
+    seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    instruct: text(limits.maxInstructChars).nullable().optional(),
+    engine: token("qwen").optional(),
+    model_size: token("1.7B").nullable().optional(),
+  })
+  .strict()
+  .openapi("GenerationCreate");
+
+export const UploadSchema = z
+  .object({
+    url: z.string(),
+    method: z.literal("PUT"),
+    headers: z.record(z.string(), z.string()),
+    expires_at: z.string(),
+  })
+  .openapi("Upload");
+
+export const GenerationCreated = z
+  .object({ generation: GenerationSchema, upload: UploadSchema })
+  .openapi("GenerationCreated");
+
+export const FailBody = z
+  .object({ error: text(limits.maxErrorChars).refine((v) => v.trim().length > 0, "must not be blank") })
+  .strict()
+  .openapi("GenerationFail");
+
+export const FavoriteSchema = z.object({ is_favorited: z.boolean() }).openapi("Favorite");
+export const DeletedCount = z.object({ deleted: z.number().int() }).openapi("DeletedCount");
+
+const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const ListQuery = z
+  .object({
+    profile_id: z.string().max(64).optional(),
+    search: text(limits.maxSearchChars).optional(),
+    limit: z.coerce.number().int().min(1).max(limits.maxListLimit).default(limits.defaultListLimit),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    cursor: z.string().max(512).optional().openapi({ description: "`next_cursor` of the previous page." }),
+    status: z.enum(["pending", "completed", "failed"]).optional(),
+    favorites: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+    engine: token("qwen").optional(),
+    language: languageCode.optional(),
+    created_after: isoInstant.optional().openapi({ description: "Inclusive lower bound on created_at." }),
+    created_before: isoInstant.optional().openapi({ description: "Exclusive upper bound on created_at." }),
+    sort: z.enum(["asc", "desc"]).default("desc"),
+  });
+
+export const ListResponse = z
+  .object({ items: z.array(ListedGenerationSchema), total: z.number().int(), next_cursor: z.string().nullable() })
+  .openapi("GenerationList");
+
+const usage = z.object({ generations: z.number().int(), duration_seconds: z.number(), bytes: z.number().int() });
+
+export const StatsSchema = z
+  .object({
+    total_generations: z.number().int(),
+    total_duration_seconds: z.number(),
+    total_bytes: z.number().int(),
+    favorites: z.number().int(),
+    generations_by_status: z.object({ pending: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
+    generations_by_profile: z.record(z.string(), z.number().int()),
+    profiles: z.record(z.string(), usage),
+  })
+  .openapi("Stats");
