@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { instrumentCapacity } from "./table/capacity";
 
 /**
  * One client of each kind per process, created outside any handler. Local endpoints come from
@@ -13,6 +14,7 @@ export const dynamo = DynamoDBDocumentClient.from(
   new DynamoDBClient({ ...(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}) }),
   { marshallOptions: { removeUndefinedValues: true } },
 );
+instrumentCapacity(dynamo);
 
 export const s3 = new S3Client({
   ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
