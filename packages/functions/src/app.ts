@@ -5,6 +5,7 @@ import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
 import { historyRoutes } from "./routes/history";
 import { profileRoutes } from "./routes/profiles";
+import { versionRoutes } from "./routes/versions";
 
 /** JSON bodies are small; audio and archives travel through presigned URLs, never through here. */
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -27,7 +28,10 @@ for (const path of ["/profiles", "/profiles/*", "/history", "/history/*"]) {
   );
 }
 
-const routes = app.route("/profiles", profileRoutes).route("/history", historyRoutes);
+const routes = app
+  .route("/profiles", profileRoutes)
+  .route("/history", historyRoutes)
+  .route("/history", versionRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

@@ -55,6 +55,42 @@ export const ProfilePatch = ProfileCreate.partial()
 
 export const ProfileList = z.object({ items: z.array(ProfileSchema) }).openapi("ProfileList");
 
+// Versions
+export const EffectSchema = z
+  .object({
+    type: token("reverb"),
+    params: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.boolean(), z.null()])).default({}),
+  })
+  .strict()
+  .openapi("Effect");
+
+export const VersionSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    effects_chain: z.array(EffectSchema),
+    is_default: z.boolean(),
+    status: z.enum(["pending", "completed"]),
+    audio_path: z.string(),
+    duration: z.number().nullable(),
+    size_bytes: z.number().int(),
+    created_at: z.string(),
+  })
+  .openapi("Version");
+
+export const VersionCreate = z
+  .object({
+    label: text(limits.maxNameChars).refine((v) => v.trim().length > 0, "must not be blank"),
+    effects_chain: z.array(EffectSchema).max(32).default([]),
+  })
+  .strict()
+  .openapi("VersionCreate");
+
+export const VersionParams = z.object({
+  id: IdParam.shape.id,
+  versionId: z.string().max(64).openapi({ param: { name: "versionId", in: "path" } }),
+});
+
 // Generations
 export const GenerationSchema = z
   .object({
@@ -74,6 +110,8 @@ export const GenerationSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     size_bytes: z.number().int(),
+    versions: z.array(VersionSchema),
+    active_version_id: z.string().nullable(),
   })
   .openapi("Generation");
 
@@ -107,6 +145,8 @@ export const UploadSchema = z
     expires_at: z.string(),
   })
   .openapi("Upload");
+
+export const VersionCreated = z.object({ version: VersionSchema, upload: UploadSchema }).openapi("VersionCreated");
 
 export const GenerationCreated = z
   .object({ generation: GenerationSchema, upload: UploadSchema })

@@ -53,6 +53,8 @@ export function newGenerationItem(
     created_at: createdAt,
     updated_at: new Date().toISOString(),
     size_bytes: 0,
+    versions: [],
+    active_version_id: null,
     rev: 0,
   };
 }

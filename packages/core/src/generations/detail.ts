@@ -2,13 +2,14 @@ import { profileNames } from "../profiles/service";
 import { presignDownload } from "../storage/presign";
 import { toGeneration } from "./model";
 import { getGeneration } from "./repo";
+import { defaultAudio } from "./versions";
 
-/** One generation with its profile's current name and, once it has audio, a download URL. */
+/** One generation with its profile's current name and, once it has audio, a download URL of its default version. */
 export async function generationDetail(tenant: string, id: string) {
   const item = await getGeneration(tenant, id);
   const [names, download] = await Promise.all([
     profileNames(tenant, [item.profile_id]),
-    item.status === "completed" ? presignDownload(item.audio_path, { contentType: "audio/wav" }) : undefined,
+    item.status === "completed" ? presignDownload(defaultAudio(item)?.audio_path ?? item.audio_path, { contentType: "audio/wav" }) : undefined,
   ]);
   return {
     ...toGeneration(item),

@@ -2,7 +2,8 @@ import { VisibleError } from "../errors";
 import { limits } from "../limits";
 import { deleteObjects, headObject, readObjectStart } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
-import { toGeneration, type Generation, type GenerationItem } from "./model";
+import { newId } from "../ids";
+import { ORIGINAL_LABEL, toGeneration, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
 const touched = (item: GenerationItem, fields: Partial<GenerationItem>): GenerationItem => ({
@@ -36,6 +37,23 @@ export async function inspectUploadedAudio(key: string): Promise<WavInfo & { siz
   }
 }
 
+/** Durations are kept to the millisecond (see countedFacts). */
+export const roundDuration = (seconds: number): number => Math.round(seconds * 1000) / 1000;
+
+function originalVersion(item: GenerationItem, audio: WavInfo & { size: number }): Version {
+  return {
+    id: newId(),
+    label: ORIGINAL_LABEL,
+    effects_chain: [],
+    is_default: !item.versions.some((v) => v.is_default),
+    status: "completed",
+    audio_path: item.audio_path,
+    duration: roundDuration(audio.durationSeconds),
+    size_bytes: audio.size,
+    created_at: new Date().toISOString(),
+  };
+}
+
 const notPending = (item: GenerationItem, action: string) =>
   new VisibleError(409, "generation.not_pending", `Generation ${item.id} is ${item.status}; only a pending generation can be ${action}.`);
 
@@ -48,13 +66,16 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
   const { after } = await mutateGeneration(tenant, id, (item) => {
     if (item.status === "completed") return { kind: "keep" };
     if (item.status !== "pending") throw notPending(item, "completed");
+    const original = originalVersion(item, audio);
     return {
       kind: "put",
       item: touched(item, {
         status: "completed",
         error: null,
-        duration: Math.round(audio.durationSeconds * 1000) / 1000,
-        size_bytes: audio.size,
+        duration: original.duration,
+        size_bytes: original.size_bytes,
+        versions: [original, ...item.versions.filter((v) => v.audio_path !== item.audio_path)],
+        active_version_id: item.versions.find((v) => v.is_default)?.id ?? original.id,
       }),
     };
   });
@@ -81,8 +102,10 @@ export async function setFavorite(tenant: string, id: string, value?: boolean): 
   return after!.is_favorited;
 }
 
-/** Every object a generation owns. */
-export const ownedObjects = (item: GenerationItem): string[] => [item.audio_path];
+/** Every object a generation owns: its audio and every version's. */
+export const ownedObjects = (item: GenerationItem): string[] => [
+  ...new Set([item.audio_path, ...(item.versions ?? []).map((v) => v.audio_path)]),
+];
 
 /**
  * Deletes the record (and its counts) first, then its audio: a failure in between leaves an

@@ -2,6 +2,29 @@ import type { CountedFacts } from "../stats/aggregates";
 
 export type GenerationStatus = "pending" | "completed" | "failed";
 
+export interface Effect {
+  type: string;
+  params: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * One rendition of a generation's audio. The original is a version too (label "original", no
+ * effects, the generation's own audio), so every rendition is listed, exported and chosen alike.
+ */
+export interface Version {
+  id: string;
+  label: string;
+  effects_chain: Effect[];
+  is_default: boolean;
+  status: "pending" | "completed";
+  audio_path: string;
+  duration: number | null;
+  size_bytes: number;
+  created_at: string;
+}
+
+export const ORIGINAL_LABEL = "original";
+
 /** A generation as stored (snake_case, so the stored item and the API share field names). */
 export interface Generation {
   id: string;
@@ -20,6 +43,8 @@ export interface Generation {
   created_at: string;
   updated_at: string;
   size_bytes: number;
+  versions: Version[];
+  active_version_id: string | null;
 }
 
 /** Attributes that exist only for the table: keys, search helpers, the optimistic-lock revision. */
@@ -50,6 +75,8 @@ export const toGeneration = (item: GenerationItem): Generation => ({
   created_at: item.created_at,
   updated_at: item.updated_at,
   size_bytes: item.size_bytes,
+  versions: item.versions ?? [],
+  active_version_id: item.active_version_id ?? null,
 });
 
 /** Durations are kept to the millisecond so that sums of them are exact. */
@@ -59,6 +86,7 @@ export const countedFacts = (item: Generation): CountedFacts => ({
   profileId: item.profile_id,
   status: item.status,
   durationMs: durationMs(item.duration),
-  bytes: item.size_bytes,
+  // The original's bytes are size_bytes; every other version's audio counts on top.
+  bytes: item.size_bytes + (item.versions ?? []).filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + v.size_bytes, 0),
   favorited: item.is_favorited,
 });

@@ -1,0 +1,117 @@
+import { VisibleError } from "../errors";
+import { isId, newId } from "../ids";
+import { objectKeys } from "../storage/keys";
+import { deleteObjects } from "../storage/objects";
+import { presignUpload, type PresignedRequest } from "../storage/presign";
+import { inspectUploadedAudio, roundDuration } from "./lifecycle";
+import { ORIGINAL_LABEL, toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
+import { getGeneration, mutateGeneration } from "./repo";
+
+/** Versions live inside the generation item, so this bounds the item well under 400 KB. */
+export const MAX_VERSIONS = 50;
+
+export interface VersionInput {
+  label: string;
+  effects_chain: Effect[];
+}
+
+const versionNotFound = (id: string) =>
+  new VisibleError(404, "version.not_found", `No version with id ${JSON.stringify(id)} on this generation.`);
+
+function findVersion(item: GenerationItem, versionId: string): Version {
+  const version = isId(versionId) ? item.versions.find((v) => v.id === versionId) : undefined;
+  if (!version) throw versionNotFound(versionId);
+  return version;
+}
+
+const withVersions = (item: GenerationItem, versions: Version[]): GenerationItem => ({
+  ...item,
+  versions,
+  active_version_id: versions.find((v) => v.is_default)?.id ?? null,
+  updated_at: new Date().toISOString(),
+});
+
+/** Adds a pending processed version to a completed generation and hands out its upload URL. */
+export async function createVersion(
+  tenant: string,
+  generationId: string,
+  input: VersionInput,
+): Promise<{ version: Version; upload: PresignedRequest }> {
+  const version: Version = {
+    id: newId(),
+    label: input.label,
+    effects_chain: input.effects_chain,
+    is_default: false,
+    status: "pending",
+    audio_path: "",
+    duration: null,
+    size_bytes: 0,
+    created_at: new Date().toISOString(),
+  };
+  version.audio_path = objectKeys.versionAudio(tenant, generationId, version.id);
+  await mutateGeneration(tenant, generationId, (item) => {
+    if (item.status !== "completed") {
+      throw new VisibleError(409, "generation.not_completed", "Versions can be added once the generation is completed.");
+    }
+    if (item.versions.length >= MAX_VERSIONS) {
+      throw new VisibleError(409, "version.limit", `A generation holds at most ${MAX_VERSIONS} versions; delete one first.`);
+    }
+    return { kind: "put", item: withVersions(item, [...item.versions, version]) };
+  });
+  return { version, upload: await presignUpload(version.audio_path) };
+}
+
+/** Completes a version from its uploaded WAV; completing it again returns it unchanged. */
+export async function completeVersion(tenant: string, generationId: string, versionId: string): Promise<Generation> {
+  const current = await getGeneration(tenant, generationId);
+  const pending = findVersion(current, versionId);
+  if (pending.status === "completed") return toGeneration(current);
+  const audio = await inspectUploadedAudio(pending.audio_path);
+  const { after } = await mutateGeneration(tenant, generationId, (item) => {
+    const version = findVersion(item, versionId);
+    if (version.status === "completed") return { kind: "keep" };
+    const completed: Version = {
+      ...version,
+      status: "completed",
+      duration: roundDuration(audio.durationSeconds),
+      size_bytes: audio.size,
+    };
+    return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))) };
+  });
+  return toGeneration(after!);
+}
+
+/** Makes a completed version the one played and downloaded by default. */
+export async function setDefaultVersion(tenant: string, generationId: string, versionId: string): Promise<Generation> {
+  const { after } = await mutateGeneration(tenant, generationId, (item) => {
+    const version = findVersion(item, versionId);
+    if (version.status !== "completed") {
+      throw new VisibleError(409, "version.not_completed", "Only a completed version can be the default.");
+    }
+    if (version.is_default) return { kind: "keep" };
+    return { kind: "put", item: withVersions(item, item.versions.map((v) => ({ ...v, is_default: v.id === versionId }))) };
+  });
+  return toGeneration(after!);
+}
+
+/** Deletes a processed version and its audio; the original stays. A deleted default hands over to the original. */
+export async function deleteVersion(tenant: string, generationId: string, versionId: string): Promise<Generation> {
+  const { before, after } = await mutateGeneration(tenant, generationId, (item) => {
+    const version = findVersion(item, versionId);
+    if (version.label === ORIGINAL_LABEL && version.audio_path === item.audio_path) {
+      throw new VisibleError(409, "version.original", "The original version can't be deleted; delete the generation instead.");
+    }
+    const rest = item.versions.filter((v) => v.id !== versionId);
+    const versions = version.is_default
+      ? rest.map((v) => ({ ...v, is_default: v.audio_path === item.audio_path }))
+      : rest;
+    return { kind: "put", item: withVersions(item, versions) };
+  });
+  await deleteObjects([findVersion(before, versionId).audio_path]);
+  return toGeneration(after!);
+}
+
+/** The version a download should serve: the default one, else the original. */
+export const defaultAudio = (item: GenerationItem): Version | undefined =>
+  item.versions.find((v) => v.is_default && v.status === "completed") ??
+  item.versions.find((v) => v.audio_path === item.audio_path);
