@@ -1,0 +1,27 @@
+import { allowedOrigins, authEnvironment } from "./auth";
+import { bucket } from "./bucket";
+import { table } from "./table";
+
+export const apiFunction = new sst.aws.Function("ApiHandler", {
+  handler: "packages/functions/src/api.handler",
+  runtime: "nodejs22.x",
+  architecture: "arm64",
+  memory: "1024 MB",
+  // API Gateway gives up after 30 s; ending first returns our error instead of a bare 503.
+  timeout: "29 seconds",
+  // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read.
+  link: [table, bucket],
+  environment: authEnvironment,
+});
+
+/** HTTP API (payload format 2.0, which the handler is written against); every path goes to Hono. */
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  cors: {
+    allowOrigins: allowedOrigins,
+    allowMethods: ["*"],
+    // A wildcard alone does not cover Authorization in browsers, so it is named explicitly.
+    allowHeaders: ["authorization", "content-type", "*"],
+    maxAge: "1 day",
+  },
+});
+api.route("$default", apiFunction.arn);

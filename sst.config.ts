@@ -1,0 +1,26 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  app(input) {
+    return {
+      name: "sonna-history",
+      removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
+      home: "aws",
+      // Pinned: the state and every stateful resource live in this region, and changing it
+      // would replace them.
+      providers: { aws: { region: "us-east-1" } },
+    };
+  },
+  async run() {
+    await import("./infra/auth");
+    const { table } = await import("./infra/table");
+    const { bucket } = await import("./infra/bucket");
+    const { api } = await import("./infra/api");
+    return {
+      api: api.url,
+      table: table.name,
+      bucket: bucket.name,
+    };
+  },
+});
