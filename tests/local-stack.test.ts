@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { checkJava, JavaMissingError, startStack, type LocalStack } from "@sonna/local/stack";
+import { MAX_SUBJECT_CHARS, parseSubject } from "@sonna/local/token";
+
+const TABLE = "sonna-persist";
+const BUCKET = "sonna-persist";
+
+function clients(stack: LocalStack) {
+  const credentials = { accessKeyId: stack.env.AWS_ACCESS_KEY_ID!, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY! };
+  const region = stack.env.AWS_REGION!;
+  return {
+    dynamo: new DynamoDBClient({ endpoint: stack.env.SONNA_DYNAMODB_ENDPOINT!, region, credentials }),
+    s3: new S3Client({
+      endpoint: stack.env.SONNA_S3_ENDPOINT!,
+      region,
+      credentials,
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+  };
+}
+
+/** DynamoDB Local processes on this port; the runner's own stack listens on another one. */
+function javaOnPort(port: number): string[] {
+  try {
+    return execFileSync("pgrep", ["-f", `DynamoDBLocal\\.jar.* -port ${port}( |$)`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function assertStopped(stack: LocalStack) {
+  await stack.stop();
+  await stack.stop(); // a second stop is a no-op, not an error
+  assert.equal(pidAlive(stack.dynamoPid), false, "the DynamoDB Local JVM is still running");
+  assert.deepEqual(javaOnPort(stack.dynamoPort), [], "a DynamoDBLocal process remains on the stack's port");
+  const s3Alive = await fetch(stack.env.SONNA_S3_ENDPOINT!).then(
+    () => true,
+    () => false,
+  );
+  assert.equal(s3Alive, false, "s3rver still answers");
+}
+
+test("a stack with a data dir keeps items and objects across restarts", { timeout: 180_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sonna-stack-test-"));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const body = "persisted bytes \u{1F3B5}";
+
+  const first = await startStack({ dataDir, tableName: TABLE, bucketName: BUCKET });
+  t.after(() => first.stop());
+  {
+    const { dynamo, s3 } = clients(first);
+    await dynamo.send(
+      new PutItemCommand({ TableName: TABLE, Item: { pk: { S: "T#a" }, sk: { S: "X#1" }, note: { S: "kept" } } }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "a/b.txt", Body: body, ContentType: "text/plain" }));
+    dynamo.destroy();
+    s3.destroy();
+  }
+  await assertStopped(first);
+
+  // Restarting on the same directory also proves table/bucket setup is idempotent.
+  const second = await startStack({ dataDir, tableName: TABLE, bucketName: BUCKET });
+  t.after(() => second.stop());
+  {
+    const { dynamo, s3 } = clients(second);
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: "T#a" }, sk: { S: "X#1" } }, ConsistentRead: true }),
+    );
+    assert.equal(item.Item?.note?.S, "kept");
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "a/b.txt" }));
+    assert.equal(await object.Body?.transformToString(), body);
+    dynamo.destroy();
+    s3.destroy();
+  }
+  await assertStopped(second);
+});
+
+test("checkJava explains how to install Java when it is missing", async () => {
+  await assert.rejects(checkJava("/nonexistent/java"), (error: unknown) => {
+    assert.ok(error instanceof JavaMissingError);
+    assert.match(error.message, /Java 17/);
+    assert.match(error.message, /apt-get install -y openjdk-17-jre-headless/);
+    return true;
+  });
+});
+
+test("token subjects: default, empty and over-long", () => {
+  assert.equal(parseSubject([]), "dev");
+  assert.equal(parseSubject(["alice"]), "alice");
+  assert.equal(parseSubject(["x".repeat(MAX_SUBJECT_CHARS)]), "x".repeat(MAX_SUBJECT_CHARS));
+  assert.throws(() => parseSubject([""]), /empty/);
+  assert.throws(() => parseSubject(["   "]), /empty/);
+  assert.throws(() => parseSubject(["x".repeat(MAX_SUBJECT_CHARS + 1)]), /at most 256/);
+});
