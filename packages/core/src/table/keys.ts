@@ -4,6 +4,12 @@
  */
 export const tenantSegment = (tenant: string): string => Buffer.from(tenant, "utf8").toString("base64url");
 
+/** The tenant a key segment names, if it is a canonical encoding of one. */
+export const tenantFromSegment = (segment: string): string | undefined => {
+  const tenant = Buffer.from(segment, "base64url").toString("utf8");
+  return tenant.length > 0 && tenantSegment(tenant) === segment ? tenant : undefined;
+};
+
 const tenantPk = (tenant: string) => `T#${tenantSegment(tenant)}`;
 
 export const keys = {
