@@ -100,6 +100,11 @@ async function main(): Promise<void> {
   delete process.env.AWS_SESSION_TOKEN;
   Object.assign(process.env, stack.env, { SONNA_JWT_SECRET: secret });
   const { app } = await import("@sonna/functions/app");
+  // s3rver emits the same notification shape S3 sends, so uploads complete here as on AWS.
+  const uploadEvents = await import("@sonna/functions/upload-events");
+  stack.s3rver.on("event", (event: Parameters<typeof uploadEvents.handler>[0]) => {
+    uploadEvents.handler(event).catch((error: unknown) => console.error("upload event failed:", error));
+  });
 
   server = await new Promise<Server>((done, fail) => {
     const listening = serve({ fetch: app.fetch, port, hostname: HOST }, () => done(listening as Server)) as Server;
