@@ -182,6 +182,7 @@ export const ListResponse = z
   .object({ items: z.array(ListedGenerationSchema), total: z.number().int(), next_cursor: z.string().nullable() })
   .openapi("GenerationList");
 
+const breakdown = z.object({ generations: z.number().int(), duration_seconds: z.number() });
 const usage = z.object({ generations: z.number().int(), duration_seconds: z.number(), bytes: z.number().int() });
 
 export const StatsSchema = z
@@ -193,5 +194,10 @@ export const StatsSchema = z
     generations_by_status: z.object({ pending: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
     generations_by_profile: z.record(z.string(), z.number().int()),
     profiles: z.record(z.string(), usage),
+    by_engine: z.record(z.string(), breakdown),
+    by_language: z.record(z.string(), breakdown),
+    generations_per_day: z
+      .array(z.object({ day: z.string(), generations: z.number().int(), duration_seconds: z.number() }))
+      .openapi({ description: "The last 30 UTC days, oldest first." }),
   })
   .openapi("Stats");

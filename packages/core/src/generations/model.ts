@@ -89,4 +89,7 @@ export const countedFacts = (item: Generation): CountedFacts => ({
   // The original's bytes are size_bytes; every other version's audio counts on top.
   bytes: item.size_bytes + (item.versions ?? []).filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + v.size_bytes, 0),
   favorited: item.is_favorited,
+  engine: item.engine,
+  language: item.language,
+  day: item.created_at.slice(0, 10),
 });

@@ -9,6 +9,10 @@ export interface CountedFacts {
   /** The original's and every version's audio bytes. */
   bytes: number;
   favorited: boolean;
+  engine: string;
+  language: string;
+  /** The UTC day of created_at, YYYY-MM-DD. */
+  day: string;
 }
 
 export const counterNames = [
@@ -26,8 +30,16 @@ export type Counters = Record<Counter, number>;
 export const emptyCounters = (): Counters =>
   Object.fromEntries(counterNames.map((name) => [name, 0])) as Counters;
 
-const contribution = (facts: CountedFacts): Counters => ({
-  ...emptyCounters(),
+/**
+ * Breakdown counters on the tenant item, one attribute per engine or language value (the API
+ * limits both to short [A-Za-z0-9._-] tokens, so the names are safe and few).
+ */
+export const breakdownCounter = (dimension: "engine" | "language", value: string, measure: "count" | "duration_ms") =>
+  `${dimension}#${value}#${measure}`;
+
+type Target = { kind: "tenant" } | { kind: "profile"; profileId: string } | { kind: "day"; day: string };
+
+const base = (facts: CountedFacts): Record<string, number> => ({
   generations: 1,
   duration_ms: facts.durationMs,
   bytes: facts.bytes,
@@ -35,56 +47,77 @@ const contribution = (facts: CountedFacts): Counters => ({
   favorites: facts.favorited ? 1 : 0,
 });
 
+/** The counters one generation adds to each aggregate item it is counted in. */
+function contributions(facts: CountedFacts): [Target, Record<string, number>][] {
+  return [
+    [
+      { kind: "tenant" },
+      {
+        ...base(facts),
+        [breakdownCounter("engine", facts.engine, "count")]: 1,
+        [breakdownCounter("engine", facts.engine, "duration_ms")]: facts.durationMs,
+        [breakdownCounter("language", facts.language, "count")]: 1,
+        [breakdownCounter("language", facts.language, "duration_ms")]: facts.durationMs,
+      },
+    ],
+    [{ kind: "profile", profileId: facts.profileId }, base(facts)],
+    [{ kind: "day", day: facts.day }, { generations: 1, duration_ms: facts.durationMs }],
+  ];
+}
+
+const targetKey = (tenant: string, target: Target) =>
+  target.kind === "tenant"
+    ? keys.tenantStats(tenant)
+    : target.kind === "profile"
+      ? keys.profileStats(tenant, target.profileId)
+      : keys.dayStats(tenant, target.day);
+
 /** One generation's move: a create has no `before`, a delete no `after`. */
 export type FactsChange = readonly [before: CountedFacts | null, after: CountedFacts | null];
 
 /**
- * The counter changes per aggregate item (tenant and profile) that a set of generation changes
- * adds up to. Counters that do not move are left out.
+ * The counter changes per aggregate item that a set of generation changes adds up to. Counters
+ * that do not move, and items none of whose counters move, are left out.
  */
-export function statsDelta(moves: readonly FactsChange[]) {
-  const changes = new Map<string, { profileId: string | null; counters: Partial<Counters> }>();
-  const add = (profileId: string | null, facts: CountedFacts, sign: 1 | -1) => {
-    const key = profileId ?? "";
-    const entry = changes.get(key) ?? { profileId, counters: {} };
-    for (const [name, value] of Object.entries(contribution(facts)) as [Counter, number][]) {
-      entry.counters[name] = (entry.counters[name] ?? 0) + sign * value;
-    }
-    changes.set(key, entry);
-  };
+export function statsDelta(moves: readonly FactsChange[]): { target: Target; counters: Record<string, number> }[] {
+  const changes = new Map<string, { target: Target; counters: Record<string, number> }>();
   for (const [before, after] of moves) {
     for (const [facts, sign] of [
       [before, -1],
       [after, 1],
     ] as const) {
       if (!facts) continue;
-      add(null, facts, sign);
-      add(facts.profileId, facts, sign);
+      for (const [target, counters] of contributions(facts)) {
+        const id = JSON.stringify(target);
+        const entry = changes.get(id) ?? { target, counters: {} };
+        for (const [name, value] of Object.entries(counters)) entry.counters[name] = (entry.counters[name] ?? 0) + sign * value;
+        changes.set(id, entry);
+      }
     }
   }
   return [...changes.values()]
-    .map(({ profileId, counters }) => ({
-      profileId,
-      counters: Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0)) as Partial<Counters>,
+    .map(({ target, counters }) => ({
+      target,
+      counters: Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0)),
     }))
     .filter(({ counters }) => Object.keys(counters).length > 0);
 }
 
 /** `ADD` updates for a transaction. ADD is atomic but not idempotent: callers pair it with a conditional write. */
 export function statsUpdates(tenant: string, moves: readonly FactsChange[]) {
-  return statsDelta(moves).map(({ profileId, counters }) => {
+  return statsDelta(moves).map(({ target, counters }) => {
     const names: Record<string, string> = {};
     const values: Record<string, number | string> = {};
     const adds = Object.entries(counters).map(([name, value], i) => {
       names[`#c${i}`] = name;
-      values[`:c${i}`] = value as number;
+      values[`:c${i}`] = value;
       return `#c${i} :c${i}`;
     });
     values[":now"] = new Date().toISOString();
     return {
       Update: {
         TableName: tableName(),
-        Key: profileId === null ? keys.tenantStats(tenant) : keys.profileStats(tenant, profileId),
+        Key: targetKey(tenant, target),
         UpdateExpression: `ADD ${adds.join(", ")} SET updated_at = :now`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

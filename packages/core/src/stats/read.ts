@@ -10,6 +10,11 @@ export interface ProfileUsage {
   bytes: number;
 }
 
+export interface Breakdown {
+  generations: number;
+  duration_seconds: number;
+}
+
 export interface Stats {
   total_generations: number;
   total_duration_seconds: number;
@@ -18,6 +23,48 @@ export interface Stats {
   generations_by_status: { pending: number; completed: number; failed: number };
   generations_by_profile: Record<string, number>;
   profiles: Record<string, ProfileUsage>;
+  by_engine: Record<string, Breakdown>;
+  by_language: Record<string, Breakdown>;
+  /** The last 30 UTC days, oldest first, including days with none. */
+  generations_per_day: { day: string; generations: number; duration_seconds: number }[];
+}
+
+export const STATS_DAYS = 30;
+
+/** engine#<value>#count / #duration_ms attributes of the tenant item, folded per value. */
+function breakdown(item: Record<string, unknown>, dimension: "engine" | "language"): Record<string, Breakdown> {
+  const result: Record<string, Breakdown> = {};
+  for (const [name, raw] of Object.entries(item)) {
+    const match = new RegExp(`^${dimension}#(.+)#(count|duration_ms)$`).exec(name);
+    if (!match) continue;
+    const entry = (result[match[1]!] ??= { generations: 0, duration_seconds: 0 });
+    if (match[2] === "count") entry.generations = Number(raw);
+    else entry.duration_seconds = Number(raw) / 1000;
+  }
+  return Object.fromEntries(Object.entries(result).filter(([, b]) => b.generations > 0));
+}
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+async function readDays(tenant: string, now = Date.now()) {
+  const days = Array.from({ length: STATS_DAYS }, (_, i) => utcDay(now - (STATS_DAYS - 1 - i) * 86_400_000));
+  const { Items } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: {
+        ":pk": keys.tenantPartition(tenant),
+        ":from": keys.dayStats(tenant, days[0]!).sk,
+        ":to": keys.dayStats(tenant, days[days.length - 1]!).sk,
+      },
+    }),
+  );
+  const byDay = new Map((Items ?? []).map((item) => [(item.sk as string).slice(keys.dayStatsPrefix.length), item]));
+  return days.map((day) => ({
+    day,
+    generations: Number(byDay.get(day)?.generations ?? 0),
+    duration_seconds: Number(byDay.get(day)?.duration_ms ?? 0) / 1000,
+  }));
 }
 
 const countersOf = (item: Record<string, unknown>): Counters => {
@@ -27,11 +74,11 @@ const countersOf = (item: Record<string, unknown>): Counters => {
 };
 
 /**
- * One Query over the aggregate items (the tenant's and one per profile): its cost follows the
- * number of profiles, never the number of generations.
+ * One Query over the aggregate items (the tenant's and one per profile) and one over the last 30
+ * day items: the cost follows the number of profiles, never the number of generations.
  */
-export async function readStats(tenant: string): Promise<Stats> {
-  let tenantCounters = emptyCounters();
+async function readAggregates(tenant: string) {
+  let tenantItem: Record<string, unknown> = {};
   const byProfile = new Map<string, Counters>();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -45,11 +92,17 @@ export async function readStats(tenant: string): Promise<Stats> {
     );
     for (const item of page.Items ?? []) {
       const profileId = keys.profileIdFromStatsSk(item.sk as string);
-      if (profileId === undefined) tenantCounters = countersOf(item);
+      if (profileId === undefined) tenantItem = item;
       else byProfile.set(profileId, countersOf(item));
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  return { tenantItem, byProfile };
+}
+
+export async function readStats(tenant: string): Promise<Stats> {
+  const [{ tenantItem, byProfile }, perDay] = await Promise.all([readAggregates(tenant), readDays(tenant)]);
+  const tenantCounters = countersOf(tenantItem);
   const active = [...byProfile].filter(([, c]) => c.generations > 0);
   return {
     total_generations: tenantCounters.generations,
@@ -65,5 +118,8 @@ export async function readStats(tenant: string): Promise<Stats> {
     profiles: Object.fromEntries(
       active.map(([id, c]) => [id, { generations: c.generations, duration_seconds: c.duration_ms / 1000, bytes: c.bytes }]),
     ),
+    by_engine: breakdown(tenantItem, "engine"),
+    by_language: breakdown(tenantItem, "language"),
+    generations_per_day: perDay,
   };
 }

@@ -32,5 +32,8 @@ export const keys = {
   tenantStats: (tenant: string) => ({ pk: tenantPk(tenant), sk: "STATS" }),
   profileStats: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `STATS#P#${profileId}` }),
   statsPrefix: "STATS",
+  /** Per-day counters sort by date under a prefix of their own, so a date range is a key range. */
+  dayStats: (tenant: string, day: string) => ({ pk: tenantPk(tenant), sk: `DAYSTATS#${day}` }),
+  dayStatsPrefix: "DAYSTATS#",
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };
