@@ -17,6 +17,8 @@ export default $config({
     const { table } = await import("./infra/table");
     const { bucket } = await import("./infra/bucket");
     const { api } = await import("./infra/api");
+    // S3 ObjectCreated notifications: completes a generation whose uploader died after its PUT.
+    await import("./infra/uploads");
     return {
       api: api.url,
       table: table.name,

@@ -4,9 +4,11 @@
  * the recorded component args are checked against the schema the local stack uses.
  *
  * The stubs reject arg names the real components do not have. The allow-lists are copied from the
- * arg interfaces in sst v4.17.0 (platform/src/components/aws/{dynamo,bucket,function,apigatewayv2}.ts,
- * platform/src/components/secret.ts) and, for raw lifecycle rules, from @pulumi/aws v7's
- * s3.BucketLifecycleConfiguration; update them together with an SST upgrade.
+ * arg interfaces in sst v4.17.0 (platform/src/components/aws/{dynamo,bucket,bucket-notification,
+ * function,queue,apigatewayv2}.ts, platform/src/components/secret.ts) and, for raw resources reached
+ * through transforms, from @pulumi/aws 7.20.0 (the version sst v4.17.0 pins):
+ * s3.BucketLifecycleConfiguration, s3.BucketNotification, sqs.Queue and
+ * lambda.FunctionEventInvokeConfig; update them together with an SST upgrade.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,6 +18,8 @@ import path from "node:path";
 import ts from "typescript";
 import { createTableInput, keyAttributes, tableSchema } from "../packages/core/src/table/schema";
 import { objectKeys } from "../packages/core/src/storage/keys";
+import { newId } from "../packages/core/src/ids";
+import { parseUploadKey } from "../packages/core/src/uploads/landed";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (relative: string) => path.join(root, relative);
@@ -75,6 +79,15 @@ function toMegabytes(where: string, value: unknown): number {
   return Number(match[1]) * (match[2] === "GB" ? 1024 : 1);
 }
 
+function checkInteger(where: string, value: unknown, min: number, max: number): number {
+  const resolved = unwrap(value);
+  if (typeof resolved !== "number" || !Number.isInteger(resolved) || resolved < min || resolved > max) {
+    throw new Error(`${where}: ${JSON.stringify(resolved)} is not a whole number from ${min} to ${max}`);
+  }
+  return resolved;
+}
+
+const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
 const COMPONENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 const allow = {
@@ -88,6 +101,21 @@ const allow = {
   bucketCorsMethods: ["DELETE", "GET", "HEAD", "POST", "PUT"],
   bucketLifecycle: ["id", "prefix", "enabled", "expiresIn", "expiresAt"],
   bucketTransform: ["bucket", "cors", "policy", "versioning", "lifecycle", "publicAccessBlock"],
+  // Bucket.notify(args: BucketNotificationsArgs).
+  bucketNotify: ["notifications", "transform"],
+  bucketNotifyTransform: ["notification"],
+  bucketNotification: ["name", "function", "queue", "topic", "events", "filterPrefix", "filterSuffix"],
+  bucketNotificationEvents: [
+    "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
+    "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete",
+    "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed",
+    "s3:ObjectRestore:Delete", "s3:ReducedRedundancyLostObject", "s3:Replication:*",
+    "s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold",
+    "s3:Replication:OperationReplicatedAfterThreshold", "s3:Replication:OperationNotTracked",
+    "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
+    "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectTagging:*", "s3:ObjectTagging:Put",
+    "s3:ObjectTagging:Delete", "s3:ObjectAcl:Put",
+  ],
   function: [
     "live", "dev", "retries", "name", "description", "runtime", "bundle", "handler", "timeout", "memory", "storage",
     "environment", "permissions", "policies", "link", "streaming", "injections", "logging", "architecture", "role",
@@ -100,6 +128,10 @@ const allow = {
     "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
   ],
   functionArchitecture: ["x86_64", "arm64"],
+  functionTransform: ["function", "role", "logGroup", "eventInvokeConfig"],
+  functionPermission: ["effect", "actions", "resources", "conditions"],
+  queue: ["fifo", "delay", "visibilityTimeout", "dlq", "transform"],
+  queueTransform: ["queue"],
   apiGatewayV2: ["link", "domain", "cors", "accessLog", "vpc", "transform"],
   apiGatewayV2Cors: ["allowCredentials", "allowHeaders", "allowOrigins", "allowMethods", "exposeHeaders", "maxAge"],
   apiGatewayV2Route: ["auth", "name", "transform"],
@@ -114,6 +146,17 @@ const allow = {
   lifecycleTransition: ["days", "date", "storageClass"],
   lifecycleAbort: ["daysAfterInitiation"],
   storageClasses: ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"],
+  // @pulumi/aws 7.20.0 s3.BucketNotificationArgs, sqs.QueueArgs and lambda.FunctionEventInvokeConfigArgs.
+  s3BucketNotification: ["bucket", "eventbridge", "lambdaFunctions", "queues", "region", "topics"],
+  sqsQueue: [
+    "contentBasedDeduplication", "deduplicationScope", "delaySeconds", "fifoQueue", "fifoThroughputLimit",
+    "kmsDataKeyReusePeriodSeconds", "kmsMasterKeyId", "maxMessageSize", "messageRetentionSeconds", "name", "namePrefix",
+    "policy", "receiveWaitTimeSeconds", "redriveAllowPolicy", "redrivePolicy", "region", "sqsManagedSseEnabled", "tags",
+    "visibilityTimeoutSeconds",
+  ],
+  eventInvokeConfig: ["destinationConfig", "functionName", "maximumEventAgeInSeconds", "maximumRetryAttempts", "qualifier", "region"],
+  eventInvokeDestinations: ["onFailure", "onSuccess"],
+  eventInvokeDestination: ["destination"],
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -191,11 +234,98 @@ class Bucket {
       }
     }
     if (args.transform !== undefined) checkKeys(`${where}.transform`, args.transform, allow.bucketTransform);
+    this.componentName = name;
     this.name = outputFor("Bucket", name, "name");
     this.arn = outputFor("Bucket", name, "arn");
     this.domain = outputFor("Bucket", name, "domain");
     record("sst.aws.Bucket", name, args, this);
   }
+
+  private readonly componentName: string;
+  private subscribed = false;
+
+  /**
+   * Mirrors Bucket.notify and BucketNotification: one call per bucket, exactly one of function,
+   * queue or topic per notification, and a function made from a handler or FunctionArgs is an
+   * sst.aws.Function named `${bucket}Notification${notification.name}`.
+   */
+  notify(args: Args): BucketNotification {
+    const bucketName = this.componentName;
+    const where = `sst.aws.Bucket("${bucketName}").notify`;
+    if (this.subscribed) throw new Error(`Cannot call "notify" on the "${bucketName}" bucket multiple times.`);
+    this.subscribed = true;
+    checkKeys(where, args, allow.bucketNotify);
+    if (args.transform !== undefined) {
+      const transform = checkKeys(`${where}.transform`, args.transform, allow.bucketNotifyTransform);
+      if (isObject(unwrap(transform.notification))) {
+        checkKeys(`${where}.transform.notification`, transform.notification, allow.s3BucketNotification);
+      }
+    }
+    const list = unwrap(args.notifications);
+    if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}.notifications: expected a non-empty list`);
+    const functions = new Map<string, SstFunction>();
+    const names = new Set<string>();
+    for (const [i, item] of list.entries()) {
+      const at = `${where}.notifications[${i}]`;
+      const n = checkKeys(at, item, allow.bucketNotification);
+      const name = unwrap(n.name);
+      if (typeof name !== "string" || !COMPONENT_NAME.test(name)) throw new Error(`${at}.name: expected a PascalCase name, got ${JSON.stringify(name)}`);
+      if (names.has(name)) throw new Error(`${at}.name: "${name}" is used twice`);
+      names.add(name);
+      const targets = (["function", "queue", "topic"] as const).filter((key) => unwrap(n[key]));
+      if (targets.length !== 1) {
+        throw new Error(`${at}: exactly one of function, queue or topic is required, got ${targets.join(", ") || "none"}`);
+      }
+      const events = unwrap(n.events) ?? SST_DEFAULT_NOTIFICATION_EVENTS;
+      if (!Array.isArray(events) || events.length === 0) throw new Error(`${at}.events: expected a non-empty list`);
+      for (const event of events) checkOneOf(`${at}.events`, event, allow.bucketNotificationEvents);
+      for (const key of ["filterPrefix", "filterSuffix"]) {
+        if (n[key] !== undefined && typeof unwrap(n[key]) !== "string") throw new Error(`${at}.${key}: expected a string`);
+      }
+      const definition = unwrap(n.function);
+      if (definition === undefined) continue;
+      const description = `Notified by ${bucketName} on ${events.length < 5 ? events.join(", ") : `${events.slice(0, 3).join(", ")}, and ${events.length - 3} more events`}`;
+      const functionName = `${bucketName}Notification${name}`;
+      if (definition instanceof SstFunction) functions.set(name, definition);
+      else if (typeof definition === "string" && definition.startsWith("arn:")) continue;
+      else if (typeof definition === "string") functions.set(name, new SstFunction(functionName, { handler: definition, description }));
+      else if (isObject(definition) && definition.handler !== undefined) functions.set(name, new SstFunction(functionName, { description, ...definition }));
+      else throw new Error(`${at}.function: expected a handler, a function ARN or FunctionArgs, got ${JSON.stringify(definition)}`);
+    }
+    const notification = { bucket: this, functions };
+    record("sst.aws.BucketNotification", `${bucketName}Notifications`, args, notification);
+    return notification;
+  }
+}
+
+interface BucketNotification {
+  bucket: Bucket;
+  /** The functions the notifications created or reference, by notification name. */
+  functions: Map<string, SstFunction>;
+}
+
+/** BucketNotification.normalizeNotifications: the events a notification without `events` gets. */
+const SST_DEFAULT_NOTIFICATION_EVENTS = [
+  "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectRestore:*", "s3:ReducedRedundancyLostObject", "s3:Replication:*",
+  "s3:LifecycleExpiration:*", "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectTagging:*", "s3:ObjectAcl:Put",
+];
+
+/** lambda.FunctionEventInvokeConfig args, as a transform object or as SST would create them. */
+function checkEventInvokeConfig(where: string, value: unknown, complete = false): Args {
+  const config = checkKeys(where, value, allow.eventInvokeConfig);
+  if (complete && unwrap(config.functionName) === undefined) throw new Error(`${where}.functionName: required`);
+  if (config.maximumRetryAttempts !== undefined) checkInteger(`${where}.maximumRetryAttempts`, config.maximumRetryAttempts, 0, 2);
+  if (config.maximumEventAgeInSeconds !== undefined) {
+    checkInteger(`${where}.maximumEventAgeInSeconds`, config.maximumEventAgeInSeconds, 60, 21600);
+  }
+  if (config.destinationConfig !== undefined) {
+    const destinations = checkKeys(`${where}.destinationConfig`, config.destinationConfig, allow.eventInvokeDestinations);
+    for (const [kind, destination] of Object.entries(destinations)) {
+      const d = checkKeys(`${where}.destinationConfig.${kind}`, destination, allow.eventInvokeDestination);
+      if (unwrap(d.destination) === undefined) throw new Error(`${where}.destinationConfig.${kind}.destination: required`);
+    }
+  }
+  return config;
 }
 
 class SstFunction {
@@ -205,7 +335,7 @@ class SstFunction {
   constructor(name: string, args: Args) {
     const where = `sst.aws.Function("${name}")`;
     checkKeys(where, args, allow.function);
-    if (typeof args.handler !== "string" || !/^[^\s]+\.[A-Za-z_$][\w$]*$/.test(args.handler)) {
+    if (typeof args.handler !== "string" || !HANDLER.test(args.handler)) {
       throw new Error(`${where}.handler: expected "path/to/file.export"`);
     }
     checkOneOf(`${where}.runtime`, args.runtime, allow.functionRuntime);
@@ -216,6 +346,28 @@ class SstFunction {
       if (mb < 128 || mb > 10240) throw new Error(`${where}.memory: Lambda allows 128 MB to 10240 MB`);
     }
     if (args.nodejs !== undefined) checkKeys(`${where}.nodejs`, args.nodejs, allow.functionNodejs);
+    // Lambda's async retry attempts (FunctionEventInvokeConfig.maximumRetryAttempts).
+    if (args.retries !== undefined) checkInteger(`${where}.retries`, args.retries, 0, 2);
+    for (const [i, entry] of ((unwrap(args.permissions) as unknown[] | undefined) ?? []).entries()) {
+      const permission = checkKeys(`${where}.permissions[${i}]`, entry, allow.functionPermission);
+      checkOneOf(`${where}.permissions[${i}].effect`, permission.effect, ["allow", "deny"]);
+      const actions = unwrap(permission.actions);
+      if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === "string" && /^(\*|[a-z0-9-]+:[A-Za-z0-9*]+)$/.test(a))) {
+        throw new Error(`${where}.permissions[${i}].actions: expected IAM actions like "sqs:SendMessage"`);
+      }
+      const resources = unwrap(permission.resources);
+      if (!Array.isArray(resources) || resources.length === 0) throw new Error(`${where}.permissions[${i}].resources: expected a non-empty list`);
+    }
+    if (args.transform !== undefined) {
+      const transform = checkKeys(`${where}.transform`, args.transform, allow.functionTransform);
+      if (transform.eventInvokeConfig !== undefined) {
+        // Function.createEventInvokeConfig returns early without `retries`: the transform would be ignored.
+        if (args.retries === undefined) throw new Error(`${where}.transform.eventInvokeConfig: has no effect unless retries is set`);
+        if (isObject(unwrap(transform.eventInvokeConfig))) {
+          checkEventInvokeConfig(`${where}.transform.eventInvokeConfig`, transform.eventInvokeConfig);
+        }
+      }
+    }
     if (args.environment !== undefined) {
       for (const [key, value] of Object.entries(checkKeys(`${where}.environment`, args.environment, Object.keys(unwrap(args.environment) as Args)))) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`${where}.environment: invalid variable name "${key}"`);
@@ -226,6 +378,24 @@ class SstFunction {
     this.arn = new FakeOutput(`arn:aws:lambda:us-east-1:000000000000:function:${app.name}-${app.stage}-${name}`);
     this.url = outputFor("Function", name, "url");
     record("sst.aws.Function", name, args, this);
+  }
+}
+
+class Queue {
+  readonly arn: FakeOutput;
+  readonly url: FakeOutput;
+  constructor(name: string, args: Args = {}) {
+    const where = `sst.aws.Queue("${name}")`;
+    checkKeys(where, args, allow.queue);
+    if (args.delay !== undefined) toSeconds(`${where}.delay`, args.delay);
+    if (args.visibilityTimeout !== undefined) toSeconds(`${where}.visibilityTimeout`, args.visibilityTimeout);
+    if (args.transform !== undefined) {
+      const transform = checkKeys(`${where}.transform`, args.transform, allow.queueTransform);
+      if (isObject(unwrap(transform.queue))) checkKeys(`${where}.transform.queue`, transform.queue, allow.sqsQueue);
+    }
+    this.arn = outputFor("Queue", name, "arn");
+    this.url = outputFor("Queue", name, "url");
+    record("sst.aws.Queue", name, args, this);
   }
 }
 
@@ -260,7 +430,7 @@ class ApiGatewayV2 {
     checkKeys(`${this.label}.route("${rawRoute}") args`, args, allow.apiGatewayV2Route);
     const target = unwrap(handler);
     if (typeof target === "string") {
-      if (!target.startsWith("arn:") && !/^[^\s]+\.[A-Za-z_$][\w$]*$/.test(target)) {
+      if (!target.startsWith("arn:") && !HANDLER.test(target)) {
         throw new Error(`${this.label}.route: handler "${target}" is neither an ARN nor "file.export"`);
       }
     } else {
@@ -308,7 +478,7 @@ function awsNamespace(prefix: string): unknown {
 }
 
 Object.assign(globalThis, {
-  sst: { aws: { Dynamo, Bucket, Function: SstFunction, ApiGatewayV2 }, Secret, Linkable },
+  sst: { aws: { Dynamo, Bucket, Function: SstFunction, ApiGatewayV2, Queue }, Secret, Linkable },
   aws: awsNamespace("aws"),
   $app: app,
   $dev: false,
@@ -368,6 +538,38 @@ function sstLifecycleRules(name: string, args: Args): Args[] {
   return final.map((rule) => unwrap(rule) as Args);
 }
 
+type ResourceTransform = (args: Args, opts: Args, name: string) => void;
+
+/** Applies a component's `transform.<key>` to the args SST would pass, as component.ts's transform() does. */
+function applyTransform(transform: unknown, name: string, args: Args): Args {
+  const resolved = unwrap(transform);
+  if (typeof resolved === "function") {
+    (resolved as ResourceTransform)(args, {}, name);
+    return args;
+  }
+  return { ...args, ...((resolved as Args | undefined) ?? {}) };
+}
+
+/** Function.createEventInvokeConfig → lambda.FunctionEventInvokeConfig args; undefined when SST creates none. */
+function sstEventInvokeConfig(name: string, args: Args): Args | undefined {
+  if (args.retries === undefined) return undefined;
+  const resourceArgs = applyTransform((unwrap(args.transform) as Args | undefined)?.eventInvokeConfig, `${name}EventInvokeConfig`, {
+    functionName: outputFor("Function", name, "name"),
+    maximumRetryAttempts: unwrap(args.retries),
+  });
+  return checkEventInvokeConfig(`${name}EventInvokeConfig`, resourceArgs, true);
+}
+
+/** Queue.createQueue → sqs.Queue args (without a dlq). */
+function sstQueueArgs(name: string, args: Args): Args {
+  const resourceArgs = applyTransform((unwrap(args.transform) as Args | undefined)?.queue, `${name}Queue`, {
+    fifoQueue: Boolean(unwrap(args.fifo)),
+    visibilityTimeoutSeconds: toSeconds("visibilityTimeout", args.visibilityTimeout ?? "30 seconds"),
+    delaySeconds: toSeconds("delay", args.delay ?? "0 seconds"),
+  });
+  return checkKeys(`${name}Queue`, resourceArgs, allow.sqsQueue);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const importInfra = async (file: string, query = "") => import(new URL(`../infra/${file}${query}`, import.meta.url).href);
@@ -378,14 +580,49 @@ const one = (type: string, stage = "test"): Construction => {
   return found[0]!;
 };
 
+const byInstance = (instance: unknown): Construction => {
+  const found = constructions.find((c) => c.instance === instance);
+  assert.ok(found, "no construction for this instance");
+  return found;
+};
+
+/** The names a handler's file exports, parsed rather than imported (importing would build the whole app and its AWS clients). */
+function handlerExports(handler: string): { file: string; exported: string; names: Set<string> } {
+  const dot = handler.lastIndexOf(".");
+  const [file, exported] = [handler.slice(0, dot), handler.slice(dot + 1)];
+  const source = [".ts", ".js", ".mjs"].map((ext) => at(file + ext)).find((candidate) => existsSync(candidate));
+  assert.ok(source, `no file for handler ${handler}`);
+  const ast = ts.createSourceFile(source, readFileSync(source, "utf8"), ts.ScriptTarget.ES2022, true);
+  const names = new Set<string>();
+  for (const statement of ast.statements) {
+    const isExported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (ts.isVariableStatement(statement) && isExported) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+    } else if (ts.isFunctionDeclaration(statement) && isExported && statement.name) {
+      names.add(statement.name.text);
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const e of statement.exportClause.elements) names.add(e.name.text);
+    }
+  }
+  return { file: path.relative(root, source), exported, names };
+}
+
 let config: { app: (input: { stage: string }) => Args; run: () => Promise<Args> };
 let api: { api: ApiGatewayV2; apiFunction: SstFunction };
+let uploads: {
+  bucketNotifications: Args[];
+  bucketNotification: BucketNotification;
+  uploadEventsFunction: Args;
+  uploadEventsFailed: Queue;
+  AUDIO_SUFFIX: string;
+};
 
 before(async () => {
   config = (await import(new URL("../sst.config.ts", import.meta.url).href)).default;
   // Every file on its own, as sst.config.ts's run() would, so no check depends on who imports whom.
   for (const file of readdirSync(at("infra")).filter((f) => f.endsWith(".ts"))) await importInfra(file);
   api = await importInfra("api.ts");
+  uploads = await importInfra("uploads.ts");
 });
 
 describe("table", () => {
@@ -523,44 +760,30 @@ describe("bucket", () => {
 });
 
 describe("api", () => {
+  const apiFunction = () => byInstance(api.apiFunction);
+
   test("the function runs Node 22 on arm64 within API Gateway's 30 s limit", () => {
-    const { args } = one("sst.aws.Function");
+    const { args } = apiFunction();
     assert.equal(args.runtime, "nodejs22.x");
     assert.equal(args.architecture, "arm64");
     assert.ok(toSeconds("timeout", args.timeout) < 30);
   });
 
   test("the function links the table and the bucket", () => {
-    const { args } = one("sst.aws.Function");
+    const { args } = apiFunction();
     const link = unwrap(args.link) as unknown[];
     assert.ok(link.includes(one("sst.aws.Dynamo").instance), "table not linked");
     assert.ok(link.includes(one("sst.aws.Bucket").instance), "bucket not linked");
   });
 
   test("the handler path resolves to a file that exports `handler`", () => {
-    const handler = String(one("sst.aws.Function").args.handler);
-    const dot = handler.lastIndexOf(".");
-    const [file, exported] = [handler.slice(0, dot), handler.slice(dot + 1)];
-    const source = [".ts", ".js", ".mjs"].map((ext) => at(file + ext)).find((candidate) => existsSync(candidate));
-    assert.ok(source, `no file for handler ${handler}`);
-    // Parsed, not imported: importing would build the whole app and its AWS clients.
-    const ast = ts.createSourceFile(source, readFileSync(source, "utf8"), ts.ScriptTarget.ES2022, true);
-    const exportedNames = new Set<string>();
-    for (const statement of ast.statements) {
-      const isExported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-      if (ts.isVariableStatement(statement) && isExported) {
-        for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) exportedNames.add(d.name.text);
-      } else if (ts.isFunctionDeclaration(statement) && isExported && statement.name) {
-        exportedNames.add(statement.name.text);
-      } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-        for (const e of statement.exportClause.elements) exportedNames.add(e.name.text);
-      }
-    }
-    assert.ok(exportedNames.has(exported), `${path.relative(root, source)} does not export ${exported}`);
+    const { file, exported, names } = handlerExports(String(apiFunction().args.handler));
+    assert.equal(exported, "handler");
+    assert.ok(names.has(exported), `${file} does not export ${exported}`);
   });
 
   test("the auth settings reach the function as the variables the verifier reads, from Secrets", () => {
-    const env = unwrap(one("sst.aws.Function").args.environment) as Args;
+    const env = unwrap(apiFunction().args.environment) as Args;
     const tokensSource = readFileSync(at("packages/core/src/auth/tokens.ts"), "utf8");
     const secrets = constructions.filter((c) => c.type === "sst.Secret" && c.stage === "test").map((c) => c.instance as Secret);
     for (const variable of ["SONNA_JWKS_URL", "SONNA_JWT_ISSUER", "SONNA_JWT_AUDIENCE"]) {
@@ -580,6 +803,144 @@ describe("api", () => {
     if (isObject(cors)) {
       const headers = (unwrap(cors.allowHeaders) as string[]).map((h) => h.toLowerCase());
       assert.ok(headers.includes("authorization"), "browsers need Authorization listed explicitly");
+    }
+  });
+});
+
+describe("upload notifications", () => {
+  const notification = () => one("sst.aws.BucketNotification");
+  const notifications = () => (unwrap(notification().args.notifications) as unknown[]).map((n) => unwrap(n) as Args);
+  const uploadEvents = () => {
+    const found = notifications().filter((n) => unwrap(n.function) === uploads.uploadEventsFunction);
+    assert.equal(found.length, 1, "expected one notification for the upload-events function");
+    return found[0]!;
+  };
+  const uploadEventsFunction = () => {
+    const fn = (notification().instance as BucketNotification).functions.get(String(unwrap(uploadEvents().name)));
+    assert.ok(fn, "the upload-events notification created no function");
+    return byInstance(fn);
+  };
+
+  /** S3 filter rules: a key matches when it starts with the prefix and ends with the suffix (case-sensitive). */
+  const matches = (n: Args, key: string) =>
+    key.startsWith(String(unwrap(n.filterPrefix) ?? "")) && key.endsWith(String(unwrap(n.filterSuffix) ?? ""));
+
+  const oddTenants = [
+    "auth0|5f7c8ec7c33c6c004bbafe82",
+    "user+tag@example.com",
+    "../../exports/evil",
+    "t/",
+    "imports/x.wav",
+    "tenant with spaces/and/slashes?&#%",
+    "ünïcødé 🎵 テナント",
+    "-",
+  ];
+
+  test("the bucket's notify() is called exactly once, with the exported list", () => {
+    const { name, args, instance } = notification();
+    assert.equal(name, `${one("sst.aws.Bucket").name}Notifications`);
+    assert.equal((instance as BucketNotification).bucket, one("sst.aws.Bucket").instance);
+    assert.equal(instance, uploads.bucketNotification);
+    assert.equal(unwrap(args.notifications), uploads.bucketNotifications);
+    // SST throws on a second call (it would replace the first one's configuration); so does the stub.
+    assert.throws(() => (one("sst.aws.Bucket").instance as Bucket).notify({ notifications: [] }), /multiple times/);
+  });
+
+  test("the notification runs the upload-events handler, whose file exports `handler`", () => {
+    const n = uploadEvents();
+    assert.equal(unwrap(n.queue), undefined);
+    assert.equal(unwrap(n.topic), undefined);
+    const handler = String(unwrap(uploadEventsFunction().args.handler));
+    assert.equal(handler, "packages/functions/src/upload-events.handler");
+    const { file, exported, names } = handlerExports(handler);
+    assert.ok(names.has(exported), `${file} does not export ${exported}`);
+  });
+
+  test("events are every kind of ObjectCreated, and nothing else", () => {
+    const events = unwrap(uploadEvents().events) as string[] | undefined;
+    assert.ok(events, "no events: SST would subscribe to every event type, deletions included");
+    for (const kind of ["Put", "Post", "Copy", "CompleteMultipartUpload"]) {
+      const event = `s3:ObjectCreated:${kind}`;
+      assert.ok(events.includes(event) || events.includes("s3:ObjectCreated:*"), `${event} is not covered`);
+    }
+    for (const event of events) assert.ok(event.startsWith("s3:ObjectCreated:"), `${event} is not an ObjectCreated event`);
+  });
+
+  test("the filters admit every audio key objectKeys builds, and nothing under exports/ or imports/", async () => {
+    const n = uploadEvents();
+    const { prefixes } = await importInfra("bucket.ts");
+    assert.equal(unwrap(n.filterPrefix), prefixes.tenants);
+    assert.equal(unwrap(n.filterSuffix), uploads.AUDIO_SUFFIX);
+    for (const tenant of oddTenants) {
+      const [generationId, versionId] = [newId(), newId()];
+      for (const key of [objectKeys.audio(tenant, generationId), objectKeys.versionAudio(tenant, generationId, versionId)]) {
+        assert.ok(matches(n, key), `${key} (tenant ${JSON.stringify(tenant)}) would not notify`);
+        // ...and the handler acts on exactly these keys, for the same tenant.
+        assert.equal(parseUploadKey(key)?.tenant, tenant, `the handler would ignore ${key}`);
+        for (const prefix of [prefixes.exports, prefixes.imports]) {
+          const elsewhere = `${prefix}${key}`;
+          assert.ok(!matches(n, elsewhere), `${elsewhere} would notify`);
+        }
+      }
+      const segment = objectKeys.tenantPrefix(tenant).split("/")[1];
+      for (const key of [`exports/${segment}/${generationId}.zip`, `imports/${segment}/${generationId}.zip`, `imports/${generationId}.wav`]) {
+        assert.ok(!matches(n, key), `${key} would notify`);
+      }
+    }
+  });
+
+  test("the function runs Node 22 on arm64, linked to the table and the bucket, with a short timeout", () => {
+    const { args } = uploadEventsFunction();
+    assert.equal(unwrap(args.runtime), "nodejs22.x");
+    assert.equal(unwrap(args.architecture), "arm64");
+    const link = unwrap(args.link) as unknown[];
+    assert.ok(link.includes(one("sst.aws.Dynamo").instance), "table not linked");
+    assert.ok(link.includes(one("sst.aws.Bucket").instance), "bucket not linked");
+    // One HEAD, a 64 KiB ranged GET and one transaction: seconds, with room for the SDK's retries.
+    const timeout = toSeconds("timeout", args.timeout);
+    assert.ok(timeout >= 10 && timeout <= 60, `timeout ${timeout} s`);
+    assert.ok(toMegabytes("memory", args.memory ?? "1024 MB") >= 256);
+    // No reserved concurrency: S3 fans out one invocation per object, and Lambda queues the rest.
+    assert.equal(args.concurrency, undefined);
+  });
+
+  test("failed events are retried, then kept on a queue the function may send to", () => {
+    const { name, args } = uploadEventsFunction();
+    const config = sstEventInvokeConfig(name, args);
+    assert.ok(config, "no FunctionEventInvokeConfig: SST creates it only when `retries` is set");
+    assert.equal(config.maximumRetryAttempts, 2);
+    const onFailure = unwrap((unwrap(config.destinationConfig) as Args | undefined)?.onFailure) as Args | undefined;
+    assert.ok(onFailure, "no on-failure destination");
+    const queue = byInstance(uploads.uploadEventsFailed);
+    assert.equal(queue.type, "sst.aws.Queue");
+    assert.equal(unwrap(onFailure.destination), unwrap(uploads.uploadEventsFailed.arn));
+    // Lambda sends to a destination with the function's own role.
+    const permissions = (unwrap(args.permissions) as Args[] | undefined) ?? [];
+    assert.ok(
+      permissions.some(
+        (p) =>
+          (unwrap(p.effect) ?? "allow") === "allow" &&
+          (unwrap(p.actions) as string[]).some((a) => ["sqs:SendMessage", "sqs:*", "*"].includes(a)) &&
+          (unwrap(p.resources) as unknown[]).some((r) => unwrap(r) === unwrap(uploads.uploadEventsFailed.arn)),
+      ),
+      "the function may not send to its failure queue",
+    );
+    // Kept for as long as SQS allows, so a failure noticed late can still be replayed.
+    assert.equal(sstQueueArgs(queue.name, queue.args).messageRetentionSeconds, 14 * 24 * 60 * 60);
+  });
+
+  test("no two notifications overlap (S3 refuses overlapping configurations)", () => {
+    const eventsOf = (n: Args) => (unwrap(n.events) as string[] | undefined) ?? SST_DEFAULT_NOTIFICATION_EVENTS;
+    const covers = (a: string, b: string) => a === b || (a.endsWith(":*") && b.startsWith(a.slice(0, -1)));
+    const all = notifications();
+    for (const [i, a] of all.entries()) {
+      for (const b of all.slice(i + 1)) {
+        const [pa, pb] = [String(unwrap(a.filterPrefix) ?? ""), String(unwrap(b.filterPrefix) ?? "")];
+        const [sa, sb] = [String(unwrap(a.filterSuffix) ?? ""), String(unwrap(b.filterSuffix) ?? "")];
+        const sharedEvent = eventsOf(a).some((x) => eventsOf(b).some((y) => covers(x, y) || covers(y, x)));
+        const overlap = sharedEvent && (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
+        assert.ok(!overlap, `notifications ${String(unwrap(a.name))} and ${String(unwrap(b.name))} overlap`);
+      }
     }
   });
 });
@@ -604,7 +965,18 @@ describe("no hard-coded names", () => {
   test("no component args or transforms set a physical name", () => {
     const found: string[] = [];
     for (const c of constructions.filter((c) => c.type !== "sst.Secret")) {
-      literalNames(c.args, `${c.type}("${c.name}")`, found);
+      // A notification's `name` is its id within the bucket's configuration, not a resource name.
+      const args =
+        c.type === "sst.aws.BucketNotification"
+          ? {
+              ...c.args,
+              notifications: (unwrap(c.args.notifications) as unknown[]).map((n) => {
+                const { name: _id, ...rest } = unwrap(n) as Args;
+                return rest;
+              }),
+            }
+          : c.args;
+      literalNames(args, `${c.type}("${c.name}")`, found);
       // Function transforms would only show their effect when run; run them on a blank resource.
       for (const [key, transform] of Object.entries((unwrap(c.args.transform) as Args | undefined) ?? {})) {
         if (typeof transform !== "function" || key === "lifecycle") continue;
@@ -617,9 +989,13 @@ describe("no hard-coded names", () => {
   });
 
   test("linked names are not passed by hand", () => {
-    const env = (unwrap(one("sst.aws.Function").args.environment) as Args | undefined) ?? {};
-    const byHand = Object.keys(env).filter((k) => /TABLE|BUCKET|^SST_RESOURCE_/i.test(k));
-    assert.deepEqual(byHand, []);
+    const functions = constructions.filter((c) => c.type === "sst.aws.Function" && c.stage === "test");
+    assert.ok(functions.length >= 2);
+    for (const { name, args } of functions) {
+      const env = (unwrap(args.environment) as Args | undefined) ?? {};
+      const byHand = Object.keys(env).filter((k) => /TABLE|BUCKET|QUEUE|^SST_RESOURCE_/i.test(k));
+      assert.deepEqual(byHand, [], `${name} passes linked names by hand`);
+    }
   });
 });
 
@@ -660,5 +1036,35 @@ describe("the stubs themselves", () => {
     assert.throws(() => new Dynamo("Typo3", { fields: { pk: "string" }, primaryIndex: { hashKey: "pk" }, ttlAttribute: "x" }), /unknown arg "ttlAttribute"/);
     assert.throws(() => new SstFunction("Typo4", { handler: "a.handler", runtime: "nodejs22" }), /not one of/);
     assert.throws(() => new Dynamo("Typo5", { fields: { pk: "string", extra: "string" }, primaryIndex: { hashKey: "pk" } }), /not a key/);
+    assert.throws(() => new SstFunction("Typo6", { handler: "a.handler", retry: 2 }), /unknown arg "retry"/);
+    assert.throws(() => new SstFunction("Typo7", { handler: "a.handler", retries: 3 }), /0 to 2/);
+    assert.throws(() => new SstFunction("Typo8", { handler: "a.handler", permissions: [{ action: ["sqs:SendMessage"], resources: ["*"] }] }), /unknown arg "action"/);
+    assert.throws(() => new SstFunction("Typo9", { handler: "a.handler", transform: { eventInvokeConfig: { maximumRetryAttempts: 1 } } }), /unless retries is set/);
+    assert.throws(
+      () => new SstFunction("Typo10", { handler: "a.handler", retries: 1, transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destinationArn: "arn:x" } } } } }),
+      /unknown arg "destinationArn"/,
+    );
+    assert.throws(() => new SstFunction("Typo11", { handler: "a.handler", transform: { eventInvokeConfigs: {} } }), /unknown arg "eventInvokeConfigs"/);
+    assert.throws(() => new Queue("Typo12", { transform: { queue: { messageRetentionPeriod: 60 } } }), /unknown arg "messageRetentionPeriod"/);
+  });
+
+  test("reject bad notify() args, and a second notify()", () => {
+    const fresh = (name: string) => new Bucket(name);
+    const notification = { name: "Upload", function: "a.handler" };
+    assert.throws(() => fresh("Notify1").notify({ notification: [notification] }), /unknown arg "notification"/);
+    assert.throws(() => fresh("Notify2").notify({ notifications: [{ ...notification, filterPrefx: "t/" }] }), /unknown arg "filterPrefx"/);
+    assert.throws(() => fresh("Notify3").notify({ notifications: [{ ...notification, events: ["s3:ObjectCreated"] }] }), /not one of/);
+    assert.throws(() => fresh("Notify4").notify({ notifications: [{ ...notification, function: { handler: "a.handler", timout: "30 seconds" } }] }), /unknown arg "timout"/);
+    assert.throws(() => fresh("Notify5").notify({ notifications: [{ ...notification, queue: "arn:aws:sqs:us-east-1:0:q" }] }), /exactly one of/);
+    assert.throws(() => fresh("Notify6").notify({ notifications: [{ name: "Upload" }] }), /exactly one of/);
+    assert.throws(() => fresh("Notify7").notify({ notifications: [notification, notification] }), /used twice/);
+    assert.throws(() => fresh("Notify8").notify({ notifications: [notification], transform: { notifications: {} } }), /unknown arg "notifications"/);
+    assert.throws(() => fresh("Notify9").notify({ notifications: [notification], transform: { notification: { lambdaFunction: [] } } }), /unknown arg "lambdaFunction"/);
+    assert.throws(() => fresh("Notify10").notify({ notifications: [{ ...notification, function: "not a handler" }] }), /handler/);
+    const bucket = fresh("Notify11");
+    const created = bucket.notify({ notifications: [notification, { name: "Existing", function: "arn:aws:lambda:us-east-1:0:function:f" }] });
+    assert.deepEqual([...created.functions.keys()], ["Upload"]);
+    assert.equal(unwrap(byInstance(created.functions.get("Upload")).args.handler), "a.handler");
+    assert.throws(() => bucket.notify({ notifications: [notification] }), /multiple times/);
   });
 });
