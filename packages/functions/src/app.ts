@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
 import { historyRoutes } from "./routes/history";
+import { jobRoutes } from "./routes/jobs";
 import { profileRoutes } from "./routes/profiles";
 import { versionRoutes } from "./routes/versions";
 
@@ -17,7 +18,7 @@ app.notFound((c) => c.json(errorBody(`No route for ${c.req.method} ${c.req.path}
 
 app.get("/health", (c) => c.json({ status: "ok" }, 200));
 
-for (const path of ["/profiles", "/profiles/*", "/history", "/history/*"]) {
+for (const path of ["/profiles", "/profiles/*", "/history", "/history/*", "/jobs/*"]) {
   app.use(
     path,
     requireTenant,
@@ -31,7 +32,8 @@ for (const path of ["/profiles", "/profiles/*", "/history", "/history/*"]) {
 const routes = app
   .route("/profiles", profileRoutes)
   .route("/history", historyRoutes)
-  .route("/history", versionRoutes);
+  .route("/history", versionRoutes)
+  .route("/jobs", jobRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

@@ -201,3 +201,39 @@ export const StatsSchema = z
       .openapi({ description: "The last 30 UTC days, oldest first." }),
   })
   .openapi("Stats");
+
+// Jobs
+export const JobSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(["profile.delete", "history.delete", "history.export", "reconcile", "retention"]),
+    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
+    result: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What the job produced, e.g. a download URL." }),
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Job");
+
+/** The list filters as a JSON object, for bulk operations. */
+export const FilterSchema = ListQuery.pick({
+  profile_id: true,
+  search: true,
+  status: true,
+  engine: true,
+  language: true,
+  created_after: true,
+  created_before: true,
+})
+  .extend({ favorites: z.boolean().optional() })
+  .strict()
+  .openapi("GenerationFilter");
+
+export const BulkSelection = z
+  .union([
+    z.object({ ids: z.array(z.string().max(64)).min(1).max(1000) }).strict(),
+    z.object({ filter: FilterSchema }).strict(),
+  ])
+  .openapi("BulkSelection", { description: "Either up to 1,000 ids or a filter (the list filters)." });

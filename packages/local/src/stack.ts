@@ -220,6 +220,8 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
       SST_RESOURCE_Table: JSON.stringify({ name: options.tableName }),
       SST_RESOURCE_Bucket: JSON.stringify({ name: options.bucketName }),
       SST_TELEMETRY_DISABLED: "1",
+      // Jobs run in-process here; deployed, they go through the SQS queue.
+      SONNA_LOCAL_JOBS: "1",
     };
 
     let stopping: Promise<void> | undefined;

@@ -100,6 +100,9 @@ async function main(): Promise<void> {
   delete process.env.AWS_SESSION_TOKEN;
   Object.assign(process.env, stack.env, { SONNA_JWT_SECRET: secret });
   const { app } = await import("@sonna/functions/app");
+  const { resumeOpenJobs } = await import("@sonna/core/jobs/local-runner");
+  const resumed = await resumeOpenJobs();
+  if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
   // s3rver emits the same notification shape S3 sends, so uploads complete here as on AWS.
   const uploadEvents = await import("@sonna/functions/upload-events");
   stack.s3rver.on("event", (event: Parameters<typeof uploadEvents.handler>[0]) => {

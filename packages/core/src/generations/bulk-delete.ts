@@ -50,11 +50,15 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
   return deleted;
 }
 
+/** Called after each batch with the running count, so jobs can record progress (and tests can stop them). */
+export type OnDeleted = (deletedSoFar: number) => void | Promise<void>;
+
 /** Deletes every generation matching the filter; returns how many went. */
-export async function deleteMatching(tenant: string, filter: GenerationFilter): Promise<number> {
+export async function deleteMatching(tenant: string, filter: GenerationFilter, onDeleted?: OnDeleted): Promise<number> {
   let deleted = 0;
   for await (const page of eachGeneration(tenant, filter, true, 100)) {
     deleted += await deleteGenerationItems(tenant, page);
+    await onDeleted?.(deleted);
   }
   return deleted;
 }

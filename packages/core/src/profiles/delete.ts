@@ -2,10 +2,12 @@ import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dynamo } from "../aws";
 import { notFound } from "../errors";
-import { deleteMatching } from "../generations/bulk-delete";
+import { deleteMatching, type OnDeleted } from "../generations/bulk-delete";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
-import { ConditionFailed, transact } from "../table/transact";
+import { enqueueJob } from "../jobs/enqueue";
+import type { Job } from "../jobs/model";
+import { ConditionFailed } from "../table/transact";
 import { findProfileItem } from "./service";
 
 const profileGenerationCount = async (tenant: string, profileId: string): Promise<number> => {
@@ -16,29 +18,34 @@ const profileGenerationCount = async (tenant: string, profileId: string): Promis
 };
 
 /**
- * Removes the profile first, so no new generation can be created for it (creation checks the
- * profile in its transaction), then its generations and audio in batches. The GSI that finds them
- * is eventually consistent, so the loop runs until the profile's own counter says none are left.
+ * Removes the profile at once, in the same transaction that records the job which deletes its
+ * generations: no new generation can be created for it (creation checks the profile), and the job
+ * is never lost. Works the same for 1 or 50,000 generations.
  */
-export async function deleteProfile(tenant: string, profileId: string): Promise<{ deleted_generations: number }> {
+export async function deleteProfile(tenant: string, profileId: string): Promise<Job> {
   const profile = await findProfileItem(tenant, profileId);
   if (!profile) throw notFound("profile", profileId);
   try {
-    await transact([
+    return await enqueueJob(tenant, "profile.delete", { profile_id: profileId }, [
       { Delete: { TableName: tableName(), Key: keys.profile(tenant, profileId), ConditionExpression: "attribute_exists(pk)" } },
       { Delete: { TableName: tableName(), Key: keys.profileName(tenant, profile.name) } },
     ]);
   } catch (error) {
-    if (error instanceof ConditionFailed) throw notFound("profile", profileId);
+    if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", profileId);
     throw error;
   }
-  return { deleted_generations: await deleteProfileGenerations(tenant, profileId) };
 }
 
-export async function deleteProfileGenerations(tenant: string, profileId: string): Promise<number> {
+/**
+ * Deletes a removed profile's generations and audio in batches. The GSI that finds them is
+ * eventually consistent, so the loop runs until the profile's own counter says none are left;
+ * run again after a crash, it picks up what is left.
+ */
+export async function deleteProfileGenerations(tenant: string, profileId: string, onDeleted?: OnDeleted): Promise<number> {
   let deleted = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
-    deleted += await deleteMatching(tenant, { profile_id: profileId });
+    const before = deleted;
+    deleted += await deleteMatching(tenant, { profile_id: profileId }, (n) => onDeleted?.(before + n));
     if ((await profileGenerationCount(tenant, profileId)) === 0) {
       await dynamo.send(
         new DeleteCommand({

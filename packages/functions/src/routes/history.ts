@@ -5,6 +5,7 @@ import { generationDetail } from "@sonna/core/generations/detail";
 import { completeGeneration, deleteGeneration, failGeneration, setFavorite } from "@sonna/core/generations/lifecycle";
 import { listGenerations } from "@sonna/core/generations/list";
 import { readStats } from "@sonna/core/stats/read";
+import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import { z } from "@hono/zod-openapi";
 import {
   commonErrors,
@@ -17,6 +18,8 @@ import {
   ErrorSchema,
 } from "../openapi";
 import {
+  BulkSelection,
+  JobSchema,
   DeletedCount,
   FailBody,
   FavoriteSchema,
@@ -102,6 +105,22 @@ export const historyRoutes = router()
       responses: { 200: jsonContent(DeletedCount, "How many were deleted."), ...commonErrors },
     }),
     async (c) => c.json({ deleted: await deleteMatching(c.get("tenant"), { status: "failed" }) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/delete",
+      tags,
+      summary: "Delete many generations: up to 1,000 ids, or every match of a filter",
+      description: "Runs as a job; follow `GET /jobs/{id}`. Ids that do not exist are skipped.",
+      request: { body: jsonBody(BulkSelection) },
+      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors },
+    }),
+    async (c) => {
+      const job = await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"));
+      c.header("Location", `/jobs/${job.id}`);
+      return c.json(job, 202);
+    },
   )
   .openapi(
     createRoute({

@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { deleteProfile } from "@sonna/core/profiles/delete";
 import { createProfile, getProfile, listProfiles, updateProfile } from "@sonna/core/profiles/service";
 import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router } from "../openapi";
-import { IdParam, ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "../schemas";
+import { IdParam, JobSchema, ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "../schemas";
 
 const tags = ["Profiles"];
 
@@ -56,12 +56,13 @@ export const profileRoutes = router()
       path: "/{id}",
       tags,
       summary: "Delete a profile with all its generations and their audio",
+      description: "The profile disappears at once; a job deletes its generations and audio. Follow `GET /jobs/{id}`.",
       request: { params: IdParam },
-      responses: {
-        200: jsonContent(z.object({ deleted_generations: z.number().int() }), "What was deleted."),
-        ...commonErrors,
-        ...notFoundError,
-      },
+      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...notFoundError },
     }),
-    async (c) => c.json(await deleteProfile(c.get("tenant"), c.req.valid("param").id), 200),
+    async (c) => {
+      const job = await deleteProfile(c.get("tenant"), c.req.valid("param").id);
+      c.header("Location", `/jobs/${job.id}`);
+      return c.json(job, 202);
+    },
   );

@@ -1,0 +1,26 @@
+import { tableName } from "../resources";
+import { keys } from "../table/keys";
+import { transact, type TransactItem } from "../table/transact";
+import { toJob, type Job, type JobType } from "./model";
+import { sendJobMessage } from "./queue";
+import { newJobItem } from "./store";
+
+/**
+ * Records a job, together with the writes that make it necessary (`with`, first in the
+ * transaction so their condition indexes stay theirs), then queues it.
+ */
+export async function enqueueJob(
+  tenant: string,
+  type: JobType,
+  params: Record<string, unknown>,
+  withItems: TransactItem[] = [],
+): Promise<Job> {
+  const item = newJobItem(tenant, type, params);
+  await transact([
+    ...withItems,
+    { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+    { Put: { TableName: tableName(), Item: { ...keys.openJob(item.id), tenant, job_id: item.id, created_at: item.created_at } } },
+  ]);
+  await sendJobMessage({ tenant, job_id: item.id });
+  return toJob(item);
+}

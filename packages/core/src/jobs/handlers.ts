@@ -1,0 +1,52 @@
+import { deleteGenerationItems, deleteMatching } from "../generations/bulk-delete";
+import type { GenerationFilter } from "../generations/query";
+import { findGeneration } from "../generations/repo";
+import type { GenerationItem } from "../generations/model";
+import { deleteProfileGenerations } from "../profiles/delete";
+import type { JobItem, JobType } from "./model";
+
+export interface JobContext {
+  tenant: string;
+  job: JobItem;
+  progress(done: number, total?: number | null): Promise<void>;
+}
+
+export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>;
+
+async function deleteByIds(context: JobContext, ids: string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += 100) {
+    const found = await Promise.all(ids.slice(i, i + 100).map((id) => findGeneration(context.tenant, id)));
+    deleted += await deleteGenerationItems(context.tenant, found.filter((item): item is GenerationItem => item !== undefined));
+    await context.progress(Math.min(i + 100, ids.length), ids.length);
+  }
+  return deleted;
+}
+
+/**
+ * One handler per job type. Each re-reads what is left to do, so running it again after a crash
+ * finishes the work without doing any of it twice.
+ */
+export const jobHandlers: Record<JobType, JobHandler> = {
+  "profile.delete": async (context) => {
+    const profileId = context.job.params.profile_id as string;
+    const deleted = await deleteProfileGenerations(context.tenant, profileId, (n) => context.progress(n));
+    return { profile_id: profileId, deleted_generations: deleted };
+  },
+  "history.delete": async (context) => {
+    const { ids, filter } = context.job.params as { ids?: string[]; filter?: GenerationFilter };
+    const deleted = ids
+      ? await deleteByIds(context, ids)
+      : await deleteMatching(context.tenant, filter ?? {}, (n) => context.progress(n));
+    return { deleted };
+  },
+  "history.export": async () => {
+    throw new Error("history.export is not wired yet");
+  },
+  reconcile: async () => {
+    throw new Error("reconcile is not wired yet");
+  },
+  retention: async () => {
+    throw new Error("retention is not wired yet");
+  },
+};

@@ -1,0 +1,46 @@
+import { VisibleError } from "../errors";
+import { jobHandlers, type JobContext } from "./handlers";
+import type { JobMessage } from "./model";
+import { claimJob, finishJob, recordProgress } from "./store";
+
+/** After this many attempts a job that keeps failing for non-client reasons is marked failed. */
+export const MAX_JOB_ATTEMPTS = 5;
+
+export interface RunOptions {
+  /** Called after each recorded progress step; tests use it to kill a worker mid-way. */
+  afterProgress?: (done: number) => void | Promise<void>;
+}
+
+/**
+ * Runs one job message to its end. Handlers are idempotent and resumable: each step re-reads what
+ * is left to do, so a retry after a crash finishes the job without double counting. Errors that
+ * are the request's fault fail the job; others are rethrown so the queue retries, until the
+ * attempts run out.
+ */
+export async function runJob(message: JobMessage, options: RunOptions = {}): Promise<void> {
+  const job = await claimJob(message.tenant, message.job_id);
+  if (!job) return;
+  const context: JobContext = {
+    tenant: message.tenant,
+    job,
+    async progress(done, total = null) {
+      await recordProgress(message.tenant, job.id, { done, total });
+      await options.afterProgress?.(done);
+    },
+  };
+  try {
+    const result = await jobHandlers[job.type](context);
+    await finishJob(message.tenant, job.id, { status: "succeeded", result });
+  } catch (error) {
+    if (error instanceof VisibleError) {
+      await finishJob(message.tenant, job.id, { status: "failed", error: error.detail });
+      return;
+    }
+    if (job.attempts >= MAX_JOB_ATTEMPTS) {
+      console.error(JSON.stringify({ level: "error", message: "job failed for good", job: job.id, error: String(error) }));
+      await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+      return;
+    }
+    throw error;
+  }
+}
