@@ -5,6 +5,7 @@ import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
 import { historyRoutes } from "./routes/history";
 import { jobRoutes } from "./routes/jobs";
+import { settingsRoutes } from "./routes/settings";
 import { profileRoutes } from "./routes/profiles";
 import { versionRoutes } from "./routes/versions";
 
@@ -18,7 +19,7 @@ app.notFound((c) => c.json(errorBody(`No route for ${c.req.method} ${c.req.path}
 
 app.get("/health", (c) => c.json({ status: "ok" }, 200));
 
-for (const path of ["/profiles", "/profiles/*", "/history", "/history/*", "/jobs/*"]) {
+for (const path of ["/profiles", "/profiles/*", "/history", "/history/*", "/jobs/*", "/settings"]) {
   app.use(
     path,
     requireTenant,
@@ -33,7 +34,8 @@ const routes = app
   .route("/profiles", profileRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)
-  .route("/jobs", jobRoutes);
+  .route("/jobs", jobRoutes)
+  .route("/settings", settingsRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

@@ -196,6 +196,11 @@ export const StatsSchema = z
     profiles: z.record(z.string(), usage),
     by_engine: z.record(z.string(), breakdown),
     by_language: z.record(z.string(), breakdown),
+    quota: z.object({
+      quota_bytes: z.number().int().nullable(),
+      profile_quota_bytes: z.number().int().nullable(),
+      used_bytes: z.number().int(),
+    }),
     generations_per_day: z
       .array(z.object({ day: z.string(), generations: z.number().int(), duration_seconds: z.number() }))
       .openapi({ description: "The last 30 UTC days, oldest first." }),
@@ -237,3 +242,19 @@ export const BulkSelection = z
     z.object({ filter: FilterSchema }).strict(),
   ])
   .openapi("BulkSelection", { description: "Either up to 1,000 ids or a filter (the list filters)." });
+
+// Settings
+const byteQuota = z.number().int().min(0).max(2 ** 50).nullable();
+
+export const SettingsSchema = z
+  .object({
+    retention_days: z.number().int().min(1).max(36_500).nullable().openapi({ description: "Delete generations older than this; null keeps them forever." }),
+    keep_favorites: z.boolean().openapi({ description: "Whether retention spares favorites." }),
+    quota_bytes: byteQuota.openapi({ description: "Audio bytes the tenant may store; null is unlimited." }),
+    profile_quota_bytes: byteQuota.openapi({ description: "Audio bytes each profile may store; null is unlimited." }),
+  })
+  .openapi("Settings");
+
+export const SettingsPut = SettingsSchema.partial().strict().openapi("SettingsPut", {
+  description: "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
+});

@@ -3,6 +3,8 @@ import { limits } from "../limits";
 import { deleteObjects, headObject, readObjectStart } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
+import { getSettings } from "../settings/service";
+import type { Quotas } from "../stats/aggregates";
 import { ORIGINAL_LABEL, toGeneration, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
@@ -37,6 +39,12 @@ export async function inspectUploadedAudio(key: string): Promise<WavInfo & { siz
   }
 }
 
+/** The byte quotas a growing generation is held to. */
+export async function quotasOf(tenant: string): Promise<Quotas> {
+  const settings = await getSettings(tenant);
+  return { tenant: settings.quota_bytes, profile: settings.profile_quota_bytes };
+}
+
 /** Durations are kept to the millisecond (see countedFacts). */
 export const roundDuration = (seconds: number): number => Math.round(seconds * 1000) / 1000;
 
@@ -63,6 +71,7 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
   if (current.status === "completed") return toGeneration(current);
   if (current.status !== "pending") throw notPending(current, "completed");
   const audio = await inspectUploadedAudio(current.audio_path);
+  const quotas = await quotasOf(tenant);
   const { after } = await mutateGeneration(tenant, id, (item) => {
     if (item.status === "completed") return { kind: "keep" };
     if (item.status !== "pending") throw notPending(item, "completed");
@@ -77,6 +86,7 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
         versions: [original, ...item.versions.filter((v) => v.audio_path !== item.audio_path)],
         active_version_id: item.versions.find((v) => v.is_default)?.id ?? original.id,
       }),
+      quotas,
     };
   });
   return toGeneration(after!);

@@ -3,7 +3,7 @@ import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId } from "../ids";
 import { tableName } from "../resources";
-import { statsUpdates } from "../stats/aggregates";
+import { statsUpdates, type Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact, type TransactItem } from "../table/transact";
 import { countedFacts, type GenerationItem } from "./model";
@@ -25,10 +25,19 @@ export async function getGeneration(tenant: string, id: string): Promise<Generat
 /** What a change decides: keep the item as it is, replace it, or delete it. */
 export type Change =
   | { kind: "keep" }
-  | { kind: "put"; item: GenerationItem; extra?: TransactItem[] }
+  | { kind: "put"; item: GenerationItem; extra?: TransactItem[]; quotas?: Quotas }
   | { kind: "delete"; extra?: TransactItem[] };
 
 const MAX_ATTEMPTS = 8;
+
+export const quotaExceeded = (statsSk: string) =>
+  new VisibleError(
+    409,
+    "quota.exceeded",
+    statsSk === "STATS"
+      ? "This audio would take your storage past its quota (quota_bytes in /settings); delete something or raise the quota."
+      : "This audio would take the profile's storage past its quota (profile_quota_bytes in /settings); delete something or raise the quota.",
+  );
 
 /**
  * Applies a change to one generation under an optimistic lock on its `rev`, together with the
@@ -50,14 +59,18 @@ export async function mutateGeneration(
     const write: TransactItem = after
       ? { Put: { TableName: tableName(), Item: after, ...guard } }
       : { Delete: { TableName: tableName(), Key: keys.generation(tenant, id), ...guard } };
+    const stats = statsUpdates(
+      tenant,
+      [[countedFacts(current), after && countedFacts(after)]],
+      change.kind === "put" ? change.quotas : undefined,
+    );
     try {
-      await transact([
-        write,
-        ...statsUpdates(tenant, [[countedFacts(current), after && countedFacts(after)]]),
-        ...(change.extra ?? []),
-      ]);
+      await transact([write, ...stats, ...(change.extra ?? [])]);
       return { before: current, after };
     } catch (error) {
+      if (error instanceof ConditionFailed && error.index >= 1 && error.index <= stats.length) {
+        throw quotaExceeded(stats[error.index - 1]!.Update.Key.sk);
+      }
       if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
       if (attempt >= MAX_ATTEMPTS) {
         throw new VisibleError(409, "generation.busy", "The generation is being changed by other requests; retry.", { "Retry-After": "1" });

@@ -3,7 +3,7 @@ import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
 import { deleteObjects } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
-import { inspectUploadedAudio, roundDuration } from "./lifecycle";
+import { inspectUploadedAudio, quotasOf, roundDuration } from "./lifecycle";
 import { ORIGINAL_LABEL, toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
@@ -67,6 +67,7 @@ export async function completeVersion(tenant: string, generationId: string, vers
   const pending = findVersion(current, versionId);
   if (pending.status === "completed") return toGeneration(current);
   const audio = await inspectUploadedAudio(pending.audio_path);
+  const quotas = await quotasOf(tenant);
   const { after } = await mutateGeneration(tenant, generationId, (item) => {
     const version = findVersion(item, versionId);
     if (version.status === "completed") return { kind: "keep" };
@@ -76,7 +77,7 @@ export async function completeVersion(tenant: string, generationId: string, vers
       duration: roundDuration(audio.durationSeconds),
       size_bytes: audio.size,
     };
-    return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))) };
+    return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))), quotas };
   });
   return toGeneration(after!);
 }

@@ -5,6 +5,7 @@ import { isId, newId } from "../ids";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
+import { registerTenant } from "../settings/service";
 import { toProfile, type Profile, type ProfileItem } from "./model";
 
 export interface ProfileInput {
@@ -35,6 +36,7 @@ export async function createProfile(tenant: string, input: ProfileInput): Promis
     await transact([
       { Put: { TableName: tableName(), Item: item, ...notExists } },
       { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, item.name), profile_id: id }, ...notExists } },
+      registerTenant(tenant),
     ]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(item.name);

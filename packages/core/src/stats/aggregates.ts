@@ -103,8 +103,19 @@ export function statsDelta(moves: readonly FactsChange[]): { target: Target; cou
     .filter(({ counters }) => Object.keys(counters).length > 0);
 }
 
-/** `ADD` updates for a transaction. ADD is atomic but not idempotent: callers pair it with a conditional write. */
-export function statsUpdates(tenant: string, moves: readonly FactsChange[]) {
+/** Byte limits to hold the tenant and profile items to; null or absent is unlimited. */
+export interface Quotas {
+  tenant?: number | null;
+  profile?: number | null;
+}
+
+/**
+ * `ADD` updates for a transaction. ADD is atomic but not idempotent: callers pair it with a
+ * conditional write. Where a quota applies and bytes grow, the update carries the condition that
+ * the item's bytes after the change stay within it, so concurrent writers can't overshoot it
+ * together: the transaction that would cross it is cancelled.
+ */
+export function statsUpdates(tenant: string, moves: readonly FactsChange[], quotas: Quotas = {}) {
   return statsDelta(moves).map(({ target, counters }) => {
     const names: Record<string, string> = {};
     const values: Record<string, number | string> = {};
@@ -114,6 +125,16 @@ export function statsUpdates(tenant: string, moves: readonly FactsChange[]) {
       return `#c${i} :c${i}`;
     });
     values[":now"] = new Date().toISOString();
+    const quota = target.kind === "tenant" ? quotas.tenant : target.kind === "profile" ? quotas.profile : null;
+    const growth = counters.bytes ?? 0;
+    const guard =
+      quota !== null && quota !== undefined && growth > 0
+        ? { ConditionExpression: "attribute_not_exists(#quota_bytes) OR #quota_bytes <= :quota_room" }
+        : undefined;
+    if (guard) {
+      names["#quota_bytes"] = "bytes";
+      values[":quota_room"] = quota! - growth;
+    }
     return {
       Update: {
         TableName: tableName(),
@@ -121,6 +142,7 @@ export function statsUpdates(tenant: string, moves: readonly FactsChange[]) {
         UpdateExpression: `ADD ${adds.join(", ")} SET updated_at = :now`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ...guard,
       },
     };
   });

@@ -1,6 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { tableName } from "../resources";
+import { getSettings } from "../settings/service";
 import { keys } from "../table/keys";
 import { counterNames, emptyCounters, type Counters } from "./aggregates";
 
@@ -25,6 +26,7 @@ export interface Stats {
   profiles: Record<string, ProfileUsage>;
   by_engine: Record<string, Breakdown>;
   by_language: Record<string, Breakdown>;
+  quota: { quota_bytes: number | null; profile_quota_bytes: number | null; used_bytes: number };
   /** The last 30 UTC days, oldest first, including days with none. */
   generations_per_day: { day: string; generations: number; duration_seconds: number }[];
 }
@@ -74,8 +76,9 @@ const countersOf = (item: Record<string, unknown>): Counters => {
 };
 
 /**
- * One Query over the aggregate items (the tenant's and one per profile) and one over the last 30
- * day items: the cost follows the number of profiles, never the number of generations.
+ * One Query over the aggregate items (the tenant's and one per profile), one over the last 30 day
+ * items and one GetItem of the settings: the cost follows the number of profiles, never the number
+ * of generations.
  */
 async function readAggregates(tenant: string) {
   let tenantItem: Record<string, unknown> = {};
@@ -101,7 +104,11 @@ async function readAggregates(tenant: string) {
 }
 
 export async function readStats(tenant: string): Promise<Stats> {
-  const [{ tenantItem, byProfile }, perDay] = await Promise.all([readAggregates(tenant), readDays(tenant)]);
+  const [{ tenantItem, byProfile }, perDay, settings] = await Promise.all([
+    readAggregates(tenant),
+    readDays(tenant),
+    getSettings(tenant),
+  ]);
   const tenantCounters = countersOf(tenantItem);
   const active = [...byProfile].filter(([, c]) => c.generations > 0);
   return {
@@ -120,6 +127,7 @@ export async function readStats(tenant: string): Promise<Stats> {
     ),
     by_engine: breakdown(tenantItem, "engine"),
     by_language: breakdown(tenantItem, "language"),
+    quota: { quota_bytes: settings.quota_bytes, profile_quota_bytes: settings.profile_quota_bytes, used_bytes: tenantCounters.bytes },
     generations_per_day: perDay,
   };
 }

@@ -33,6 +33,10 @@ export const keys = {
   /** One item per unfinished job, in a partition of its own, so lost messages can be sent again. */
   openJob: (jobId: string) => ({ pk: "JOBS", sk: `OPEN#${jobId}` }),
   openJobsPartition: "JOBS",
+  settings: (tenant: string) => ({ pk: tenantPk(tenant), sk: "SETTINGS" }),
+  /** Every tenant that has made a profile, for the scheduled sweeps (which must not scan the table). */
+  tenantRegistry: (tenant: string) => ({ pk: "TENANTS", sk: `T#${tenantSegment(tenant)}` }),
+  tenantRegistryPartition: "TENANTS",
   tenantStats: (tenant: string) => ({ pk: tenantPk(tenant), sk: "STATS" }),
   profileStats: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `STATS#P#${profileId}` }),
   statsPrefix: "STATS",

@@ -1,0 +1,67 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { tableName } from "../resources";
+import { keys } from "../table/keys";
+import { transact } from "../table/transact";
+
+export interface Settings {
+  /** Generations older than this many days are deleted by the daily sweep; null keeps them forever. */
+  retention_days: number | null;
+  /** Whether the sweep spares favorites. */
+  keep_favorites: boolean;
+  /** Audio bytes the tenant may store in all; null is unlimited. */
+  quota_bytes: number | null;
+  /** Audio bytes each profile may store; null is unlimited. */
+  profile_quota_bytes: number | null;
+}
+
+export const defaultSettings = (): Settings => ({
+  retention_days: null,
+  keep_favorites: true,
+  quota_bytes: null,
+  profile_quota_bytes: null,
+});
+
+export async function getSettings(tenant: string): Promise<Settings> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.settings(tenant), ConsistentRead: true }));
+  const settings = defaultSettings();
+  if (!Item) return settings;
+  return {
+    retention_days: (Item.retention_days as number | null | undefined) ?? settings.retention_days,
+    keep_favorites: (Item.keep_favorites as boolean | undefined) ?? settings.keep_favorites,
+    quota_bytes: (Item.quota_bytes as number | null | undefined) ?? settings.quota_bytes,
+    profile_quota_bytes: (Item.profile_quota_bytes as number | null | undefined) ?? settings.profile_quota_bytes,
+  };
+}
+
+/**
+ * Replaces the settings (fields left out take their defaults). The tenant registry entry carries
+ * the retention too, so the sweep finds the tenants it has work for without reading every
+ * tenant's settings.
+ */
+export async function putSettings(tenant: string, input: Partial<Settings>): Promise<Settings> {
+  const settings: Settings = { ...defaultSettings(), ...input };
+  const now = new Date().toISOString();
+  await transact([
+    { Put: { TableName: tableName(), Item: { ...keys.settings(tenant), ...settings, updated_at: now } } },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.tenantRegistry(tenant),
+        UpdateExpression: "SET tenant = :tenant, retention_days = :days, keep_favorites = :keep",
+        ExpressionAttributeValues: { ":tenant": tenant, ":days": settings.retention_days, ":keep": settings.keep_favorites },
+      },
+    },
+  ]);
+  return settings;
+}
+
+/** Idempotent: called whenever a tenant creates a profile. */
+export const registerTenant = (tenant: string) => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.tenantRegistry(tenant),
+    UpdateExpression: "SET tenant = :tenant",
+    ExpressionAttributeValues: { ":tenant": tenant },
+  },
+});
