@@ -261,7 +261,7 @@ class ZipReader {
     this.pendingBytes += chunk.length;
     if (this.available + this.pendingBytes < this.need) return;
     const rest = this.buf.subarray(this.pos);
-    this.buf = rest.length === 0 && this.pending.length === 1 ? chunk : new Uint8Array(Buffer.concat([rest, ...this.pending]));
+    this.buf = rest.length === 0 && this.pending.length === 1 ? chunk : Buffer.concat([rest, ...this.pending]);
     this.base += this.pos;
     this.pos = 0;
     this.pending = [];
@@ -461,36 +461,39 @@ class ZipReader {
   /** Called synchronously from inside a decoder push: only records, never throws. */
   private onOutput(entry: Entry, error: Error | null, data: Uint8Array | null, final: boolean) {
     if (entry.failure) return;
-    const shown = showName(entry.local.name);
     if (error) {
-      entry.failure = fail("corrupt", `Entry ${shown} is not valid deflate data (${error.message}).`);
+      entry.failure = fail("corrupt", `Entry ${showName(entry.local.name)} is not valid deflate data (${error.message}).`);
       return;
     }
     if (data && data.length > 0) {
       entry.compressedAtOutput = entry.compressed;
       entry.output += data.length;
       this.total += data.length;
-      if (entry.output > this.limits.maxEntryBytes) {
-        entry.failure = entryTooLarge(shown, this.limits.maxEntryBytes);
-      } else if (this.total > this.limits.maxTotalBytes) {
-        entry.failure = totalTooLarge(shown, this.limits.maxTotalBytes);
-      } else if (
-        entry.local.method === METHOD_DEFLATE &&
-        entry.output > RATIO_FLOOR_BYTES &&
-        entry.output > entry.compressed * this.limits.maxRatio
-      ) {
-        entry.failure = fail(
-          "ratio",
-          `Entry ${shown} expands more than ${this.limits.maxRatio}:1 (${entry.output} bytes from ${entry.compressed}); this looks like a zip bomb.`,
-        );
-      } else if (entry.json && entry.output > this.limits.maxJsonBytes) {
-        entry.failure = jsonTooLarge(shown, this.limits.maxJsonBytes);
-      } else {
-        entry.crc = zlib.crc32(data, entry.crc);
-        entry.out.push(data);
-      }
+      entry.failure = this.capExceeded(entry);
+      if (entry.failure) return;
+      entry.crc = zlib.crc32(data, entry.crc);
+      entry.out.push(data);
     }
     if (final) entry.decoderDone = true;
+  }
+
+  private capExceeded(entry: Entry): VisibleError | null {
+    const shown = () => showName(entry.local.name);
+    const limits = this.limits;
+    if (entry.output > limits.maxEntryBytes) return entryTooLarge(shown(), limits.maxEntryBytes);
+    if (this.total > limits.maxTotalBytes) return totalTooLarge(shown(), limits.maxTotalBytes);
+    if (entry.json && entry.output > limits.maxJsonBytes) return jsonTooLarge(shown(), limits.maxJsonBytes);
+    if (
+      entry.local.method === METHOD_DEFLATE &&
+      entry.output > RATIO_FLOOR_BYTES &&
+      entry.output > entry.compressed * limits.maxRatio
+    ) {
+      return fail(
+        "ratio",
+        `Entry ${shown()} expands more than ${limits.maxRatio}:1 (${entry.output} bytes from ${entry.compressed}); this looks like a zip bomb.`,
+      );
+    }
+    return null;
   }
 
   /** Feeds compressed bytes to the entry's decoder and delivers what comes out. */
