@@ -5,12 +5,29 @@ import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
 import { historyRoutes } from "./routes/history";
 import { jobRoutes } from "./routes/jobs";
+import { maintenanceRoutes } from "./routes/maintenance";
 import { settingsRoutes } from "./routes/settings";
 import { profileRoutes } from "./routes/profiles";
+import { transferRoutes } from "./routes/transfer";
 import { versionRoutes } from "./routes/versions";
 
-/** JSON bodies are small; audio and archives travel through presigned URLs, never through here. */
+/** JSON bodies are small; audio and large archives travel through presigned URLs, never through here. */
 const JSON_BODY_LIMIT = 1024 * 1024;
+/** A ZIP sent to POST /history/import: what a Lambda invocation can carry. */
+const IMPORT_BODY_LIMIT = 6 * 1000 * 1000;
+
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: (c) =>
+      c.json(
+        errorBody(
+          `The request body exceeds ${maxSize} bytes.${maxSize === IMPORT_BODY_LIMIT ? " Use POST /history/imports for large archives." : ""}`,
+          "request.too_large",
+        ),
+        413,
+      ),
+  });
 
 const app = new OpenAPIHono<AuthEnv>();
 
@@ -19,14 +36,9 @@ app.notFound((c) => c.json(errorBody(`No route for ${c.req.method} ${c.req.path}
 
 app.get("/health", (c) => c.json({ status: "ok" }, 200));
 
-for (const path of ["/profiles", "/profiles/*", "/history", "/history/*", "/jobs/*", "/settings"]) {
-  app.use(
-    path,
-    requireTenant,
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => c.json(errorBody(`The request body exceeds ${JSON_BODY_LIMIT} bytes.`, "request.too_large"), 413),
-    }),
+for (const path of ["/profiles", "/profiles/*", "/history", "/history/*", "/jobs/*", "/settings", "/maintenance/*"]) {
+  app.use(path, requireTenant, (c, next) =>
+    limitBody(c.req.path === "/history/import" ? IMPORT_BODY_LIMIT : JSON_BODY_LIMIT)(c, next),
   );
 }
 
@@ -34,8 +46,10 @@ const routes = app
   .route("/profiles", profileRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)
+  .route("/history", transferRoutes)
   .route("/jobs", jobRoutes)
-  .route("/settings", settingsRoutes);
+  .route("/settings", settingsRoutes)
+  .route("/maintenance", maintenanceRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

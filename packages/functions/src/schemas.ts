@@ -258,3 +258,28 @@ export const SettingsSchema = z
 export const SettingsPut = SettingsSchema.partial().strict().openapi("SettingsPut", {
   description: "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
 });
+
+// Export and import
+export const DownloadLinkSchema = z
+  .object({
+    url: z.string().openapi({ description: "Presigned GET, 15 minutes." }),
+    expires_at: z.string(),
+    filename: z.string(),
+    size_bytes: z.number().int(),
+  })
+  .openapi("DownloadLink");
+
+export const ImportForm = z
+  .object({
+    file: z.instanceof(File, { message: "send the archive as a file field" }).openapi({ type: "string", format: "binary" }),
+    profile_id: z.string().max(64).optional(),
+  })
+  .openapi("ImportForm");
+
+export const ImportStart = z.object({ profile_id: z.string().max(64).optional() }).strict().openapi("ImportStart");
+
+export const ImportStarted = z.object({ import_id: z.string(), upload: UploadSchema }).openapi("ImportStarted");
+
+export const ImportParam = z.object({
+  import_id: z.string().max(64).openapi({ param: { name: "import_id", in: "path" } }),
+});

@@ -4,7 +4,7 @@ import { objectKeys } from "../storage/keys";
 import { deleteObjects } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "./lifecycle";
-import { ORIGINAL_LABEL, toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
+import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
 /** Versions live inside the generation item, so this bounds the item well under 400 KB. */
@@ -99,7 +99,7 @@ export async function setDefaultVersion(tenant: string, generationId: string, ve
 export async function deleteVersion(tenant: string, generationId: string, versionId: string): Promise<Generation> {
   const { before, after } = await mutateGeneration(tenant, generationId, (item) => {
     const version = findVersion(item, versionId);
-    if (version.label === ORIGINAL_LABEL && version.audio_path === item.audio_path) {
+    if (version.audio_path === item.audio_path) {
       throw new VisibleError(409, "version.original", "The original version can't be deleted; delete the generation instead.");
     }
     const rest = item.versions.filter((v) => v.id !== versionId);

@@ -5,12 +5,13 @@ import { bucketName } from "../resources";
 export interface ObjectHead {
   size: number;
   etag: string;
+  lastModified: Date;
 }
 
 export async function headObject(key: string): Promise<ObjectHead | undefined> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
-    return { size: head.ContentLength ?? 0, etag: head.ETag ?? "" };
+    return { size: head.ContentLength ?? 0, etag: head.ETag ?? "", lastModified: head.LastModified ?? new Date(0) };
   } catch (error) {
     if (error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
       return undefined;

@@ -29,6 +29,7 @@ export const keys = {
   profileGenerationsPartition: (tenant: string, profileId: string) => `${tenantPk(tenant)}#P#${profileId}`,
   /** Remembers an Idempotency-Key for a day, pointing at what the first request created. */
   idempotency: (tenant: string, scope: string, key: string) => ({ pk: tenantPk(tenant), sk: `IDEM#${scope}#${key}` }),
+  importRecord: (tenant: string, importId: string) => ({ pk: tenantPk(tenant), sk: `IMPORT#${importId}` }),
   job: (tenant: string, jobId: string) => ({ pk: tenantPk(tenant), sk: `JOB#${jobId}` }),
   /** One item per unfinished job, in a partition of its own, so lost messages can be sent again. */
   openJob: (jobId: string) => ({ pk: "JOBS", sk: `OPEN#${jobId}` }),

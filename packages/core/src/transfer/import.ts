@@ -1,0 +1,211 @@
+import { isManifestName, parseArchive, type ImportedArchive } from "../archive/format";
+import { readZip } from "../archive/read";
+import { VisibleError, notFound } from "../errors";
+import { isId, newId } from "../ids";
+import { newGenerationItem, profileMustExist } from "../generations/create";
+import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
+import { countedFacts, toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
+import { quotaExceeded } from "../generations/repo";
+import type { ProfileItem } from "../profiles/model";
+import { findProfileByName, findProfileItem } from "../profiles/service";
+import { tableName } from "../resources";
+import { registerTenant } from "../settings/service";
+import { statsUpdates } from "../stats/aggregates";
+import { objectKeys } from "../storage/keys";
+import { deleteObjects } from "../storage/objects";
+import { copyObject, streamUpload, type StreamUpload } from "../storage/stream-upload";
+import { keys } from "../table/keys";
+import { ConditionFailed, transact, type TransactItem } from "../table/transact";
+
+export interface ImportOptions {
+  /** The profile to file the generation under; otherwise it is chosen from the archive. */
+  profileId?: string | undefined;
+  /** Names the staging area; the large-import flow passes its import id. */
+  importId?: string | undefined;
+}
+
+/** Stages every WAV entry in the bucket as it streams past, keyed by entry name. */
+async function stageEntries(tenant: string, importId: string, source: AsyncIterable<Uint8Array>) {
+  const staged = new Map<string, string>();
+  const open = new Map<string, StreamUpload>();
+  try {
+    const result = await readZip(source, {
+      onEntry(name) {
+        if (isManifestName(name)) return { accept: "json" };
+        if (!name.toLowerCase().endsWith(".wav")) return { accept: "skip" };
+        const key = objectKeys.importStaging(tenant, importId, staged.size);
+        const upload = streamUpload(key);
+        staged.set(name, key);
+        open.set(name, upload);
+        return { accept: "stream", sink: (chunk) => upload.write(chunk) };
+      },
+      async onEntryEnd(entry) {
+        const upload = open.get(entry.name);
+        open.delete(entry.name);
+        await upload?.end();
+      },
+    });
+    return { result, staged };
+  } catch (error) {
+    await Promise.all([...open.values()].map((upload) => upload.abort()));
+    await deleteObjects([...staged.values()]).catch(() => {});
+    throw error;
+  }
+}
+
+/** The profile order the product promises: given, else the archive's id, else its name, else a new one. */
+async function chooseProfile(
+  tenant: string,
+  archive: ImportedArchive,
+  profileId: string | undefined,
+): Promise<{ profile: ProfileItem; created: boolean }> {
+  if (profileId !== undefined) {
+    const given = await findProfileItem(tenant, profileId);
+    if (!given) throw notFound("profile", profileId);
+    return { profile: given, created: false };
+  }
+  if (archive.profile?.id && isId(archive.profile.id)) {
+    const same = await findProfileItem(tenant, archive.profile.id);
+    if (same) return { profile: same, created: false };
+  }
+  const name = archive.profile?.name ?? "Imported";
+  const byName = await findProfileByName(tenant, name);
+  if (byName) return { profile: (await findProfileItem(tenant, byName.id))!, created: false };
+  const now = new Date().toISOString();
+  const id = newId();
+  return {
+    created: true,
+    profile: {
+      ...keys.profile(tenant, id),
+      entity: "profile",
+      id,
+      name: name.trim(),
+      description: archive.profile?.description ?? null,
+      language: archive.profile?.language ?? archive.generation.language,
+      created_at: now,
+      updated_at: now,
+    },
+  };
+}
+
+const entryInvalid = (name: string, error: unknown) =>
+  error instanceof VisibleError && error.status === 422
+    ? new VisibleError(422, "archive.audio_invalid", `${JSON.stringify(name)}: ${error.detail}`)
+    : error;
+
+/**
+ * Imports one generation from a ZIP (our export format or Voicebox's), streamed: WAV entries go
+ * to a staging area as they arrive, the manifest is checked, every WAV is inspected (duration and
+ * size come from the audio, never from the manifest), the audio is copied into place, and the
+ * record, its counts and any new profile are written in one transaction. Whatever fails, nothing
+ * is left behind: no record, no object, no change in stats.
+ */
+export async function importArchive(tenant: string, source: AsyncIterable<Uint8Array>, options: ImportOptions = {}): Promise<Generation> {
+  if (options.profileId !== undefined && !(await findProfileItem(tenant, options.profileId))) {
+    throw notFound("profile", options.profileId);
+  }
+  const importId = options.importId ?? newId();
+  const { result, staged } = await stageEntries(tenant, importId, source);
+  const placed: string[] = [];
+  try {
+    const archive = parseArchive(result);
+    const audioOf = async (file: string) => {
+      try {
+        return await inspectUploadedAudio(staged.get(file)!);
+      } catch (error) {
+        throw entryInvalid(file, error);
+      }
+    };
+    const original = await audioOf(archive.audioFile);
+    const { profile, created } = await chooseProfile(tenant, archive, options.profileId);
+    const g = archive.generation;
+    const base = newGenerationItem(
+      tenant,
+      { profile_id: profile.id, text: g.text, language: g.language, seed: g.seed, instruct: g.instruct, engine: g.engine, model_size: g.model_size },
+      Date.parse(g.created_at),
+    );
+    const now = new Date().toISOString();
+    const versions: Version[] = [];
+    // Where each object goes and which staged entry it comes from.
+    const placements = [{ dest: base.audio_path, from: staged.get(archive.audioFile)! }];
+    for (const v of archive.versions) {
+      const isOriginal = v.file === archive.audioFile;
+      const audio = isOriginal ? original : await audioOf(v.file);
+      const versionId = newId();
+      const audioPath = isOriginal ? base.audio_path : objectKeys.versionAudio(tenant, base.id, versionId);
+      if (!isOriginal) placements.push({ dest: audioPath, from: staged.get(v.file)! });
+      versions.push({
+        id: versionId,
+        label: v.label,
+        effects_chain: v.effects_chain,
+        is_default: v.is_default,
+        status: "completed",
+        audio_path: audioPath,
+        duration: roundDuration(audio.durationSeconds),
+        size_bytes: audio.size,
+        created_at: now,
+      });
+    }
+    if (!versions.some((v) => v.audio_path === base.audio_path)) {
+      versions.unshift({
+        id: newId(),
+        label: "original",
+        effects_chain: [],
+        is_default: false,
+        status: "completed",
+        audio_path: base.audio_path,
+        duration: roundDuration(original.durationSeconds),
+        size_bytes: original.size,
+        created_at: now,
+      });
+    }
+    if (!versions.some((v) => v.is_default)) versions.find((v) => v.audio_path === base.audio_path)!.is_default = true;
+    const item: GenerationItem = {
+      ...base,
+      status: "completed",
+      is_favorited: g.is_favorited,
+      duration: roundDuration(original.durationSeconds),
+      size_bytes: original.size,
+      versions,
+      active_version_id: versions.find((v) => v.is_default)!.id,
+    };
+
+    for (const { dest, from } of placements) {
+      placed.push(dest);
+      await copyObject(from, dest);
+    }
+
+    const profileWrites: TransactItem[] = created
+      ? [
+          { Put: { TableName: tableName(), Item: profile, ConditionExpression: "attribute_not_exists(pk)" } },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.profileName(tenant, profile.name), profile_id: profile.id },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          registerTenant(tenant),
+        ]
+      : [profileMustExist(tenant, profile.id)];
+    const stats = statsUpdates(tenant, [[null, countedFacts(item)]], await quotasOf(tenant));
+    try {
+      await transact([
+        ...profileWrites,
+        { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+        ...stats,
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      const statsIndex = error.index - profileWrites.length - 1;
+      if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
+      throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
+    }
+    return toGeneration(item);
+  } catch (error) {
+    await deleteObjects(placed).catch(() => {});
+    throw error;
+  } finally {
+    await deleteObjects([...staged.values()]).catch(() => {});
+  }
+}

@@ -1,0 +1,108 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { exportAudio, exportGeneration, type DownloadLink } from "@sonna/core/transfer/export";
+import { importArchive } from "@sonna/core/transfer/import";
+import { completeImport, startImport } from "@sonna/core/transfer/imports";
+import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, unprocessableError, ErrorSchema } from "../openapi";
+import {
+  DownloadLinkSchema,
+  GenerationSchema,
+  IdParam,
+  ImportForm,
+  ImportParam,
+  ImportStart,
+  ImportStarted,
+} from "../schemas";
+
+const tags = ["Export and import"];
+
+/** A browser follows the redirect; an API client asking for JSON gets the link itself. */
+const answerWithLink = (c: Context, link: DownloadLink) =>
+  c.req.header("accept")?.includes("application/json") ? c.json(link, 200) : c.redirect(link.url, 302);
+
+const linkResponses = {
+  200: jsonContent(DownloadLinkSchema, "With `Accept: application/json`: the link."),
+  302: { description: "Redirect to the presigned download (Content-Disposition: attachment)." },
+  ...commonErrors,
+  ...notFoundError,
+  ...conflictError,
+};
+
+const tooLarge = { 413: jsonContent(ErrorSchema, "The archive is over the size cap.") };
+
+export const transferRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/export",
+      tags,
+      summary: "Download a generation as a ZIP (generation.json, audio.wav, versions)",
+      request: { params: IdParam },
+      responses: linkResponses,
+    }),
+    async (c) => answerWithLink(c, await exportGeneration(c.get("tenant"), c.req.valid("param").id)),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/export-audio",
+      tags,
+      summary: "Download a generation's audio (its default version) as a WAV",
+      request: { params: IdParam },
+      responses: linkResponses,
+    }),
+    async (c) => answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id)),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/import",
+      tags,
+      summary: "Import a ZIP (ours or Voicebox's) sent in the request, up to 6 MB",
+      description: "Larger archives: `POST /history/imports`.",
+      request: { body: { content: { "multipart/form-data": { schema: ImportForm } }, required: true } },
+      responses: {
+        201: jsonContent(GenerationSchema, "The imported generation."),
+        ...commonErrors,
+        ...notFoundError,
+        ...conflictError,
+        ...tooLarge,
+        ...unprocessableError,
+      },
+    }),
+    async (c) => {
+      const { file, profile_id } = c.req.valid("form");
+      const source = file.stream() as unknown as AsyncIterable<Uint8Array>;
+      return c.json(await importArchive(c.get("tenant"), source, { profileId: profile_id }), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/imports",
+      tags,
+      summary: "Start a large import (up to 2 GiB): get a URL to PUT the ZIP to",
+      request: { body: jsonBody(ImportStart) },
+      responses: { 201: jsonContent(ImportStarted, "The import and its upload."), ...commonErrors, ...notFoundError },
+    }),
+    async (c) => c.json(await startImport(c.get("tenant"), c.req.valid("json").profile_id), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/imports/{import_id}/complete",
+      tags,
+      summary: "Import the uploaded ZIP",
+      description: "Completing again returns the same generation.",
+      request: { params: ImportParam },
+      responses: {
+        201: jsonContent(GenerationSchema, "The imported generation."),
+        ...commonErrors,
+        ...notFoundError,
+        ...conflictError,
+        ...tooLarge,
+        ...unprocessableError,
+      },
+    }),
+    async (c) => c.json(await completeImport(c.get("tenant"), c.req.valid("param").import_id), 201),
+  );
