@@ -1,0 +1,297 @@
+// One-line scenario helpers for the API tests: profiles, pending and completed generations,
+// uploads through the presigned URL, error-shape checks, and a recount of a tenant's generations
+// read straight from DynamoDB to hold GET /history/stats against.
+import assert from "node:assert/strict";
+import type { Client, JsonResponse } from "./server";
+import { assertLoopbackEnv } from "./server";
+
+/** A small valid WAV: 16-bit mono 24 kHz, `frames` long (default 0.25 s). */
+export async function smallWav(frames = 6_000): Promise<Uint8Array> {
+  const { makeWav } = await import("@sonna/core/wav/make");
+  return makeWav({ frames });
+}
+
+let profileCounter = 0;
+
+/** POST /profiles; asserts 201 and returns the profile. */
+export async function createProfile(t: Client, name = `Voice ${++profileCounter} ${Math.random().toString(36).slice(2, 8)}`, extra: Record<string, unknown> = {}) {
+  const res = await t.json("/profiles", { method: "POST", body: { name, ...extra } });
+  assert.equal(res.status, 201, `create profile ${JSON.stringify(name)}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; name: string; description: string | null; language: string; created_at: string; updated_at: string };
+}
+
+export interface Upload {
+  url: string;
+  method: "PUT";
+  headers: Record<string, string>;
+  expires_at: string;
+}
+
+export type GenerationBody = Record<string, any> & {
+  id: string;
+  profile_id: string;
+  status: "pending" | "completed" | "failed";
+  audio_path: string;
+  duration: number | null;
+  size_bytes: number;
+  is_favorited: boolean;
+  created_at: string;
+};
+
+/** POST /history; asserts 201 and returns `{ generation, upload }`. */
+export async function createPending(t: Client, profileId: string, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const res = await t.json("/history", { method: "POST", body: { profile_id: profileId, text: "Hello there", ...overrides }, headers });
+  assert.equal(res.status, 201, `create generation: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { generation: GenerationBody; upload: Upload };
+}
+
+/** PUTs `bytes` to a presigned upload URL with the headers it came with; asserts 2xx. */
+export async function uploadAudio(upload: Upload, bytes: Uint8Array): Promise<void> {
+  const res = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
+  const text = await res.text();
+  assert.ok(res.ok, `upload to presigned URL: ${res.status} ${text.slice(0, 300)}`);
+}
+
+/** Creates a generation, uploads `wav` (default a small WAV) and completes it; asserts 200. */
+export async function createCompleted(t: Client, profileId: string, options: { wav?: Uint8Array } & Record<string, unknown> = {}) {
+  const { wav, ...overrides } = options;
+  const bytes = wav ?? (await smallWav());
+  const { generation, upload } = await createPending(t, profileId, overrides);
+  await uploadAudio(upload, bytes);
+  const res = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+  assert.equal(res.status, 200, `complete: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as GenerationBody;
+}
+
+/** POST /history/{id}/fail; asserts 200. */
+export async function failGeneration(t: Client, id: string, error = "engine crashed") {
+  const res = await t.json(`/history/${id}/fail`, { method: "POST", body: { error } });
+  assert.equal(res.status, 200, `fail: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as GenerationBody;
+}
+
+/**
+ * Asserts the error contract: the status, a JSON Content-Type, the `code`, and a non-empty
+ * `detail` string. `detailIncludes` (case-insensitive) checks that the detail names something.
+ */
+export function assertError(res: JsonResponse, status: number, code: string, detailIncludes?: string | string[]): void {
+  const what = `${status} ${code}, got ${res.status} ${JSON.stringify(res.body)?.slice(0, 500)}`;
+  assert.equal(res.status, status, `status: expected ${what}`);
+  assert.match(res.headers.get("content-type") ?? "", /^application\/(problem\+)?json/, `content-type of ${what}`);
+  assert.equal(typeof res.body, "object", `JSON body: expected ${what}`);
+  assert.equal(res.body?.code, code, `code: expected ${what}`);
+  assert.equal(typeof res.body?.detail, "string", `detail: expected ${what}`);
+  assert.ok(res.body.detail.trim().length > 0, `detail is empty: ${what}`);
+  for (const needle of detailIncludes === undefined ? [] : Array.isArray(detailIncludes) ? detailIncludes : [detailIncludes]) {
+    assert.ok(res.body.detail.toLowerCase().includes(needle.toLowerCase()), `detail should name ${JSON.stringify(needle)}: ${res.body.detail}`);
+  }
+}
+
+/** A random UUIDv7 nobody owns. */
+export async function randomId(): Promise<string> {
+  const { newId } = await import("@sonna/core/ids");
+  return newId();
+}
+
+/** Whether the bucket holds `key` (S3 HeadObject through the app's own client). */
+export async function objectExists(key: string): Promise<boolean> {
+  assertLoopbackEnv();
+  const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
+  const { s3 } = await import("@sonna/core/aws");
+  const { bucketName } = await import("@sonna/core/resources");
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw error;
+  }
+}
+
+export interface Usage {
+  generations: number;
+  duration_ms: number;
+  bytes: number;
+}
+
+export interface Recount extends Usage {
+  favorites: number;
+  by_status: { pending: number; completed: number; failed: number };
+  by_profile: Record<string, Usage>;
+  by_engine: Record<string, { generations: number; duration_ms: number }>;
+  by_language: Record<string, { generations: number; duration_ms: number }>;
+  /** generations and duration per UTC day of created_at */
+  by_day: Record<string, { generations: number; duration_ms: number }>;
+  items: Record<string, any>[];
+}
+
+/**
+ * Every `GEN#` item of the tenant, read from DynamoDB directly (consistent reads), summed:
+ * durations as integer ms, bytes as size_bytes plus any processed version's audio.
+ */
+export async function recount(tenantId: string): Promise<Recount> {
+  assertLoopbackEnv();
+  const { QueryCommand } = await import("@aws-sdk/lib-dynamodb");
+  const { dynamo } = await import("@sonna/core/aws");
+  const { tableName } = await import("@sonna/core/resources");
+  const { keys } = await import("@sonna/core/table/keys");
+  const items: Record<string, any>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :gen)",
+        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":gen": keys.generationPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+
+  const result: Recount = {
+    generations: 0,
+    duration_ms: 0,
+    bytes: 0,
+    favorites: 0,
+    by_status: { pending: 0, completed: 0, failed: 0 },
+    by_profile: {},
+    by_engine: {},
+    by_language: {},
+    by_day: {},
+    items,
+  };
+  for (const item of items) {
+    const ms = item.duration == null ? 0 : Math.round(Number(item.duration) * 1000);
+    const versions: { audio_path: string; size_bytes: number }[] = item.versions ?? [];
+    const bytes = Number(item.size_bytes ?? 0) + versions.filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + Number(v.size_bytes ?? 0), 0);
+    result.generations++;
+    result.duration_ms += ms;
+    result.bytes += bytes;
+    if (item.is_favorited) result.favorites++;
+    result.by_status[item.status as keyof Recount["by_status"]]++;
+    const profile = (result.by_profile[item.profile_id] ??= { generations: 0, duration_ms: 0, bytes: 0 });
+    profile.generations++;
+    profile.duration_ms += ms;
+    profile.bytes += bytes;
+    for (const [map, value] of [
+      [result.by_engine, item.engine],
+      [result.by_language, item.language],
+      [result.by_day, String(item.created_at).slice(0, 10)],
+    ] as const) {
+      const entry = (map[value] ??= { generations: 0, duration_ms: 0 });
+      entry.generations++;
+      entry.duration_ms += ms;
+    }
+  }
+  return result;
+}
+
+const ms = (seconds: number) => Math.round(seconds * 1000);
+
+/** GET /history/stats equals a recount of the tenant's generations, counter for counter. */
+export async function assertStatsMatchRecount(t: Client & { id: string }): Promise<{ stats: any; recount: Recount }> {
+  const res = await t.json("/history/stats");
+  assert.equal(res.status, 200, `GET /history/stats: ${res.status} ${JSON.stringify(res.body)}`);
+  const stats = res.body;
+  const counted = await recount(t.id);
+  const actual = {
+    generations: stats.total_generations,
+    duration_ms: ms(stats.total_duration_seconds),
+    bytes: stats.total_bytes,
+    favorites: stats.favorites,
+    by_status: stats.generations_by_status,
+    by_profile: Object.fromEntries(
+      Object.entries(stats.profiles as Record<string, { generations: number; duration_seconds: number; bytes: number }>).map(([id, u]) => [
+        id,
+        { generations: u.generations, duration_ms: ms(u.duration_seconds), bytes: u.bytes },
+      ]),
+    ),
+    generations_by_profile: stats.generations_by_profile,
+  };
+  const expected = {
+    generations: counted.generations,
+    duration_ms: counted.duration_ms,
+    bytes: counted.bytes,
+    favorites: counted.favorites,
+    by_status: counted.by_status,
+    by_profile: counted.by_profile,
+    generations_by_profile: Object.fromEntries(Object.entries(counted.by_profile).map(([id, u]) => [id, u.generations])),
+  };
+  assert.deepEqual(actual, expected, "stats differ from a recount of the tenant's generations");
+  // The exact sum in seconds, not just to the millisecond after rounding.
+  assert.equal(stats.total_duration_seconds, counted.duration_ms / 1000, "total_duration_seconds is not the exact sum of millisecond durations");
+
+  // Breakdowns added later (by engine, by language, per day): checked where the API reports them.
+  const breakdown = (b: Record<string, { generations: number; duration_seconds: number }>) =>
+    Object.fromEntries(Object.entries(b).map(([k, v]) => [k, { generations: v.generations, duration_ms: ms(v.duration_seconds) }]));
+  if (stats.by_engine !== undefined) assert.deepEqual(breakdown(stats.by_engine), counted.by_engine, "by_engine differs from a recount");
+  if (stats.by_language !== undefined) assert.deepEqual(breakdown(stats.by_language), counted.by_language, "by_language differs from a recount");
+  if (Array.isArray(stats.generations_per_day)) {
+    const reported = Object.fromEntries(
+      (stats.generations_per_day as { day: string; generations: number; duration_seconds: number }[])
+        .filter((d) => d.generations !== 0 || d.duration_seconds !== 0)
+        .map((d) => [d.day, { generations: d.generations, duration_ms: ms(d.duration_seconds) }]),
+    );
+    const days = new Set((stats.generations_per_day as { day: string }[]).map((d) => d.day));
+    const expectedDays = Object.fromEntries(Object.entries(counted.by_day).filter(([day]) => days.has(day)));
+    assert.deepEqual(reported, expectedDays, "generations_per_day differs from a recount");
+  }
+  return { stats, recount: counted };
+}
+
+/** Stats of a tenant that has never had a generation. */
+export function assertZeroStats(stats: any): void {
+  assert.equal(stats.total_generations, 0);
+  assert.equal(stats.total_duration_seconds, 0);
+  assert.equal(stats.total_bytes, 0);
+  assert.equal(stats.favorites, 0);
+  assert.deepEqual(stats.generations_by_status, { pending: 0, completed: 0, failed: 0 });
+  assert.deepEqual(stats.generations_by_profile, {});
+  assert.deepEqual(stats.profiles, {});
+  if (stats.by_engine !== undefined) assert.deepEqual(stats.by_engine, {});
+  if (stats.by_language !== undefined) assert.deepEqual(stats.by_language, {});
+  if (stats.generations_per_day !== undefined) {
+    for (const day of stats.generations_per_day) {
+      assert.equal(day.generations, 0);
+      assert.equal(day.duration_seconds, 0);
+    }
+  }
+}
+
+/** Stats as the API reports them, asserting 200. */
+export async function getStats(t: Client) {
+  const res = await t.json("/history/stats");
+  assert.equal(res.status, 200, `GET /history/stats: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Runs `fn` over `items` with at most `width` in flight; results in input order. */
+export async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Polls GET /jobs/{id} until the job has finished; asserts it succeeded and returns it. */
+export async function waitForJob(t: Client, jobId: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.json(`/jobs/${jobId}`);
+    assert.equal(res.status, 200, `GET /jobs/${jobId}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.body.status === "succeeded") return res.body;
+    assert.notEqual(res.body.status, "failed", `job ${jobId} failed: ${JSON.stringify(res.body)}`);
+    assert.ok(Date.now() < deadline, `job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
