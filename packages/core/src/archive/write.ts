@@ -53,6 +53,12 @@ export interface WriteZipOptions {
   contentType?: string;
   /** Default ARCHIVE_MAX_BYTES; never above ZIP32_MAX_BYTES. */
   maxBytes?: number;
+  /**
+   * Default: what a single-generation import accepts, so every export can be imported again.
+   * Bulk exports, which are not meant for re-import, raise them.
+   */
+  maxEntries?: number;
+  maxJsonBytes?: number;
 }
 
 type Planned =
@@ -69,7 +75,10 @@ type Planned =
  */
 export async function writeZipToS3(options: WriteZipOptions): Promise<{ size: number }> {
   const maxBytes = Math.min(options.maxBytes ?? ARCHIVE_MAX_BYTES, ZIP32_MAX_BYTES);
-  const plan = await planEntries(options.entries, new Date());
+  const plan = await planEntries(options.entries, new Date(), {
+    maxEntries: options.maxEntries ?? DEFAULT_READ_LIMITS.maxEntries,
+    maxJsonBytes: options.maxJsonBytes ?? DEFAULT_READ_LIMITS.maxJsonBytes,
+  });
   const bound = sizeBound(plan);
   if (bound > maxBytes) {
     throw new VisibleError(
@@ -154,9 +163,16 @@ async function* guard(chunks: AsyncIterable<Uint8Array>, run: Run): AsyncGenerat
   }
 }
 
-async function planEntries(entries: readonly ZipEntryInput[], now: Date): Promise<Planned[]> {
-  if (entries.length > DEFAULT_READ_LIMITS.maxEntries) {
-    throw new RangeError(`An archive holds at most ${DEFAULT_READ_LIMITS.maxEntries} entries; got ${entries.length}.`);
+/** HeadObject calls in flight while planning; a bulk export has thousands of entries. */
+const PLAN_CONCURRENCY = 16;
+
+async function planEntries(
+  entries: readonly ZipEntryInput[],
+  now: Date,
+  caps: { maxEntries: number; maxJsonBytes: number },
+): Promise<Planned[]> {
+  if (entries.length > caps.maxEntries) {
+    throw new RangeError(`An archive holds at most ${caps.maxEntries} entries; got ${entries.length}.`);
   }
   const keys = new Set<string>();
   for (const entry of entries) {
@@ -172,21 +188,25 @@ async function planEntries(entries: readonly ZipEntryInput[], now: Date): Promis
       if (keys.has(parts.slice(0, i).join("/"))) throw new RangeError(`Entry ${showName(key)} lies inside another entry.`);
     }
   }
-  return Promise.all(
-    entries.map(async (entry): Promise<Planned> => {
-      if (entry.kind === "json") {
-        const text = JSON.stringify(entry.data, null, 2);
-        if (text === undefined) throw new TypeError(`Entry ${showName(entry.name)} has no JSON representation.`);
-        const bytes = strToU8(text);
-        if (bytes.length > DEFAULT_READ_LIMITS.maxJsonBytes) {
-          throw new RangeError(`Entry ${showName(entry.name)} is ${bytes.length} bytes of JSON; imports accept at most ${DEFAULT_READ_LIMITS.maxJsonBytes}.`);
-        }
-        return { name: entry.name, kind: "json", bytes, mtime: entry.mtime ?? now };
-      }
-      const head = await headOrMissing(entry.key, entry.name);
-      return { name: entry.name, kind: "object", key: entry.key, ...head, mtime: entry.mtime ?? head.lastModified ?? now };
-    }),
-  );
+  const planned: Planned[] = [];
+  for (let i = 0; i < entries.length; i += PLAN_CONCURRENCY) {
+    planned.push(...(await Promise.all(entries.slice(i, i + PLAN_CONCURRENCY).map((entry) => planEntry(entry, now, caps)))));
+  }
+  return planned;
+}
+
+async function planEntry(entry: ZipEntryInput, now: Date, caps: { maxJsonBytes: number }): Promise<Planned> {
+  if (entry.kind === "json") {
+    const text = JSON.stringify(entry.data, null, 2);
+    if (text === undefined) throw new TypeError(`Entry ${showName(entry.name)} has no JSON representation.`);
+    const bytes = strToU8(text);
+    if (bytes.length > caps.maxJsonBytes) {
+      throw new RangeError(`Entry ${showName(entry.name)} is ${bytes.length} bytes of JSON; the cap is ${caps.maxJsonBytes}.`);
+    }
+    return { name: entry.name, kind: "json", bytes, mtime: entry.mtime ?? now };
+  }
+  const head = await headOrMissing(entry.key, entry.name);
+  return { name: entry.name, kind: "object", key: entry.key, ...head, mtime: entry.mtime ?? head.lastModified ?? now };
 }
 
 async function headOrMissing(key: string, name: string) {

@@ -3,6 +3,7 @@ import type { GenerationFilter } from "../generations/query";
 import { findGeneration } from "../generations/repo";
 import type { GenerationItem } from "../generations/model";
 import { deleteProfileGenerations } from "../profiles/delete";
+import { bulkExport, type Selection } from "../transfer/bulk-export";
 import type { JobItem, JobType } from "./model";
 
 export interface JobContext {
@@ -40,13 +41,17 @@ export const jobHandlers: Record<JobType, JobHandler> = {
       : await deleteMatching(context.tenant, filter ?? {}, (n) => context.progress(n));
     return { deleted };
   },
-  "history.export": async () => {
-    throw new Error("history.export is not wired yet");
+  "history.export": async (context) => {
+    const selection = context.job.params as unknown as Selection;
+    return { ...(await bulkExport(context.tenant, context.job.id, selection, (n) => context.progress(n))) };
   },
-  reconcile: async () => {
-    throw new Error("reconcile is not wired yet");
+  reconcile: async (context) => {
+    const { reconcileTenant, minAgeFromParams } = await import("../maintenance/reconcile");
+    const minAgeMs = minAgeFromParams(context.job.params);
+    return { ...(await reconcileTenant(context.tenant, { minAgeMs, progress: (n) => context.progress(n) })) };
   },
-  retention: async () => {
-    throw new Error("retention is not wired yet");
+  retention: async (context) => {
+    const { applyRetention } = await import("../maintenance/retention");
+    return { ...(await applyRetention(context.tenant, { progress: (n) => context.progress(n) })) };
   },
 };

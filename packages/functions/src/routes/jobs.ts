@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { toJob } from "@sonna/core/jobs/model";
-import { getJob } from "@sonna/core/jobs/store";
+import { jobView } from "@sonna/core/jobs/view";
 import { commonErrors, jsonContent, notFoundError, router } from "../openapi";
 import { IdParam, JobSchema } from "../schemas";
 
@@ -13,5 +12,5 @@ export const jobRoutes = router().openapi(
     request: { params: IdParam },
     responses: { 200: jsonContent(JobSchema, "The job."), ...commonErrors, ...notFoundError },
   }),
-  async (c) => c.json(toJob(await getJob(c.get("tenant"), c.req.valid("param").id)), 200),
+  async (c) => c.json(await jobView(c.get("tenant"), c.req.valid("param").id), 200),
 );

@@ -3,8 +3,11 @@ import type { Context } from "hono";
 import { exportAudio, exportGeneration, type DownloadLink } from "@sonna/core/transfer/export";
 import { importArchive } from "@sonna/core/transfer/import";
 import { completeImport, startImport } from "@sonna/core/transfer/imports";
+import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, unprocessableError, ErrorSchema } from "../openapi";
 import {
+  BulkSelection,
+  JobSchema,
   DownloadLinkSchema,
   GenerationSchema,
   IdParam,
@@ -52,6 +55,24 @@ export const transferRoutes = router()
       responses: linkResponses,
     }),
     async (c) => answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id)),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/exports",
+      tags,
+      summary: "Export many generations as ZIP parts: up to 1,000 ids, or every match of a filter",
+      description:
+        "Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. " +
+        "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json.",
+      request: { body: jsonBody(BulkSelection) },
+      responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors },
+    }),
+    async (c) => {
+      const job = await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"));
+      c.header("Location", `/jobs/${job.id}`);
+      return c.json(job, 202);
+    },
   )
   .openapi(
     createRoute({

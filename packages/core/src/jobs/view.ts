@@ -1,0 +1,16 @@
+import { partLinks, type ExportPart } from "../transfer/bulk-export";
+import { toJob, type Job, type JobItem } from "./model";
+import { getJob } from "./store";
+
+/**
+ * A job as the API shows it. A finished export's result carries download links made at read
+ * time, so a client that looks later still gets a working 15-minute link (for a day).
+ */
+export async function jobView(tenant: string, id: string): Promise<Job> {
+  const item: JobItem = await getJob(tenant, id);
+  const job = toJob(item);
+  if (item.type !== "history.export" || item.status !== "succeeded" || !item.result) return job;
+  const { parts, ...rest } = item.result as { parts: ExportPart[] };
+  const links = await partLinks(parts);
+  return { ...job, result: { ...rest, url: links[0]?.url ?? null, parts: links } };
+}
