@@ -51,7 +51,8 @@ function assertExpiresWithinPresignWindow(url: URL): void {
 function assertExpiresAt(iso: string, sentAt: number): void {
   const at = Date.parse(iso);
   assert.ok(at > Date.now(), `expires_at ${iso} is in the future`);
-  assert.ok(at <= sentAt + PRESIGN_SECONDS * 1000 + 5_000, `expires_at ${iso} is within 15 minutes`);
+  // Slack for a slow machine: the server computes it after the request was sent.
+  assert.ok(at <= sentAt + PRESIGN_SECONDS * 1000 + 30_000, `expires_at ${iso} is within 15 minutes`);
 }
 
 async function download(url: string): Promise<{ status: number; bytes: Uint8Array; contentType: string | null }> {

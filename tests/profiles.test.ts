@@ -86,6 +86,14 @@ describe("create", () => {
     assert.deepEqual(list.body.items, [first]);
   });
 
+  test("concurrent creates of one name: exactly one 201, the rest 409", async () => {
+    const t = await tenant(api);
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => t.json("/profiles", { method: "POST", body: { name: i % 2 ? "racer" : "Racer" } })));
+    assert.equal(results.filter((res) => res.status === 201).length, 1, JSON.stringify(results.map((res) => res.status)));
+    for (const res of results.filter((r) => r.status !== 201)) assertError(res, 409, "profile.name_taken");
+    assert.equal((await t.json("/profiles")).body.items.length, 1);
+  });
+
   test("the same name in two tenants is fine", async () => {
     const [a, b] = await Promise.all([tenant(api), tenant(api)]);
     await createProfile(a, "Shared");
@@ -192,6 +200,21 @@ describe("patch", () => {
     assertError(await t.json("/profiles", { method: "POST", body: { name: "alice" } }), 409, "profile.name_taken");
   });
 
+  test("two profiles renamed to one new name at once: exactly one wins", async () => {
+    const t = await tenant(api);
+    const [x, y] = [await createProfile(t, "X"), await createProfile(t, "Y")];
+    const results = await Promise.all([x, y].map((p) => t.json(`/profiles/${p.id}`, { method: "PATCH", body: { name: "Winner" } })));
+    assert.deepEqual(results.map((res) => res.status).sort(), [200, 409]);
+    assertError(results.find((res) => res.status === 409)!, 409, "profile.name_taken");
+    const names = (await t.json("/profiles")).body.items.map((p: { name: string }) => p.name).sort();
+    assert.ok(JSON.stringify(names) === JSON.stringify(["Winner", "Y"]) || JSON.stringify(names) === JSON.stringify(["Winner", "X"]), JSON.stringify(names));
+    // The loser's old name is still locked, the winner's old name is free.
+    const loser = results[0]!.status === 409 ? "X" : "Y";
+    const winner = loser === "X" ? "Y" : "X";
+    assertError(await t.json("/profiles", { method: "POST", body: { name: loser } }), 409, "profile.name_taken");
+    await createProfile(t, winner);
+  });
+
   test("rename to its own name in another case works and keeps the name locked", async () => {
     const t = await tenant(api);
     const p = await createProfile(t, "carol");
@@ -252,6 +275,18 @@ describe("delete", () => {
     // Creating a generation for the deleted profile is refused; its name is free again.
     assertError(await t.json("/history", { method: "POST", body: { profile_id: doomed.id, text: "late" } }), 404, "profile.not_found");
     await createProfile(t, "doomed");
+  });
+
+  test("two concurrent deletes of one profile: one 202, one 404", async () => {
+    const t = await tenant(api);
+    const p = await createProfile(t);
+    await createPending(t, p.id);
+    const results = await Promise.all([1, 2].map(() => t.json(`/profiles/${p.id}`, { method: "DELETE" })));
+    assert.deepEqual(results.map((res) => res.status).sort(), [202, 404]);
+    assertError(results.find((res) => res.status === 404)!, 404, "profile.not_found");
+    const job = await waitForJob(t, results.find((res) => res.status === 202)!.body.id);
+    assert.deepEqual(job.result, { profile_id: p.id, deleted_generations: 1 });
+    await assertStatsMatchRecount(t);
   });
 
   test("a profile without generations deletes with deleted_generations 0", async () => {
