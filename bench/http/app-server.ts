@@ -1,0 +1,21 @@
+// Our API as a Node server, in its own process: the load generator must not share its event loop.
+// Prints "listening <port>" once it accepts connections on 127.0.0.1.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { assertLoopback } from "../lib/stack";
+import { enableProfiling } from "./profiler";
+
+assertLoopback();
+// Imported only after the check: the app builds its AWS clients from the environment on import.
+const { app } = await import("@sonna/functions/app");
+const server = await new Promise<Server>((done, fail) => {
+  const listening = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => done(listening as Server)) as Server;
+  listening.once("error", fail);
+});
+console.log(`listening ${(server.address() as AddressInfo).port}`);
+enableProfiling();
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});
