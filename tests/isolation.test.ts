@@ -187,8 +187,8 @@ describe("tenant ids with separators, unicode and shared prefixes stay apart", (
         // The neighbours' ids (prefixes of each other, in the list above) do not answer.
         for (const j of [i - 1, i + 1].filter((n) => n >= 0 && n < made.length)) {
           const other = made[j]!;
-          assert.equal((await t.json(`/history/${other.generation.id}`)).status, 404, `${label} reads ${JSON.stringify(subjects[j])}'s generation`);
-          assert.equal((await t.json(`/profiles/${other.profile.id}`)).status, 404, `${label} reads ${JSON.stringify(subjects[j])}'s profile`);
+          assertError(await t.json(`/history/${other.generation.id}`), 404, "generation.not_found");
+          assertError(await t.json(`/profiles/${other.profile.id}`), 404, "profile.not_found");
         }
       }),
     );

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { makeWav } from "@sonna/core/wav/make";
-import { startApi, tenant, type Api, type Tenant } from "./support/server";
+import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
 import {
+  assertError,
   assertStatsMatchRecount,
   assertZeroStats,
   createCompleted,
@@ -93,7 +94,7 @@ describe("stats", () => {
     const res = await t.json("/history/failed", { method: "DELETE" });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body, { deleted: 27 });
-    for (const id of failedIds.slice(0, 5)) assert.equal((await t.json(`/history/${id}`)).status, 404);
+    for (const id of failedIds.slice(0, 5)) assertError(await t.json(`/history/${id}`), 404, "generation.not_found");
     for (const id of kept) assert.equal((await t.json(`/history/${id}`)).status, 200);
     const { stats } = await assertStatsMatchRecount(t);
     assert.deepEqual(stats.generations_by_status, { pending: 2, completed: 2, failed: 0 });
@@ -152,8 +153,12 @@ async function runScenario(ops: Op[]): Promise<void> {
   const gens: ModelGeneration[] = [];
   const chosen = (n: number) => (gens.length ? gens[n % gens.length]! : undefined);
   const log: string[] = [];
-  const expectStatus = (what: string, actual: number, expected: number, body: unknown) =>
-    assert.equal(actual, expected, `${what}: ${actual} ${JSON.stringify(body)}\nafter: ${log.join("; ")}`);
+  const expectStatus = (what: string, res: JsonResponse, expected: number) => {
+    assert.equal(res.status, expected, `${what}: ${res.status} ${JSON.stringify(res.body)}\nafter: ${log.join("; ")}`);
+    if (expected === 404) assertError(res, 404, "generation.not_found");
+    if (expected === 409) assertError(res, 409, "generation.not_pending");
+  };
+
 
   for (const op of ops) {
     log.push(JSON.stringify(op));
@@ -162,7 +167,7 @@ async function runScenario(ops: Op[]): Promise<void> {
       gens.push({ id: generation.id, status: "pending", favorited: false, upload });
     } else if (op.kind === "deleteFailed") {
       const res = await t.json("/history/failed", { method: "DELETE" });
-      expectStatus("delete failed", res.status, 200, res.body);
+      expectStatus("delete failed", res, 200);
       const failed = gens.filter((g) => g.status === "failed");
       assert.deepEqual(res.body, { deleted: failed.length });
       for (const g of failed) g.status = "deleted";
@@ -173,22 +178,22 @@ async function runScenario(ops: Op[]): Promise<void> {
       if (op.kind === "complete") {
         if (g.status === "pending") await uploadAudio(g.upload, makeWav({ sampleRate: 8_000, frames: op.frames }));
         const res = await t.json(`/history/${g.id}/complete`, { method: "POST" });
-        expectStatus("complete", res.status, gone ? 404 : g.status === "failed" ? 409 : 200, res.body);
+        expectStatus("complete", res, gone ? 404 : g.status === "failed" ? 409 : 200);
         if (g.status === "pending") g.status = "completed";
       } else if (op.kind === "fail") {
         const res = await t.json(`/history/${g.id}/fail`, { method: "POST", body: { error: "boom" } });
-        expectStatus("fail", res.status, gone ? 404 : g.status === "completed" ? 409 : 200, res.body);
+        expectStatus("fail", res, gone ? 404 : g.status === "completed" ? 409 : 200);
         if (g.status === "pending") g.status = "failed";
       } else if (op.kind === "favorite") {
         const res = await t.json(`/history/${g.id}/favorite`, { method: "POST" });
-        expectStatus("favorite", res.status, gone ? 404 : 200, res.body);
+        expectStatus("favorite", res, gone ? 404 : 200);
         if (!gone) {
           g.favorited = !g.favorited;
           assert.deepEqual(res.body, { is_favorited: g.favorited });
         }
       } else if (op.kind === "delete") {
         const res = await t.json(`/history/${g.id}`, { method: "DELETE" });
-        expectStatus("delete", res.status, gone ? 404 : 204, res.body);
+        expectStatus("delete", res, gone ? 404 : 204);
         g.status = "deleted";
       } else if (op.kind === "doubleDelete") {
         const results = await Promise.all([1, 2].map(() => t.json(`/history/${g.id}`, { method: "DELETE" })));
