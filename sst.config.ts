@@ -19,6 +19,8 @@ export default $config({
     const { api } = await import("./infra/api");
     // S3 ObjectCreated notifications: completes a generation whose uploader died after its PUT.
     await import("./infra/uploads");
+    // The jobs queue and its worker, and the daily sweep that queues retention and reconcile jobs.
+    await import("./infra/jobs");
     return {
       api: api.url,
       table: table.name,

@@ -1,5 +1,6 @@
 import { allowedOrigins, authEnvironment } from "./auth";
 import { bucket } from "./bucket";
+import { jobsQueue } from "./jobs";
 import { table } from "./table";
 
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -9,8 +10,9 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   memory: "1024 MB",
   // API Gateway gives up after 30 s; ending first returns our error instead of a bare 503.
   timeout: "29 seconds",
-  // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read.
-  link: [table, bucket],
+  // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
+  // the API records jobs and sends them to the queue (Resource.Jobs.url).
+  link: [table, bucket, jobsQueue],
   environment: authEnvironment,
 });
 

@@ -5,10 +5,11 @@
  *
  * The stubs reject arg names the real components do not have. The allow-lists are copied from the
  * arg interfaces in sst v4.17.0 (platform/src/components/aws/{dynamo,bucket,bucket-notification,
- * function,queue,apigatewayv2}.ts, platform/src/components/secret.ts) and, for raw resources reached
- * through transforms, from @pulumi/aws 7.20.0 (the version sst v4.17.0 pins):
- * s3.BucketLifecycleConfiguration, s3.BucketNotification, sqs.Queue and
- * lambda.FunctionEventInvokeConfig; update them together with an SST upgrade.
+ * function,queue,queue-lambda-subscriber,cron,cron-v2,apigatewayv2}.ts,
+ * platform/src/components/secret.ts) and, for raw resources reached through transforms, from
+ * @pulumi/aws 7.20.0 (the version sst v4.17.0 pins): s3.BucketLifecycleConfiguration,
+ * s3.BucketNotification, sqs.Queue, lambda.FunctionEventInvokeConfig and
+ * lambda.EventSourceMapping; update them together with an SST upgrade.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -132,6 +133,16 @@ const allow = {
   functionPermission: ["effect", "actions", "resources", "conditions"],
   queue: ["fifo", "delay", "visibilityTimeout", "dlq", "transform"],
   queueTransform: ["queue"],
+  queueDlq: ["queue", "retry"],
+  // Queue.subscribe(subscriber, args: QueueSubscriberArgs).
+  queueSubscribe: ["filters", "batch", "transform"],
+  queueSubscribeBatch: ["size", "window", "partialResponses"],
+  queueSubscribeTransform: ["eventSourceMapping", "function"],
+  // CronArgs (deprecated in v4 in favour of CronV2) and CronV2Args; `job` is the deprecated name of `function`.
+  cron: ["job", "function", "task", "event", "schedule", "enabled", "transform"],
+  cronTransform: ["rule", "target"],
+  cronV2: ["job", "function", "task", "event", "schedule", "timezone", "enabled", "retries", "dlq", "transform"],
+  cronV2Transform: ["schedule", "role"],
   apiGatewayV2: ["link", "domain", "cors", "accessLog", "vpc", "transform"],
   apiGatewayV2Cors: ["allowCredentials", "allowHeaders", "allowOrigins", "allowMethods", "exposeHeaders", "maxAge"],
   apiGatewayV2Route: ["auth", "name", "transform"],
@@ -157,6 +168,16 @@ const allow = {
   eventInvokeConfig: ["destinationConfig", "functionName", "maximumEventAgeInSeconds", "maximumRetryAttempts", "qualifier", "region"],
   eventInvokeDestinations: ["onFailure", "onSuccess"],
   eventInvokeDestination: ["destination"],
+  // @pulumi/aws 7.20.0 lambda.EventSourceMappingArgs and its scalingConfig.
+  eventSourceMapping: [
+    "amazonManagedKafkaEventSourceConfig", "batchSize", "bisectBatchOnFunctionError", "destinationConfig",
+    "documentDbEventSourceConfig", "enabled", "eventSourceArn", "filterCriteria", "functionName", "functionResponseTypes",
+    "kmsKeyArn", "maximumBatchingWindowInSeconds", "maximumRecordAgeInSeconds", "maximumRetryAttempts", "metricsConfig",
+    "parallelizationFactor", "provisionedPollerConfig", "queues", "region", "scalingConfig", "selfManagedEventSource",
+    "selfManagedKafkaEventSourceConfig", "sourceAccessConfigurations", "startingPosition", "startingPositionTimestamp",
+    "tags", "topics", "tumblingWindowInSeconds",
+  ],
+  eventSourceMappingScaling: ["maximumConcurrency"],
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -384,18 +405,146 @@ class SstFunction {
 class Queue {
   readonly arn: FakeOutput;
   readonly url: FakeOutput;
+  private readonly componentName: string;
+  private subscribed = false;
   constructor(name: string, args: Args = {}) {
     const where = `sst.aws.Queue("${name}")`;
     checkKeys(where, args, allow.queue);
     if (args.delay !== undefined) toSeconds(`${where}.delay`, args.delay);
-    if (args.visibilityTimeout !== undefined) toSeconds(`${where}.visibilityTimeout`, args.visibilityTimeout);
+    if (args.visibilityTimeout !== undefined) {
+      const seconds = toSeconds(`${where}.visibilityTimeout`, args.visibilityTimeout);
+      if (seconds > 12 * 3600) throw new Error(`${where}.visibilityTimeout: SQS allows at most 12 hours`);
+    }
+    const dlq = unwrap(args.dlq);
+    if (dlq !== undefined && typeof dlq !== "string") {
+      const d = checkKeys(`${where}.dlq`, dlq, allow.queueDlq);
+      if (unwrap(d.queue) === undefined) throw new Error(`${where}.dlq.queue: required`);
+      checkInteger(`${where}.dlq.retry`, d.retry, 1, 1000);
+    }
     if (args.transform !== undefined) {
       const transform = checkKeys(`${where}.transform`, args.transform, allow.queueTransform);
       if (isObject(unwrap(transform.queue))) checkKeys(`${where}.transform.queue`, transform.queue, allow.sqsQueue);
     }
+    this.componentName = name;
     this.arn = outputFor("Queue", name, "arn");
     this.url = outputFor("Queue", name, "url");
     record("sst.aws.Queue", name, args, this);
+  }
+
+  /**
+   * Mirrors Queue.subscribe and QueueLambdaSubscriber: one subscriber per queue, and a function made
+   * from a handler or FunctionArgs is an sst.aws.Function named `${queue}Subscriber<hash>Function`
+   * with SQS consume permissions added to its own.
+   */
+  subscribe(subscriber: unknown, args: Args = {}): QueueSubscriber {
+    const where = `sst.aws.Queue("${this.componentName}").subscribe`;
+    if (this.subscribed) {
+      throw new Error(`Cannot subscribe to the "${this.componentName}" queue multiple times. An SQS Queue can only have one subscriber.`);
+    }
+    this.subscribed = true;
+    checkKeys(where, args, allow.queueSubscribe);
+    const batch = unwrap(args.batch);
+    if (batch !== undefined) {
+      const b = checkKeys(`${where}.batch`, batch, allow.queueSubscribeBatch);
+      const window = b.window === undefined ? 0 : toSeconds(`${where}.batch.window`, b.window);
+      if (window > 300) throw new Error(`${where}.batch.window: Lambda allows at most 5 minutes`);
+      if (b.size !== undefined) checkInteger(`${where}.batch.size`, b.size, 1, window > 0 ? 10000 : 10);
+      const partial = unwrap(b.partialResponses);
+      if (partial !== undefined && typeof partial !== "boolean") throw new Error(`${where}.batch.partialResponses: expected a boolean`);
+    }
+    if (args.transform !== undefined) {
+      const transform = checkKeys(`${where}.transform`, args.transform, allow.queueSubscribeTransform);
+      const mapping = unwrap(transform.eventSourceMapping);
+      if (isObject(mapping)) {
+        const m = checkKeys(`${where}.transform.eventSourceMapping`, mapping, allow.eventSourceMapping);
+        if (m.scalingConfig !== undefined) {
+          const scaling = checkKeys(`${where}.transform.eventSourceMapping.scalingConfig`, m.scalingConfig, allow.eventSourceMappingScaling);
+          // Lambda: MaximumConcurrency from 2 to 1000.
+          if (scaling.maximumConcurrency !== undefined) checkInteger(`${where}.transform.eventSourceMapping.scalingConfig.maximumConcurrency`, scaling.maximumConcurrency, 2, 1000);
+        }
+      }
+    }
+    const name = `${this.componentName}SubscriberStub`;
+    const definition = unwrap(subscriber);
+    const consume = { actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], resources: [this.arn] };
+    const defaults = { description: `Subscribed to ${name}`, permissions: [consume] };
+    let fn: SstFunction | undefined;
+    if (typeof definition === "string" && definition.startsWith("arn:")) fn = undefined;
+    else if (typeof definition === "string") fn = new SstFunction(`${name}Function`, { handler: definition, ...defaults });
+    else if (isObject(definition) && definition.handler !== undefined) {
+      fn = new SstFunction(`${name}Function`, {
+        ...defaults,
+        ...definition,
+        permissions: [...defaults.permissions, ...((unwrap(definition.permissions) as unknown[] | undefined) ?? [])],
+      });
+    } else throw new Error(`${where}: expected a handler, a function ARN or FunctionArgs, got ${JSON.stringify(definition)}`);
+    const instance: QueueSubscriber = { queue: this, function: fn };
+    record("sst.aws.QueueLambdaSubscriber", name, { queue: { arn: this.arn }, subscriber, ...args }, instance);
+    return instance;
+  }
+}
+
+interface QueueSubscriber {
+  queue: Queue;
+  /** The function the subscription created (undefined for an ARN). */
+  function: SstFunction | undefined;
+}
+
+/** EventBridge rate() (a singular unit for 1, plural otherwise) or cron() with six fields; CronV2 also takes at(). */
+function checkSchedule(where: string, value: unknown, allowAt: boolean) {
+  const schedule = unwrap(value);
+  if (typeof schedule !== "string") throw new Error(`${where}: required`);
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (rate) {
+    const plural = rate[2]!.endsWith("s");
+    if (Number(rate[1]) < 1 || (Number(rate[1]) === 1) === plural) throw new Error(`${where}: ${schedule} (use "rate(1 day)" or "rate(2 days)")`);
+    return;
+  }
+  if (/^cron\(\S+( \S+){5}\)$/.test(schedule) || (allowAt && /^at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\)$/.test(schedule))) return;
+  throw new Error(`${where}: ${JSON.stringify(schedule)} is not a rate(), cron()${allowAt ? " or at()" : ""} expression`);
+}
+
+/** functionBuilder(`${name}Handler`, definition): a handler or FunctionArgs becomes a Function; an ARN or Function is used as is. */
+function cronFunction(where: string, name: string, args: Args): SstFunction | undefined {
+  if (args.job !== undefined && args.function !== undefined) {
+    throw new Error(`${where}: You cannot provide both "job" and "function"; "job" is deprecated, use "function".`);
+  }
+  const definition = unwrap(args.function ?? args.job);
+  if (definition !== undefined && args.task !== undefined) throw new Error(`${where}: You cannot provide both a function and a task.`);
+  if (definition === undefined) return undefined;
+  if (definition instanceof SstFunction) return definition;
+  if (typeof definition === "string" && definition.startsWith("arn:")) return undefined;
+  if (typeof definition === "string") return new SstFunction(`${name}Handler`, { handler: definition });
+  if (isObject(definition) && definition.handler !== undefined) return new SstFunction(`${name}Handler`, definition);
+  throw new Error(`${where}.function: expected a handler, a function ARN or FunctionArgs, got ${JSON.stringify(definition)}`);
+}
+
+class Cron {
+  readonly function: SstFunction | undefined;
+  constructor(name: string, args: Args) {
+    const where = `sst.aws.Cron("${name}")`;
+    checkKeys(where, args, allow.cron);
+    checkSchedule(`${where}.schedule`, args.schedule, false);
+    if (args.transform !== undefined) checkKeys(`${where}.transform`, args.transform, allow.cronTransform);
+    this.function = cronFunction(where, name, args);
+    record("sst.aws.Cron", name, args, this);
+  }
+}
+
+class CronV2 {
+  readonly function: SstFunction | undefined;
+  constructor(name: string, args: Args) {
+    const where = `sst.aws.CronV2("${name}")`;
+    checkKeys(where, args, allow.cronV2);
+    checkSchedule(`${where}.schedule`, args.schedule, true);
+    // EventBridge Scheduler's RetryPolicy.MaximumRetryAttempts.
+    if (args.retries !== undefined) checkInteger(`${where}.retries`, args.retries, 0, 185);
+    if (args.transform !== undefined) checkKeys(`${where}.transform`, args.transform, allow.cronV2Transform);
+    this.function = cronFunction(where, name, args);
+    if (this.function === undefined && args.task === undefined && unwrap(args.function ?? args.job) === undefined) {
+      throw new Error(`${where}: You must provide either a function or a task.`);
+    }
+    record("sst.aws.CronV2", name, args, this);
   }
 }
 
@@ -478,7 +627,7 @@ function awsNamespace(prefix: string): unknown {
 }
 
 Object.assign(globalThis, {
-  sst: { aws: { Dynamo, Bucket, Function: SstFunction, ApiGatewayV2, Queue }, Secret, Linkable },
+  sst: { aws: { Dynamo, Bucket, Function: SstFunction, ApiGatewayV2, Queue, Cron, CronV2 }, Secret, Linkable },
   aws: awsNamespace("aws"),
   $app: app,
   $dev: false,
@@ -560,14 +709,34 @@ function sstEventInvokeConfig(name: string, args: Args): Args | undefined {
   return checkEventInvokeConfig(`${name}EventInvokeConfig`, resourceArgs, true);
 }
 
-/** Queue.createQueue → sqs.Queue args (without a dlq). */
+/** Queue.createQueue → sqs.Queue args, after `transform.queue`. */
 function sstQueueArgs(name: string, args: Args): Args {
+  const fifo = unwrap(args.fifo);
+  const dlq = unwrap(args.dlq);
+  const normalizedDlq = dlq === undefined ? undefined : typeof dlq === "string" ? { queue: dlq, retry: 3 } : (dlq as Args);
   const resourceArgs = applyTransform((unwrap(args.transform) as Args | undefined)?.queue, `${name}Queue`, {
-    fifoQueue: Boolean(unwrap(args.fifo)),
+    fifoQueue: Boolean(fifo),
+    contentBasedDeduplication: isObject(fifo) ? Boolean(unwrap(fifo.contentBasedDeduplication)) : false,
     visibilityTimeoutSeconds: toSeconds("visibilityTimeout", args.visibilityTimeout ?? "30 seconds"),
     delaySeconds: toSeconds("delay", args.delay ?? "0 seconds"),
+    redrivePolicy: normalizedDlq && {
+      deadLetterTargetArn: unwrap(normalizedDlq.queue),
+      maxReceiveCount: unwrap(normalizedDlq.retry),
+    },
   });
   return checkKeys(`${name}Queue`, resourceArgs, allow.sqsQueue);
+}
+
+/** QueueLambdaSubscriber.createEventSourceMapping → lambda.EventSourceMapping args, after `transform.eventSourceMapping`. */
+function sstEventSourceMappingArgs(name: string, args: Args): Args {
+  const batch = (unwrap(args.batch) as Args | undefined) ?? {};
+  const resourceArgs = applyTransform((unwrap(args.transform) as Args | undefined)?.eventSourceMapping, `${name}EventSourceMapping`, {
+    functionResponseTypes: unwrap(batch.partialResponses) ? ["ReportBatchItemFailures"] : [],
+    batchSize: unwrap(batch.size) ?? 10,
+    maximumBatchingWindowInSeconds: batch.window ? toSeconds("window", batch.window) : 0,
+    eventSourceArn: unwrap((unwrap(args.queue) as Args).arn),
+  });
+  return checkKeys(`${name}EventSourceMapping`, resourceArgs, allow.eventSourceMapping);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,6 +778,14 @@ function handlerExports(handler: string): { file: string; exported: string; name
 
 let config: { app: (input: { stage: string }) => Args; run: () => Promise<Args> };
 let api: { api: ApiGatewayV2; apiFunction: SstFunction };
+let jobs: {
+  jobsQueue: Queue;
+  jobsDeadLetters: Queue;
+  jobsSubscriber: QueueSubscriber;
+  jobsWorkerFunction: Args;
+  sweeps: CronV2;
+  WORKER_TIMEOUT: string;
+};
 let uploads: {
   bucketNotifications: Args[];
   bucketNotification: BucketNotification;
@@ -623,6 +800,7 @@ before(async () => {
   for (const file of readdirSync(at("infra")).filter((f) => f.endsWith(".ts"))) await importInfra(file);
   api = await importInfra("api.ts");
   uploads = await importInfra("uploads.ts");
+  jobs = await importInfra("jobs.ts");
 });
 
 describe("table", () => {
@@ -945,6 +1123,105 @@ describe("upload notifications", () => {
   });
 });
 
+describe("jobs queue, worker and daily sweep", () => {
+  const queue = () => byInstance(jobs.jobsQueue);
+  const subscription = () => {
+    const found = constructions.filter((c) => c.type === "sst.aws.QueueLambdaSubscriber" && c.stage === "test" && (c.instance as QueueSubscriber).queue === jobs.jobsQueue);
+    assert.equal(found.length, 1, "expected one subscriber on the jobs queue");
+    assert.equal(found[0]!.instance, jobs.jobsSubscriber);
+    return found[0]!;
+  };
+  const worker = () => {
+    const fn = jobs.jobsSubscriber.function;
+    assert.ok(fn, "the subscriber created no function");
+    return byInstance(fn);
+  };
+  const sweeper = () => {
+    const cron = one("sst.aws.CronV2");
+    assert.equal(cron.instance, jobs.sweeps);
+    const fn = jobs.sweeps.function;
+    assert.ok(fn, "the cron created no function");
+    return { cron, fn: byInstance(fn) };
+  };
+  const linked = (args: Args) => (unwrap(args.link) as unknown[] | undefined) ?? [];
+
+  test("the queue is the one the core sends to: linked as `Jobs`", () => {
+    assert.equal(queue().name, "Jobs");
+    const source = readFileSync(at("packages/core/src/jobs/queue.ts"), "utf8");
+    assert.match(source, /Jobs: \{ url: string \}/, "queue.ts no longer reads Resource.Jobs.url");
+    assert.match(source, /\.Jobs\.url/);
+  });
+
+  test("failed messages go to a dead-letter queue after about 5 receives, kept 14 days", () => {
+    const sqs = sstQueueArgs(queue().name, queue().args);
+    const redrive = sqs.redrivePolicy as Args | undefined;
+    assert.ok(redrive, "the jobs queue has no dead-letter queue");
+    assert.equal(redrive.deadLetterTargetArn, unwrap(jobs.jobsDeadLetters.arn));
+    assert.ok(Number(redrive.maxReceiveCount) >= 3 && Number(redrive.maxReceiveCount) <= 10, `maxReceiveCount ${String(redrive.maxReceiveCount)}`);
+    const dlq = byInstance(jobs.jobsDeadLetters);
+    assert.equal(dlq.type, "sst.aws.Queue");
+    assert.notEqual(dlq.instance, jobs.jobsQueue);
+    assert.equal(sstQueueArgs(dlq.name, dlq.args).redrivePolicy, undefined, "the dead-letter queue must not redrive itself");
+    // SQS keeps a message's original enqueue time when it moves it: the DLQ must outlive the source (4 days by default).
+    const kept = Number(sstQueueArgs(dlq.name, dlq.args).messageRetentionSeconds ?? 4 * 86400);
+    assert.equal(kept, 14 * 86400);
+    assert.ok(kept > Number(sqs.messageRetentionSeconds ?? 4 * 86400));
+  });
+
+  test("the visibility timeout is at least the worker's timeout", () => {
+    const visibility = Number(sstQueueArgs(queue().name, queue().args).visibilityTimeoutSeconds);
+    const timeout = toSeconds("timeout", worker().args.timeout ?? "20 seconds");
+    assert.equal(timeout, 15 * 60, "the worker should get Lambda's full 15 minutes");
+    assert.ok(visibility >= timeout, `visibility ${visibility} s < worker timeout ${timeout} s: a running job would be handed to a second worker`);
+    assert.ok(visibility <= 12 * 3600);
+  });
+
+  test("the worker runs jobs-worker.handler, one message at a time, with partial batch responses", () => {
+    const { name, args } = subscription();
+    const handler = String(unwrap(worker().args.handler));
+    assert.equal(handler, "packages/functions/src/jobs-worker.handler");
+    const { file, exported, names } = handlerExports(handler);
+    assert.ok(names.has(exported), `${file} does not export ${exported}`);
+    assert.match(readFileSync(at(file), "utf8"), /batchItemFailures/, "the worker does not report batch item failures");
+    const mapping = sstEventSourceMappingArgs(name, args);
+    assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
+    assert.equal(mapping.batchSize, 1);
+    assert.equal(mapping.eventSourceArn, unwrap(jobs.jobsQueue.arn));
+    const concurrency = Number((unwrap(mapping.scalingConfig) as Args | undefined)?.maximumConcurrency);
+    assert.ok(concurrency >= 2 && concurrency <= 100, "the worker's concurrency should be capped so it can't starve the API");
+  });
+
+  test("the worker runs Node 22 on arm64, linked to the table, the bucket and the queue", () => {
+    const { args } = worker();
+    assert.equal(unwrap(args.runtime), "nodejs22.x");
+    assert.equal(unwrap(args.architecture), "arm64");
+    assert.ok(toMegabytes("memory", args.memory ?? "1024 MB") >= 512);
+    for (const [what, instance] of [["table", one("sst.aws.Dynamo").instance], ["bucket", one("sst.aws.Bucket").instance], ["queue", jobs.jobsQueue]] as const) {
+      assert.ok(linked(args).includes(instance), `${what} not linked to the worker`);
+    }
+  });
+
+  test("the cron runs the sweeps handler once a day", () => {
+    const { cron, fn } = sweeper();
+    assert.equal(unwrap(cron.args.schedule), "rate(1 day)");
+    assert.equal(unwrap(cron.args.enabled) ?? true, true);
+    assert.equal(cron.args.job, undefined, "`job` is deprecated; use `function`");
+    const handler = String(unwrap(fn.args.handler));
+    assert.equal(handler, "packages/functions/src/sweeps.handler");
+    const { file, exported, names } = handlerExports(handler);
+    assert.ok(names.has(exported), `${file} does not export ${exported}`);
+    assert.equal(unwrap(fn.args.runtime), "nodejs22.x");
+    assert.equal(unwrap(fn.args.architecture), "arm64");
+    assert.ok(linked(fn.args).includes(one("sst.aws.Dynamo").instance), "table not linked to the sweep");
+  });
+
+  test("the API, the worker and the cron are all linked to the queue", () => {
+    assert.ok(linked(byInstance(api.apiFunction).args).includes(jobs.jobsQueue), "the API can't enqueue");
+    assert.ok(linked(worker().args).includes(jobs.jobsQueue), "the worker can't enqueue");
+    assert.ok(linked(sweeper().fn.args).includes(jobs.jobsQueue), "the sweep can't enqueue");
+  });
+});
+
 describe("no hard-coded names", () => {
   const NAME_KEYS = ["name", "tableName", "bucket", "bucketName", "bucketPrefix"];
 
@@ -1046,6 +1323,40 @@ describe("the stubs themselves", () => {
     );
     assert.throws(() => new SstFunction("Typo11", { handler: "a.handler", transform: { eventInvokeConfigs: {} } }), /unknown arg "eventInvokeConfigs"/);
     assert.throws(() => new Queue("Typo12", { transform: { queue: { messageRetentionPeriod: 60 } } }), /unknown arg "messageRetentionPeriod"/);
+    assert.throws(() => new Queue("Typo13", { dlq: { queue: "arn:aws:sqs:us-east-1:0:q", retries: 5 } }), /unknown arg "retries"/);
+    assert.throws(() => new Queue("Typo14", { deadLetterQueue: "arn:aws:sqs:us-east-1:0:q" }), /unknown arg "deadLetterQueue"/);
+    assert.throws(() => new Queue("Typo15", { visibilityTimeout: "13 hours" }), /12 hours/);
+  });
+
+  test("reject bad subscribe() args, and a second subscriber", () => {
+    assert.throws(() => new Queue("Sub1").subscribe("a.handler", { batch: { size: 1, partialResponse: true } }), /unknown arg "partialResponse"/);
+    assert.throws(() => new Queue("Sub2").subscribe("a.handler", { batchSize: 1 }), /unknown arg "batchSize"/);
+    assert.throws(() => new Queue("Sub3").subscribe("a.handler", { batch: { size: 11 } }), /1 to 10/);
+    assert.throws(() => new Queue("Sub4").subscribe({ handler: "a.handler", timout: "1 minute" }), /unknown arg "timout"/);
+    assert.throws(
+      () => new Queue("Sub5").subscribe("a.handler", { transform: { eventSourceMapping: { scalingConfig: { maxConcurrency: 5 } } } }),
+      /unknown arg "maxConcurrency"/,
+    );
+    assert.throws(() => new Queue("Sub6").subscribe("a.handler", { transform: { eventSourceMaping: {} } }), /unknown arg "eventSourceMaping"/);
+    const queue = new Queue("Sub7");
+    const subscriber = queue.subscribe({ handler: "a.handler", link: [] }, { batch: { size: 1, partialResponses: true } });
+    assert.equal(unwrap(byInstance(subscriber.function).args.handler), "a.handler");
+    assert.throws(() => queue.subscribe("a.handler"), /multiple times/);
+  });
+
+  test("reject bad Cron and CronV2 args", () => {
+    assert.throws(() => new CronV2("Cron1", { schedule: "rate(1 days)", function: "a.handler" }), /rate\(1 day\)/);
+    assert.throws(() => new CronV2("Cron2", { schedule: "rate(2 day)", function: "a.handler" }), /rate\(2 days\)/);
+    assert.throws(() => new CronV2("Cron3", { schedule: "every day", function: "a.handler" }), /not a rate/);
+    assert.throws(() => new CronV2("Cron4", { schedule: "rate(1 day)", handler: "a.handler" }), /unknown arg "handler"/);
+    assert.throws(() => new CronV2("Cron5", { schedule: "rate(1 day)", job: "a.handler", function: "a.handler" }), /both "job" and "function"/);
+    assert.throws(() => new CronV2("Cron6", { schedule: "rate(1 day)" }), /either a function or a task/);
+    assert.throws(() => new CronV2("Cron7", { schedule: "rate(1 day)", function: { handler: "a.handler", memmory: "1 GB" } }), /unknown arg "memmory"/);
+    assert.throws(() => new Cron("Cron8", { schedule: "rate(1 day)", function: "a.handler", timezone: "UTC" }), /unknown arg "timezone"/);
+    assert.throws(() => new CronV2("Cron9", { schedule: "rate(1 day)", function: "a.handler", transform: { rule: {} } }), /unknown arg "rule"/);
+    const cron = new CronV2("Cron10", { schedule: "cron(15 10 * * ? *)", function: { handler: "a.handler" } });
+    assert.equal(unwrap(byInstance(cron.function).args.handler), "a.handler");
+    assert.equal(byInstance(cron.function).name, "Cron10Handler");
   });
 
   test("reject bad notify() args, and a second notify()", () => {
