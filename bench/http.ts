@@ -110,6 +110,7 @@ export function cpuByCategory(path: string): Map<string, number> {
       category = parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
     } else if (url.includes("/packages/")) category = `our code: packages/${url.split("/packages/")[1]!.split("/")[0]}`;
     else if (url.includes("/bench/")) category = "bench server code";
+    else if (url.startsWith("node:internal/deps/undici")) category = "Node.js undici (Web Request/Headers/Response)";
     else if (url.startsWith("node:")) category = "Node.js internals";
     else if (url === "") category = `native (${functionName || "anonymous"})`;
     else category = "other";
@@ -129,6 +130,18 @@ export function cpuByCategory(path: string): Map<string, number> {
   }
   return folded;
 }
+
+/** Code that only our server runs: the web framework, its adapter, validation, token checks, our routes. */
+const OUR_LAYERS = [
+  "hono",
+  "@hono/node-server",
+  "@hono/zod-openapi",
+  "zod",
+  "@asteasolutions/zod-to-openapi",
+  "jose",
+  "Node.js undici (Web Request/Headers/Response)",
+  "our code: packages/functions",
+];
 
 interface Run {
   requests: number;
@@ -329,8 +342,13 @@ export async function http(
           .sort((x, y) => y.ours - y.base - (x.ours - x.base));
         const total = (m: Map<string, number>) => [...m.values()].reduce((n, v) => n + v, 0);
         const shown = rows.filter((r) => Math.abs(r.ours - r.base) >= 0.02 || r.ours >= 0.2).slice(0, 10);
+        const layers = OUR_LAYERS.reduce((n, category) => n + (b.ours.perRequest.get(category) ?? 0), 0);
+        const baselineLayers = OUR_LAYERS.reduce((n, category) => n + (b.baseline.perRequest.get(category) ?? 0), 0);
         return [
-          `\`${b.endpoint.label}\` (${b.baseline.requests} baseline and ${b.ours.requests} of our requests profiled):`,
+          `\`${b.endpoint.label}\` (${b.baseline.requests} baseline and ${b.ours.requests} of our requests profiled): ` +
+            `code only our server runs (${OUR_LAYERS.map((c) => c.replace(/ \(.*\)$/, "")).join(", ")}) takes ` +
+            `${fixed(layers, 3)} ms of our ${fixed(total(b.ours.perRequest), 3)} ms per request ` +
+            `(**${fixed((layers / total(b.ours.perRequest)) * 100)}%**; the baseline spends ${fixed(baselineLayers, 3)} ms in the same places).`,
           "",
           table(
             ["code", "baseline ms/req", "ours ms/req", "difference"],

@@ -2,12 +2,14 @@
 // docs/benchmarks.md from their sections.
 //   npm run bench                        all of them; writes docs/benchmarks.md
 //   npm run bench -- capacity http       only those; writes .bench-data/benchmarks.partial.md
+//   npm run bench -- --reuse files       all, but takes files' section from its last run
+//                                        (.bench-data/sections/files.md) instead of running it again
 //
 // Each benchmark is bench/<name>.ts and follows the section contract in bench/lib/report.ts.
 // bench/files.ts (export and import file sizes) belongs to another engineer: it is run when it
 // exists, and a placeholder section stands in for it until then.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { benchData, fixed, log, machine, repoRoot, table, verdict, type Target } from "./lib/report";
 
@@ -43,6 +45,24 @@ interface Outcome {
   seconds: number;
   failed: boolean;
   skipped: boolean;
+  reused?: string;
+}
+
+/** The section a benchmark wrote in an earlier run, marked as such. */
+function reuse(benchmark: Benchmark): Outcome {
+  const sectionPath = join(benchData, "sections", `${benchmark.name}.md`);
+  if (!existsSync(sectionPath)) throw new Error(`--reuse ${benchmark.name}: no earlier section at ${relative(repoRoot, sectionPath)}`);
+  const when = statSync(sectionPath).mtime.toISOString();
+  let targets: Target[] = [];
+  try {
+    targets = existsSync(`${sectionPath}.json`) ? ((JSON.parse(readFileSync(`${sectionPath}.json`, "utf8")) as { targets?: Target[] }).targets ?? []) : [];
+  } catch {
+    targets = [];
+  }
+  const markdown = readFileSync(sectionPath, "utf8")
+    .trim()
+    .replace(/^(## .*)$/m, `$1\n\n_This section is from an earlier run of \`npx tsx bench/${benchmark.name}.ts\` on the same machine, finished ${when}._`);
+  return { benchmark, markdown, targets, seconds: 0, failed: false, skipped: false, reused: when };
 }
 
 /** Runs bench/<name>.ts in its own process; progress (stderr) streams through, the section comes back as a file. */
@@ -103,8 +123,11 @@ async function runOne(benchmark: Benchmark): Promise<Outcome> {
   return { benchmark, markdown: markdown.trim(), targets, seconds, failed, skipped: false };
 }
 
-const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
-const unknown = requested.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+const args = process.argv.slice(2);
+const reuseAt = args.indexOf("--reuse");
+const reused = reuseAt >= 0 ? (args[reuseAt + 1] ?? "").split(",").filter(Boolean) : [];
+const requested = args.filter((arg, i) => !arg.startsWith("-") && !(reuseAt >= 0 && i === reuseAt + 1));
+const unknown = [...requested, ...reused].filter((name) => !BENCHMARKS.some((b) => b.name === name));
 if (unknown.length) {
   console.error(`Unknown benchmark(s): ${unknown.join(", ")}. Known: ${BENCHMARKS.map((b) => b.name).join(", ")}.`);
   process.exit(2);
@@ -114,7 +137,7 @@ mkdirSync(join(benchData, "sections"), { recursive: true });
 
 const started = Date.now();
 const outcomes: Outcome[] = [];
-for (const benchmark of selected) outcomes.push(await runOne(benchmark));
+for (const benchmark of selected) outcomes.push(reused.includes(benchmark.name) ? reuse(benchmark) : await runOne(benchmark));
 const minutes = (Date.now() - started) / 60_000;
 
 const { lines } = machine();
@@ -131,7 +154,9 @@ const document = [
   `## Machine and run`,
   "",
   ...lines,
-  `- Whole run: ${fixed(minutes)} minutes (${outcomes.map((o) => `${o.benchmark.name} ${o.skipped ? "not present" : `${fixed(o.seconds, 0)} s`}`).join(", ")})`,
+  `- Whole run: ${fixed(minutes)} minutes (${outcomes
+    .map((o) => `${o.benchmark.name} ${o.skipped ? "not present" : o.reused ? `reused from ${o.reused}` : `${fixed(o.seconds, 0)} s`}`)
+    .join(", ")})`,
   "",
   `## Summary`,
   "",
