@@ -329,7 +329,7 @@ describe("request bodies", () => {
     ] as const) {
       const res = await raw(t, path, method, body, contentType);
       assert.ok(res.status === 400 || res.status === 415, `${method} ${path} as ${contentType}: ${res.status} ${JSON.stringify(res.body)}`);
-      assertError(res, res.status, "request.invalid");
+      assertError(res, res.status, res.status === 415 ? "request.unsupported_media_type" : "request.invalid");
     }
     assert.deepEqual((await t.json("/profiles")).body.items, [p]);
   });

@@ -1,7 +1,8 @@
 /** Product limits, in one place so the API schemas, the docs and the checks agree. */
 export const limits = {
   maxAudioBytes: Number(process.env.SONNA_MAX_AUDIO_BYTES ?? 1024 ** 3),
-  maxTextChars: 50_000,
+  // Text is stored twice (as given and lower-cased for search): 2 x 20,000 chars x 4 bytes stays far under 400 KB.
+  maxTextChars: 20_000,
   maxNameChars: 200,
   maxDescriptionChars: 2_000,
   maxInstructChars: 2_000,

@@ -17,8 +17,13 @@ export function handleError(error: Error, c: Context) {
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    const code = status === 413 ? "request.too_large" : status === 401 ? "auth.unauthorized" : "request.invalid";
-    return c.json(errorBody(error.message || "The request could not be processed.", code), status);
+    const code =
+      status === 413 ? "request.too_large" : status === 415 ? "request.unsupported_media_type" : status === 401 ? "auth.unauthorized" : "request.invalid";
+    const detail =
+      status === 415
+        ? "The body's Content-Type is not what this endpoint takes: application/json (multipart/form-data for POST /history/import)."
+        : error.message || "The request could not be processed.";
+    return c.json(errorBody(detail, code), status);
   }
   if (isUnavailable(error)) {
     console.error(JSON.stringify({ level: "error", message: "dependency unavailable", error: String(error) }));

@@ -160,23 +160,39 @@ export const FailBody = z
 export const FavoriteSchema = z.object({ is_favorited: z.boolean() }).openapi("Favorite");
 export const DeletedCount = z.object({ deleted: z.number().int() }).openapi("DeletedCount");
 
+/** Query numbers: plain decimal digits only (no "1e1", "0x10" or spaces). */
+const decimal = z
+  .string()
+  .regex(/^\d{1,9}$/, "must be a whole number")
+  .transform(Number);
+
 const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
-export const ListQuery = z
-  .object({
+const boundsInOrder = (q: { created_after?: string | undefined; created_before?: string | undefined }) =>
+  !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before);
+
+const ListFields = z.object({
     profile_id: z.string().max(64).optional(),
     search: text(limits.maxSearchChars).optional(),
-    limit: z.coerce.number().int().min(1).max(limits.maxListLimit).default(limits.defaultListLimit),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: decimal.pipe(z.number().int().min(1).max(limits.maxListLimit)).default(limits.defaultListLimit),
+    offset: decimal.pipe(z.number().int().min(0).max(1_000_000)).default(0),
     cursor: z.string().max(512).optional().openapi({ description: "`next_cursor` of the previous page." }),
     status: z.enum(["pending", "completed", "failed"]).optional(),
-    favorites: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+    favorites: z
+      .enum(["true", "false"])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === "true"))
+      .openapi({ description: "true: only favorites; false: only the others." }),
     engine: token("qwen").optional(),
     language: languageCode.optional(),
     created_after: isoInstant.optional().openapi({ description: "Inclusive lower bound on created_at." }),
     created_before: isoInstant.optional().openapi({ description: "Exclusive upper bound on created_at." }),
     sort: z.enum(["asc", "desc"]).default("desc"),
   });
+
+const orderedBounds = { message: "created_after must be before created_before", path: ["created_before"] };
+
+export const ListQuery = ListFields.refine(boundsInOrder, orderedBounds);
 
 export const ListResponse = z
   .object({ items: z.array(ListedGenerationSchema), total: z.number().int(), next_cursor: z.string().nullable() })
@@ -223,7 +239,7 @@ export const JobSchema = z
   .openapi("Job");
 
 /** The list filters as a JSON object, for bulk operations. */
-export const FilterSchema = ListQuery.pick({
+export const FilterSchema = ListFields.pick({
   profile_id: true,
   search: true,
   status: true,
@@ -234,6 +250,7 @@ export const FilterSchema = ListQuery.pick({
 })
   .extend({ favorites: z.boolean().optional() })
   .strict()
+  .refine(boundsInOrder, orderedBounds)
   .openapi("GenerationFilter");
 
 export const BulkSelection = z

@@ -10,7 +10,7 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
-import { getGeneration } from "./repo";
+import { findGeneration } from "./repo";
 
 export interface GenerationInput {
   profile_id: string;
@@ -85,7 +85,11 @@ export async function createGeneration(
 ): Promise<CreatedGeneration> {
   if (!isId(input.profile_id)) throw notFound("profile", input.profile_id);
   const item = newGenerationItem(tenant, input);
-  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  // Over the fields as stored, so a retry that spells out a default (language "en", seed null)
+  // is the same request.
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
+    .digest("hex");
   const idempotencyItem = idempotencyKey
     ? {
         ...keys.idempotency(tenant, "history.create", idempotencyKey),
@@ -128,6 +132,13 @@ async function replay(tenant: string, idempotencyKey: string, fingerprint: strin
       "This Idempotency-Key was already used with a different request body.",
     );
   }
-  const generation = await getGeneration(tenant, Item.generation_id as string);
+  const generation = await findGeneration(tenant, Item.generation_id as string);
+  if (!generation) {
+    throw new VisibleError(
+      409,
+      "request.idempotency_target_deleted",
+      "The generation this Idempotency-Key created has since been deleted; use a new key to create another.",
+    );
+  }
   return { generation: toGeneration(generation), upload: await presignUpload(generation.audio_path) };
 }

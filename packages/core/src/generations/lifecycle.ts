@@ -28,7 +28,10 @@ export async function inspectUploadedAudio(key: string): Promise<WavInfo & { siz
       `The uploaded audio is ${head.size} bytes; the limit is ${limits.maxAudioBytes}. It was deleted; upload a smaller file.`,
     );
   }
-  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, Math.max(head.size, 1)));
+  if (head.size === 0) {
+    throw new VisibleError(422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
+  }
+  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size));
   try {
     return { ...inspectWav(start, head.size), size: head.size };
   } catch (error) {

@@ -58,7 +58,7 @@ const startKeyAfter = (tenant: string, params: ListParams, id: string) => ({
 /** The aggregate counter that holds the total of a filter, where one does. */
 function counterFor(filter: GenerationFilter): Counter | undefined {
   if (filter.search || filter.engine || filter.language || filter.created_after || filter.created_before) return undefined;
-  if (filter.status && filter.favorites) return undefined;
+  if (filter.favorites === false || (filter.status && filter.favorites)) return undefined;
   if (filter.status) return `status_${filter.status}`;
   return filter.favorites ? "favorites" : "generations";
 }

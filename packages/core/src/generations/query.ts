@@ -27,7 +27,7 @@ export const timePrefix = (iso: string): string => {
 
 /** Whether the filter can be answered from the key range alone (no FilterExpression). */
 export const needsFilterExpression = (filter: GenerationFilter): boolean =>
-  Boolean(filter.search || filter.status || filter.favorites || filter.engine || filter.language);
+  Boolean(filter.search || filter.status || filter.favorites !== undefined || filter.engine || filter.language);
 
 /** The Query input (key condition on the table or GSI1, plus filter expression) for a filter. */
 export function generationQuery(tenant: string, filter: GenerationFilter, ascending: boolean): QueryCommandInput {
@@ -37,11 +37,12 @@ export function generationQuery(tenant: string, filter: GenerationFilter, ascend
   // "~" sorts after every hex digit and "-", so it bounds ids of any time.
   const high = `${keys.generationPrefix}${filter.created_before ? timePrefix(filter.created_before) : "~"}`;
   const byProfile = filter.profile_id !== undefined;
+  // Reversed bounds select nothing (DynamoDB would refuse the BETWEEN).
   const names: Record<string, string> = byProfile ? { "#pk": "gsi1pk", "#sk": "gsi1sk" } : { "#pk": "pk", "#sk": "sk" };
   const values: Record<string, unknown> = {
     ":pk": byProfile ? keys.profileGenerationsPartition(tenant, filter.profile_id!) : keys.tenantPartition(tenant),
     ":low": low,
-    ":high": high,
+    ":high": high < low ? low : high,
   };
   const conditions: string[] = [];
   if (filter.status) {
@@ -49,8 +50,8 @@ export function generationQuery(tenant: string, filter: GenerationFilter, ascend
     values[":status"] = filter.status;
     conditions.push("#status = :status");
   }
-  if (filter.favorites) {
-    values[":fav"] = true;
+  if (filter.favorites !== undefined) {
+    values[":fav"] = filter.favorites;
     conditions.push("is_favorited = :fav");
   }
   if (filter.engine) {

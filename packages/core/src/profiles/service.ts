@@ -107,40 +107,53 @@ export async function profileNames(tenant: string, ids: string[]): Promise<Map<s
   return names;
 }
 
+/**
+ * Applies a patch under an optimistic lock on `updated_at`; a concurrent change makes the lock
+ * fail and the patch is applied again to the fresh profile, so non-overlapping edits all land.
+ */
 export async function updateProfile(tenant: string, id: string, patch: Partial<ProfileInput>): Promise<Profile> {
-  const current = await findProfileItem(tenant, id);
-  if (!current) throw notFound("profile", id);
-  const next: ProfileItem = {
-    ...current,
-    ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-    ...(patch.description !== undefined ? { description: patch.description } : {}),
-    ...(patch.language !== undefined ? { language: patch.language } : {}),
-    updated_at: new Date().toISOString(),
-  };
-  const renamed = next.name.toLowerCase() !== current.name.toLowerCase();
-  try {
-    await transact([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: next,
-          ConditionExpression: "updated_at = :seen",
-          ExpressionAttributeValues: { ":seen": current.updated_at },
+  for (let attempt = 1; ; attempt++) {
+    const current = await findProfileItem(tenant, id);
+    if (!current) throw notFound("profile", id);
+    const next: ProfileItem = {
+      ...current,
+      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.language !== undefined ? { language: patch.language } : {}),
+      updated_at: laterThan(current.updated_at),
+    };
+    const renamed = next.name.toLowerCase() !== current.name.toLowerCase();
+    try {
+      await transact([
+        {
+          Put: {
+            TableName: tableName(),
+            Item: next,
+            ConditionExpression: "updated_at = :seen",
+            ExpressionAttributeValues: { ":seen": current.updated_at },
+          },
         },
-      },
-      ...(renamed
-        ? [
-            { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, next.name), profile_id: id }, ...notExists } },
-            { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
-          ]
-        : []),
-    ]);
-  } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
-    if (error instanceof ConditionFailed) {
-      throw new VisibleError(409, "profile.conflict", "The profile was changed by another request; retry.");
+        ...(renamed
+          ? [
+              { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, next.name), profile_id: id }, ...notExists } },
+              { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
+            ]
+          : []),
+      ]);
+      return toProfile(next);
+    } catch (error) {
+      if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (attempt >= 8) {
+        throw new VisibleError(409, "profile.busy", "The profile is being changed by other requests; retry.", { "Retry-After": "1" });
+      }
     }
-    throw error;
   }
-  return toProfile(next);
+}
+
+/** A timestamp after `previous` even within the same millisecond, so the lock always moves. */
+function laterThan(previous: string): string {
+  const now = Date.now();
+  const last = Date.parse(previous);
+  return new Date(now > last ? now : last + 1).toISOString();
 }

@@ -6,6 +6,7 @@ import { newGenerationItem, profileMustExist } from "../generations/create";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
 import { countedFacts, toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
 import { quotaExceeded } from "../generations/repo";
+import { MAX_VERSIONS } from "../generations/versions";
 import type { ProfileItem } from "../profiles/model";
 import { findProfileByName, findProfileItem } from "../profiles/service";
 import { tableName } from "../resources";
@@ -158,6 +159,13 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         size_bytes: original.size,
         created_at: now,
       });
+    }
+    if (versions.length > MAX_VERSIONS) {
+      throw new VisibleError(
+        422,
+        "archive.too_many_versions",
+        `The archive holds ${versions.length} versions with the original; a generation holds at most ${MAX_VERSIONS}.`,
+      );
     }
     if (!versions.some((v) => v.is_default)) versions.find((v) => v.audio_path === base.audio_path)!.is_default = true;
     const item: GenerationItem = {
