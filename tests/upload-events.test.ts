@@ -217,6 +217,31 @@ describe("refuses quietly", () => {
   });
 });
 
+describe("after completion", () => {
+  test(
+    "a second PUT through the still-valid upload URL can't swap the inspected audio for unchecked bytes",
+    { todo: "bug: the completed generation keeps size_bytes of the first WAV while the object (served and exported) is the new, never inspected bytes" },
+    async () => {
+      const { t, profileId } = await setup();
+      const { generation, upload } = await createPending(t, profileId);
+      const first = wav(1);
+      await uploadAudio(upload, first);
+      assert.equal((await t.json(`/history/${generation.id}/complete`, { method: "POST" })).status, 200);
+      const statsBefore = await getStats(t);
+      // The same URL, still within its 15 minutes: garbage, 75 times larger.
+      const swapped = new Uint8Array(first.length * 75).fill(0x41);
+      const put = await fetch(upload.url, { method: "PUT", body: swapped });
+      await put.arrayBuffer();
+      if (put.ok) await notify(await s3Event(keyOf(upload)));
+      const g = await generationOf(t, generation.id);
+      const served = new Uint8Array(await (await fetch(g.audio_url)).arrayBuffer());
+      assert.equal(served.length, g.size_bytes, `serves ${served.length} bytes, records ${g.size_bytes}`);
+      assert.ok(Buffer.from(served).equals(Buffer.from(first)), "serves the WAV that was inspected");
+      assert.deepEqual(await getStats(t), statsBefore);
+    },
+  );
+});
+
 describe("ignores keys it did not hand out", () => {
   test("exports/, imports/, other shapes and foreign keys never complete anything; only the exact key does", async () => {
     const { t, profileId } = await setup();
