@@ -80,7 +80,13 @@ const id = z.string().min(1).max(64);
 const timestamp = z
   .string()
   .max(40)
-  .refine((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time");
+  .refine((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time")
+  // Generation ids carry their creation time as a UUIDv7, which starts in 1970; a clip from the
+  // future is a broken clock.
+  .refine((value) => {
+    const ms = Date.parse(toUtcIso(value) ?? "");
+    return !(ms < 0 || ms > Date.now() + 24 * 3600 * 1000);
+  }, "must lie between 1970-01-01 and today");
 const duration = z.number().finite().min(0).max(7 * 24 * 3600);
 const seed = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const paramValue = z.union([z.number().finite(), z.string().max(200), z.boolean(), z.null()]);
