@@ -238,7 +238,17 @@ async function snapshot(): Promise<Snapshot> {
   return { total: list.body.total, profiles: profiles.body.items.map((p: { id: string }) => p.id).sort(), stats: stats.body, keys };
 }
 
+/**
+ * The state the last passing check found. Every refusal must leave the tenant exactly as it was,
+ * so that state is the next check's "before" (half the whole-bucket listings); anything that
+ * changes the tenant on purpose (settings, a successful import) clears it.
+ */
+let settled: Snapshot | undefined;
+
+const baseline = async (): Promise<Snapshot> => settled ?? (await snapshot());
+
 async function assertNothingLeft(before: Snapshot, gone: string[] = []) {
+  settled = undefined;
   const now = await snapshot();
   assert.equal(now.total, before.total, "no new generation");
   assert.deepEqual(now.profiles, before.profiles, "no new profile");
@@ -246,6 +256,7 @@ async function assertNothingLeft(before: Snapshot, gone: string[] = []) {
   const added = [...now.keys].filter((key) => !before.keys.has(key) && leftBehind(key));
   assert.deepEqual(added, [], "no new object in the bucket");
   for (const key of gone) assert.equal(now.keys.has(key), false, `${key} was deleted`);
+  settled = now;
 }
 
 interface Expect {
@@ -256,7 +267,7 @@ interface Expect {
 
 /** Sends the archive in the request and checks the refusal and that nothing was left behind; returns the answer. */
 async function refusal(zip: Uint8Array, expected: Expect): Promise<JsonResponse> {
-  const before = await snapshot();
+  const before = await baseline();
   const res = await importInRequest(zip);
   assertError(res, expected.status ?? 422, expected.code, expected.detail);
   await assertNothingLeft(before);
@@ -269,7 +280,7 @@ async function refusedInRequest(zip: Uint8Array, expected: Expect): Promise<void
 
 /** The same through the large flow, plus: the uploaded ZIP is deleted and the import stays failed. */
 async function refusedLarge(zip: Uint8Array, expected: Expect): Promise<void> {
-  const before = await snapshot();
+  const before = await baseline();
   const { res, uploadKey, importId } = await importLarge(zip);
   assertError(res, expected.status ?? 422, expected.code, expected.detail);
   await assertNothingLeft(before, [uploadKey]);
@@ -444,7 +455,7 @@ describe("expansion past the caps", () => {
 
 describe("the request itself", () => {
   test("a form without the file field is 400 naming it", async () => {
-    const before = await snapshot();
+    const before = await baseline();
     const form = new FormData();
     form.set("profile_id", profileId);
     assertError(await toJson(await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } })), 400, "request.invalid", "file");
@@ -452,7 +463,7 @@ describe("the request itself", () => {
   });
 
   test("a file field that is a plain string is 400", async () => {
-    const before = await snapshot();
+    const before = await baseline();
     const form = new FormData();
     form.set("file", "PK not really a file");
     assertError(await toJson(await t.request("/history/import", { method: "POST", body: form })), 400, "request.invalid", "file");
@@ -460,7 +471,7 @@ describe("the request itself", () => {
   });
 
   test("a body that is not multipart/form-data is 400 or 415", async () => {
-    const before = await snapshot();
+    const before = await baseline();
     for (const [contentType, body] of [
       ["application/json", JSON.stringify({ file: "UEsDBA==" })],
       ["application/zip", rawZip(goodEntries())],
@@ -474,7 +485,7 @@ describe("the request itself", () => {
   });
 
   test("a body over 6 MB is 413 with a hint to use /history/imports", async () => {
-    const before = await snapshot();
+    const before = await baseline();
     const big = makeWav({ frames: 3_300_000 }); // 6.6 MB
     const zip = rawZip(goodEntries().map((e) => (e.name === "audio.wav" ? { ...e, data: big } : e)));
     assert.ok(zip.length > 6_000_000);
@@ -486,11 +497,13 @@ describe("the request itself", () => {
     const stats = (await t.json("/history/stats")).body;
     const put = await t.json("/settings", { method: "PUT", body: { quota_bytes: stats.total_bytes + 100 } });
     assert.equal(put.status, 200, JSON.stringify(put.body));
+    settled = undefined; // the stats report the quota
     try {
       await refusedInRequest(rawZip(goodEntries()), { status: 409, code: "quota.exceeded", detail: "quota" });
       await refusedLarge(rawZip(goodEntries()), { status: 409, code: "quota.exceeded", detail: "quota" });
     } finally {
       assert.equal((await t.json("/settings", { method: "PUT", body: {} })).status, 200);
+      settled = undefined;
     }
     // The same archive imports once the quota allows it: the refusals were about the quota only.
     const before = await snapshot();
@@ -508,6 +521,7 @@ describe("versions", () => {
     const before = await snapshot();
     const res = await importInRequest(rawZip(goodEntries([{ name: "versions/shared.wav", data: WAV }], manifest({}, { versions }))));
     if (res.status === 201) {
+      settled = undefined;
       const stored = res.body.versions.length;
       // Leave the tenant as it was for the other tests before failing.
       await t.json(`/history/${res.body.id}`, { method: "DELETE" });
