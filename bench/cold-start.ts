@@ -144,23 +144,38 @@ export function packageOf(input: string): string {
 /** Which project files import each package directly (static imports are module-level by construction). */
 function importersByPackage(meta: esbuild.Metafile): Map<string, { file: string; kind: string }[]> {
   const importers = new Map<string, { file: string; kind: string }[]>();
+  const add = (pkg: string, file: string, kind: string) => {
+    const list = importers.get(pkg) ?? [];
+    if (!list.some((entry) => entry.file === file && entry.kind === kind)) list.push({ file, kind });
+    importers.set(pkg, list);
+  };
   for (const [file, input] of Object.entries(meta.inputs)) {
     if (file.includes("node_modules/")) continue;
+    for (const imported of input.imports) if (imported.path.includes("node_modules/")) add(packageOf(imported.path), file, imported.kind);
+  }
+  // A directly imported package may also come in through another direct import (zod through @hono/zod-openapi).
+  const direct = new Set(importers.keys());
+  for (const [file, input] of Object.entries(meta.inputs)) {
+    if (!file.includes("node_modules/")) continue;
+    const from = packageOf(file);
+    if (!direct.has(from)) continue;
     for (const imported of input.imports) {
-      if (!imported.path.includes("node_modules/")) continue;
       const pkg = packageOf(imported.path);
-      const list = importers.get(pkg) ?? [];
-      if (!list.some((entry) => entry.file === file && entry.kind === imported.kind)) list.push({ file, kind: imported.kind });
-      importers.set(pkg, list);
+      if (imported.path.includes("node_modules/") && pkg !== from && direct.has(pkg)) add(pkg, from, "package");
     }
   }
   return importers;
 }
 
+const describeImporters = (list: { file: string; kind: string }[]) =>
+  list
+    .map((i) => (i.kind === "package" ? `via \`${i.file}\`` : `\`${i.file}\`${i.kind === "import-statement" ? "" : ` (${i.kind})`}`))
+    .join(", ");
+
 /**
- * Attributes every input of the bundle beyond the floor to the package a project file imports
- * directly (first reached, breadth-first from the entry), so `zod` counts under `@hono/zod-openapi`
- * if that is how it came in.
+ * Attributes every input of the bundle to the package a project file imports directly: a package
+ * the project imports itself counts as its own; any other dependency counts under the direct
+ * import that reaches it first (breadth-first from the entry).
  */
 function bytesByDirectImport(meta: esbuild.Metafile, floor: esbuild.Metafile) {
   const inFloor = new Set(Object.keys(floor.inputs));
@@ -306,7 +321,7 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
     const index = looFiles.indexOf(l.file ?? "");
     const without = index >= 0 && looSamples ? median(looSamples.cpu[index + 2]!) : Number.NaN;
     const beyondFloor = l.pkgs.reduce((sum, pkg) => sum + (direct.find((x) => x.pkg === pkg)?.beyondFloor ?? 0), 0);
-    const who = (l.pkgs.length === 1 ? (importers.get(l.pkg) ?? []) : []).map((i) => `\`${i.file}\`${i.kind === "import-statement" ? "" : ` (${i.kind})`}`).join(", ");
+    const who = describeImporters(l.pkgs.length === 1 ? (importers.get(l.pkg) ?? []) : []);
     return {
       combined: l.pkgs.length > 1,
       saved: looApiCpu - without,
@@ -361,7 +376,7 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
           `\`${d.pkg}\``,
           fixed(d.bytes / 1024),
           fixed(d.beyondFloor / 1024),
-          (importers.get(d.pkg) ?? []).map((i) => `\`${i.file}\``).join(", "),
+          describeImporters(importers.get(d.pkg) ?? []),
         ]),
     ),
     "",

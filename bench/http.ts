@@ -14,6 +14,7 @@ import { benchData, emit, fixed, isMain, log, repoRoot, table, verdict, type Sec
 import { startBenchStack } from "./lib/stack";
 
 const OVERHEAD_TARGET = 0.2;
+const perSecond = (rps: number) => fixed(rps, rps < 100 ? 1 : 0);
 const CONNECTIONS = 10;
 
 interface Server {
@@ -265,7 +266,7 @@ export async function http(
       const overhead = 1 - r.ours.rps / r.baseline.rps;
       return {
         name: `HTTP: ${r.endpoint.label} overhead vs bare node:http`,
-        measured: `${fixed(overhead * 100)}% (${fixed(r.ours.rps, 0)} vs ${fixed(r.baseline.rps, 0)} req/s)`,
+        measured: `${fixed(overhead * 100)}% (${perSecond(r.ours.rps)} vs ${perSecond(r.baseline.rps)} req/s)`,
         target: `< ${OVERHEAD_TARGET * 100}%`,
         pass: overhead < OVERHEAD_TARGET,
       };
@@ -274,7 +275,7 @@ export async function http(
       [
         `\`${r.endpoint.label}\``,
         "baseline",
-        fixed(r.baseline.rps, 0),
+        perSecond(r.baseline.rps),
         fixed(r.baseline.p50, 1),
         fixed(r.baseline.p99, 1),
         fixed(r.baseline.cpuPerRequest, 3),
@@ -286,7 +287,7 @@ export async function http(
       [
         "",
         "ours",
-        fixed(r.ours.rps, 0),
+        perSecond(r.ours.rps),
         fixed(r.ours.p50, 1),
         fixed(r.ours.p99, 1),
         fixed(r.ours.cpuPerRequest, 3),

@@ -11,7 +11,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { benchData, fixed, log, machine, repoRoot, table, verdict, type Target } from "./lib/report";
+import os from "node:os";
+import { benchData, fixed, log, machine, median, repoRoot, table, verdict, type Target } from "./lib/report";
 
 interface Benchmark {
   name: string;
@@ -136,16 +137,21 @@ const selected = requested.length ? BENCHMARKS.filter((b) => requested.includes(
 mkdirSync(join(benchData, "sections"), { recursive: true });
 
 const started = Date.now();
+// How busy the shared machine was while the benchmarks ran (1-minute load average, every 10 s).
+const loads: number[] = [];
+const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 10_000);
 const outcomes: Outcome[] = [];
 for (const benchmark of selected) outcomes.push(reused.includes(benchmark.name) ? reuse(benchmark) : await runOne(benchmark));
 const minutes = (Date.now() - started) / 60_000;
+clearInterval(loadTimer);
 
 const { lines } = machine();
 const allTargets = outcomes.flatMap((o) => o.targets);
 const document = [
   `# Benchmarks`,
   "",
-  `Written by \`npm run bench\` (\`bench/run.ts\`); every figure below comes from the run described here. The machine is small, ` +
+  `Written by \`npm run bench\` (\`bench/run.ts\`); every figure below comes from the run described here (a section ` +
+    `reused from an earlier run says so and when). The machine is small, ` +
     `shared and noisy, so nothing here is a test and no absolute time is a promise: every timing is a **ratio against a ` +
     `baseline measured side by side in the same run** (interleaved or alternating, so noise hits both), and capacity ` +
     `figures are what DynamoDB (Local) reports, which does not depend on the machine. Nothing calls AWS: DynamoDB Local and ` +
@@ -154,6 +160,12 @@ const document = [
   `## Machine and run`,
   "",
   ...lines,
+  ...(loads.length
+    ? [
+        `- Load average (1 min) during the run, on ${os.cpus().length} cores: median ${fixed(median(loads))}, ` +
+          `range ${fixed(Math.min(...loads))}-${fixed(Math.max(...loads))} (other work shares this machine)`,
+      ]
+    : []),
   `- Whole run: ${fixed(minutes)} minutes (${outcomes
     .map((o) => `${o.benchmark.name} ${o.skipped ? "not present" : o.reused ? `reused from ${o.reused}` : `${fixed(o.seconds, 0)} s`}`)
     .join(", ")})`,
