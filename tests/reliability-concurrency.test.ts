@@ -1,6 +1,6 @@
 // Reliability: 500 mixed operations in parallel (at most 25 in flight) over 5 profiles of one
 // tenant, then the invariants: stats equal a recount, no record lacks its audio, no audio lacks
-// its record, and no request was ever answered with a 5xx. 300 by default, so the file stays near a
+// its record, and no request was ever answered with a 5xx. 150 by default, so the file stays near a
 // minute on a loaded machine; SONNA_RELIABILITY_OPS=500 (or more) runs the full figure.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -12,7 +12,7 @@ import { makeWav } from "@sonna/core/wav/make";
 import { assertStatsMatchRecount, createCompleted, createProfile, inParallel, recount, uploadAudio } from "./support/fixtures";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 
-const OPS = Number(process.env.SONNA_RELIABILITY_OPS ?? 300);
+const OPS = Number(process.env.SONNA_RELIABILITY_OPS ?? 150);
 const WIDTH = 25;
 
 let api: Api;
