@@ -78,6 +78,20 @@ export function generationQuery(tenant: string, filter: GenerationFilter, ascend
   };
 }
 
+/** The filter as a predicate, for re-checking an item that changed after the query read it. */
+export function matchesFilter(filter: GenerationFilter, item: GenerationItem): boolean {
+  return (
+    (filter.profile_id === undefined || item.profile_id === filter.profile_id) &&
+    (filter.status === undefined || item.status === filter.status) &&
+    (filter.favorites === undefined || item.is_favorited === filter.favorites) &&
+    (filter.engine === undefined || item.engine === filter.engine) &&
+    (filter.language === undefined || item.language === filter.language) &&
+    (!filter.search || item.text_lc.includes(filter.search.toLowerCase())) &&
+    (!filter.created_after || Date.parse(item.created_at) >= Date.parse(filter.created_after)) &&
+    (!filter.created_before || Date.parse(item.created_at) < Date.parse(filter.created_before))
+  );
+}
+
 /** Every generation matching a filter, page by page, in key order. */
 export async function* eachGeneration(
   tenant: string,

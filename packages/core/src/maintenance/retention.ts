@@ -69,7 +69,7 @@ export async function applyRetention(
   const cutoff = new Date((options.now ?? Date.now()) - days * DAY_MS).toISOString();
   let deleted = 0;
   for await (const page of dueGenerations(tenant, cutoff, settings.keep_favorites)) {
-    deleted += await deleteGenerationItems(tenant, page);
+    deleted += await deleteGenerationItems(tenant, page, (current) => !(settings.keep_favorites && current.is_favorited));
     await options.progress?.(deleted);
   }
   return { retention_days: days, keep_favorites: settings.keep_favorites, cutoff, deleted };
