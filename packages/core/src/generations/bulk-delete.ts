@@ -1,7 +1,7 @@
 import { VisibleError } from "../errors";
 import { tableName } from "../resources";
 import { statsUpdates } from "../stats/aggregates";
-import { deleteObjects } from "../storage/objects";
+import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { ownedObjects } from "./lifecycle";
@@ -21,7 +21,7 @@ async function deleteIfStillWanted(tenant: string, id: string, stillWanted?: Sti
       stillWanted && !stillWanted(current) ? { kind: "keep" } : { kind: "delete" },
     );
     if (after) return false;
-    await deleteObjects(ownedObjects(before));
+    await deleteObjectsOfGoneRecords(ownedObjects(before));
     return true;
   } catch (error) {
     if (error instanceof VisibleError && error.status === 404) return false;
@@ -52,7 +52,7 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
         })),
         ...statsUpdates(tenant, batch.map((item) => [countedFacts(item), null] as const)),
       ]);
-      await deleteObjects(batch.flatMap(ownedObjects));
+      await deleteObjectsOfGoneRecords(batch.flatMap(ownedObjects));
       deleted += batch.length;
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;

@@ -1,6 +1,6 @@
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
-import { deleteObjects, headObject, readObjectStart } from "../storage/objects";
+import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
 import { getSettings } from "../settings/service";
@@ -102,7 +102,7 @@ export async function failGeneration(tenant: string, id: string, error: string):
     if (item.status !== "pending") throw notPending(item, "marked failed");
     return { kind: "put", item: touched(item, { status: "failed", error }) };
   });
-  await deleteObjects([after!.audio_path]);
+  await deleteObjectsOfGoneRecords([after!.audio_path]);
   return toGeneration(after!);
 }
 
@@ -126,5 +126,5 @@ export const ownedObjects = (item: GenerationItem): string[] => [
  */
 export async function deleteGeneration(tenant: string, id: string): Promise<void> {
   const { before } = await mutateGeneration(tenant, id, () => ({ kind: "delete" }));
-  await deleteObjects(ownedObjects(before));
+  await deleteObjectsOfGoneRecords(ownedObjects(before));
 }

@@ -1,7 +1,7 @@
 import { VisibleError } from "../errors";
 import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
-import { deleteObjects } from "../storage/objects";
+import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
@@ -108,7 +108,7 @@ export async function deleteVersion(tenant: string, generationId: string, versio
       : rest;
     return { kind: "put", item: withVersions(item, versions) };
   });
-  await deleteObjects([findVersion(before, versionId).audio_path]);
+  await deleteObjectsOfGoneRecords([findVersion(before, versionId).audio_path]);
   return toGeneration(after!);
 }
 

@@ -28,6 +28,19 @@ export async function readObjectStart(key: string, etag: string, length: number)
   return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
 }
 
+/**
+ * Deletes the objects of records that are already gone. The request has done its job by then, so
+ * a storage failure here is logged, not answered: what is left is an orphan, which the reconcile
+ * sweep removes.
+ */
+export async function deleteObjectsOfGoneRecords(objectKeys: string[]): Promise<void> {
+  try {
+    await deleteObjects(objectKeys);
+  } catch (error) {
+    console.warn(JSON.stringify({ level: "warn", message: "objects left for reconcile", keys: objectKeys.slice(0, 20), error: String(error) }));
+  }
+}
+
 /** Deletes up to any number of keys, 1,000 per request; keys that are already gone are fine. */
 export async function deleteObjects(objectKeys: string[]): Promise<void> {
   for (let i = 0; i < objectKeys.length; i += 1000) {
