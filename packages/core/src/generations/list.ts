@@ -7,6 +7,7 @@ import { profileNames } from "../profiles/service";
 import { tableName } from "../resources";
 import type { Counter } from "../stats/aggregates";
 import { keys } from "../table/keys";
+import { queryPages } from "../table/query-pages";
 import { toGeneration, type Generation, type GenerationItem } from "./model";
 import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
 
@@ -75,12 +76,7 @@ async function exactTotal(tenant: string, params: ListParams): Promise<number> {
   // No counter holds this combination: count the matching range (cost grows with the range read).
   const input = generationQuery(tenant, params, true);
   let total = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, Select: "COUNT", ExclusiveStartKey }));
-    total += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of queryPages({ ...input, Select: "COUNT" })) total += page.Count ?? 0;
   return total;
 }
 

@@ -1,7 +1,7 @@
-import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "../aws";
+import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
+import { queryPages } from "../table/query-pages";
 import type { GenerationItem, GenerationStatus } from "./model";
 
 /** The list filters, shared by the list, bulk delete and bulk export. */
@@ -99,11 +99,7 @@ export async function* eachGeneration(
   ascending = true,
   pageSize = 200,
 ): AsyncGenerator<GenerationItem[]> {
-  const input = generationQuery(tenant, filter, ascending);
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, Limit: pageSize, ExclusiveStartKey }));
+  for await (const page of queryPages({ ...generationQuery(tenant, filter, ascending), Limit: pageSize })) {
     if (page.Items?.length) yield page.Items as GenerationItem[];
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
 }

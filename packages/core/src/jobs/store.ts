@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryPages } from "../table/query-pages";
 import { transact } from "../table/transact";
 import { dynamo } from "../aws";
 import { notFound } from "../errors";
@@ -107,19 +108,13 @@ export async function finishJob(
 export async function openJobsOlderThan(olderThanMs: number): Promise<JobMessage[]> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
   const messages: JobMessage[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk",
-        FilterExpression: "created_at <= :cutoff",
-        ExpressionAttributeValues: { ":pk": keys.openJobsPartition, ":cutoff": cutoff },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk",
+    FilterExpression: "created_at <= :cutoff",
+    ExpressionAttributeValues: { ":pk": keys.openJobsPartition, ":cutoff": cutoff },
+  })) {
     for (const item of page.Items ?? []) messages.push({ tenant: item.tenant as string, job_id: item.job_id as string });
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return messages;
 }

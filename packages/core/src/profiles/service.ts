@@ -1,9 +1,10 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId, newId } from "../ids";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
+import { queryPages } from "../table/query-pages";
 import { ConditionFailed, transact } from "../table/transact";
 import { registerTenant } from "../settings/service";
 import { toProfile, type Profile, type ProfileItem } from "./model";
@@ -70,19 +71,13 @@ export async function findProfileByName(tenant: string, name: string): Promise<P
 /** All profiles, oldest first. A tenant has few enough that one paginated query is fine. */
 export async function listProfiles(tenant: string): Promise<Profile[]> {
   const profiles: Profile[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenant), ":prefix": keys.profilePrefix },
-        ExclusiveStartKey,
-      }),
-    );
-    profiles.push(...(page.Items as ProfileItem[]).map(toProfile));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of queryPages({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenant), ":prefix": keys.profilePrefix },
+  })) {
+    profiles.push(...((page.Items ?? []) as ProfileItem[]).map(toProfile));
+  }
   return profiles;
 }
 

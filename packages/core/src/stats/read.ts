@@ -3,6 +3,7 @@ import { dynamo } from "../aws";
 import { tableName } from "../resources";
 import { getSettings } from "../settings/service";
 import { keys } from "../table/keys";
+import { queryPages } from "../table/query-pages";
 import { counterNames, emptyCounters, type Counters } from "./aggregates";
 
 export interface ProfileUsage {
@@ -83,23 +84,17 @@ const countersOf = (item: Record<string, unknown>): Counters => {
 async function readAggregates(tenant: string) {
   let tenantItem: Record<string, unknown> = {};
   const byProfile = new Map<string, Counters>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenant), ":prefix": keys.statsPrefix },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenant), ":prefix": keys.statsPrefix },
+  })) {
     for (const item of page.Items ?? []) {
       const profileId = keys.profileIdFromStatsSk(item.sk as string);
       if (profileId === undefined) tenantItem = item;
       else byProfile.set(profileId, countersOf(item));
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return { tenantItem, byProfile };
 }
 
