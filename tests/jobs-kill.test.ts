@@ -6,10 +6,9 @@ import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo, s3 } from "@sonna/core/aws";
 import { newGenerationItem } from "@sonna/core/generations/create";
-import { countedFacts } from "@sonna/core/generations/model";
 import type { JobItem } from "@sonna/core/jobs/model";
 import { runJob } from "@sonna/core/jobs/run";
 import { findJob } from "@sonna/core/jobs/store";
@@ -17,11 +16,10 @@ import { requestReconcile } from "@sonna/core/maintenance/jobs";
 import { deleteProfile } from "@sonna/core/profiles/delete";
 import { createProfile } from "@sonna/core/profiles/service";
 import { bucketName, tableName } from "@sonna/core/resources";
-import { statsUpdates } from "@sonna/core/stats/aggregates";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
-import { transact } from "@sonna/core/table/transact";
 import { assertStatsMatchRecount, inParallel, recount, smallWav, waitForJob } from "./support/fixtures";
+import { putCountedGenerations } from "./support/seed";
 import { startApi, tenant, type Api } from "./support/server";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -63,16 +61,7 @@ async function seedCompleted(tenantId: string, profileId: string, count: number)
   });
   const { PutObjectCommand } = await import("@aws-sdk/client-s3");
   await inParallel(items, 8, (item) => s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: item.audio_path, Body: wav })));
-  const chunks = Array.from({ length: Math.ceil(count / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-  await inParallel(chunks, 8, async (chunk) => {
-    let requests: Record<string, unknown>[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      assert.ok(attempt < 20);
-      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
-      requests = (UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined) ?? [];
-    }
-  });
-  await transact(statsUpdates(tenantId, items.map((item) => [null, countedFacts(item)] as const)));
+  await putCountedGenerations(tenantId, items);
 }
 
 test("a worker killed with SIGKILL mid-job: a new worker finishes, reconcile sweeps up the audio in between", { timeout: 120_000 }, async () => {

@@ -4,10 +4,9 @@ import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo, s3 } from "@sonna/core/aws";
 import { createGeneration, newGenerationItem } from "@sonna/core/generations/create";
-import { countedFacts } from "@sonna/core/generations/model";
 import { completeGeneration } from "@sonna/core/generations/lifecycle";
 import { completeVersion, createVersion } from "@sonna/core/generations/versions";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
@@ -18,11 +17,10 @@ import { deleteProfile } from "@sonna/core/profiles/delete";
 import { createProfile } from "@sonna/core/profiles/service";
 import { bucketName, tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
-import { statsUpdates } from "@sonna/core/stats/aggregates";
 import { keys } from "@sonna/core/table/keys";
-import { transact } from "@sonna/core/table/transact";
 import { handler as jobsWorker } from "@sonna/functions/jobs-worker";
 import { assertError, assertStatsMatchRecount, createCompleted, createPending, inParallel, objectExists, recount, smallWav, uploadAudio } from "./support/fixtures";
+import { putCountedGenerations, withMessageLost } from "./support/seed";
 import { startApi, tenant, type Api } from "./support/server";
 
 let api: Api;
@@ -30,26 +28,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-/**
- * Runs `record` (something that records a job and then sends its message) with the message lost:
- * jobs go to SQS instead of the in-process runner, and with no `Jobs` link the send fails after the
- * job's transaction committed, exactly like a process that died between the two. The test then
- * plays the worker itself, with runJob or the SQS handler. The SQS endpoint points at a closed
- * loopback port, so nothing could ever reach AWS even if the link were there.
- */
-async function withMessageLost(record: () => Promise<unknown>): Promise<void> {
-  const saved = { jobs: process.env.SONNA_LOCAL_JOBS, endpoint: process.env.AWS_ENDPOINT_URL_SQS };
-  delete process.env.SONNA_LOCAL_JOBS;
-  process.env.AWS_ENDPOINT_URL_SQS = "http://127.0.0.1:9";
-  try {
-    await assert.rejects(record(), /SST links|not linked/);
-  } finally {
-    process.env.SONNA_LOCAL_JOBS = saved.jobs;
-    if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SQS;
-    else process.env.AWS_ENDPOINT_URL_SQS = saved.endpoint;
-  }
-}
 
 /** The tenant's job records (there are few in these tests). */
 async function jobsOf(tenantId: string): Promise<JobItem[]> {
@@ -95,16 +73,7 @@ const putToUrl = async (url: string, bytes: Uint8Array) => {
  */
 async function seedPending(tenantId: string, profileId: string, count: number): Promise<void> {
   const items = Array.from({ length: count }, (_, i) => newGenerationItem(tenantId, { profile_id: profileId, text: `line ${i}`, engine: i % 2 ? "qwen" : "kokoro" }));
-  const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-  await inParallel(chunks, 8, async (chunk) => {
-    let requests: Record<string, unknown>[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      assert.ok(attempt < 20, "BatchWriteItem kept leaving items unprocessed");
-      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
-      requests = (UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined) ?? [];
-    }
-  });
-  await transact(statsUpdates(tenantId, items.map((item) => [null, countedFacts(item)] as const)));
+  await putCountedGenerations(tenantId, items);
 }
 
 /** An SQS event record as Lambda delivers it. */

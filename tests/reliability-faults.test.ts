@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo, s3 } from "@sonna/core/aws";
 import { newGenerationItem } from "@sonna/core/generations/create";
-import { countedFacts } from "@sonna/core/generations/model";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import type { JobItem } from "@sonna/core/jobs/model";
 import { runJob } from "@sonna/core/jobs/run";
@@ -17,10 +16,9 @@ import { reconcileTenant } from "@sonna/core/maintenance/reconcile";
 import { findJob } from "@sonna/core/jobs/store";
 import { bucketName, tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
-import { statsUpdates } from "@sonna/core/stats/aggregates";
 import { keys } from "@sonna/core/table/keys";
-import { transact } from "@sonna/core/table/transact";
 import { assertStatsMatchRecount, createCompleted, createPending, createProfile, inParallel, recount, smallWav, uploadAudio } from "./support/fixtures";
+import { putCountedGenerations, withMessageLost } from "./support/seed";
 import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
 
 let api: Api;
@@ -256,32 +254,9 @@ describe("faults the app must answer with 503 and survive", () => {
   });
 });
 
-/** Records a job with its message lost (see tests/jobs.test.ts): the test then plays the worker. */
-async function withMessageLost(record: () => Promise<unknown>): Promise<void> {
-  const saved = { jobs: process.env.SONNA_LOCAL_JOBS, endpoint: process.env.AWS_ENDPOINT_URL_SQS };
-  delete process.env.SONNA_LOCAL_JOBS;
-  process.env.AWS_ENDPOINT_URL_SQS = "http://127.0.0.1:9";
-  try {
-    await assert.rejects(record(), /SST links|not linked/);
-  } finally {
-    process.env.SONNA_LOCAL_JOBS = saved.jobs;
-    if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SQS;
-    else process.env.AWS_ENDPOINT_URL_SQS = saved.endpoint;
-  }
-}
-
 async function seedPending(tenantId: string, profile: string, count: number, text: string): Promise<void> {
   const items = Array.from({ length: count }, (_, i) => newGenerationItem(tenantId, { profile_id: profile, text: `${text} ${i}`, engine: "qwen" }));
-  const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-  await inParallel(chunks, 8, async (chunk) => {
-    let requests: Record<string, unknown>[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      assert.ok(attempt < 20);
-      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
-      requests = (UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined) ?? [];
-    }
-  });
-  await transact(statsUpdates(tenantId, items.map((item) => [null, countedFacts(item)] as const)));
+  await putCountedGenerations(tenantId, items);
 }
 
 test("a bulk delete by filter whose worker dies mid-way, then hits a DynamoDB fault, finishes with exact stats", { timeout: 60_000 }, async () => {
