@@ -14,6 +14,8 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { assertLoopback } from "../lib/stack";
 import { enableProfiling } from "./profiler";
+// The same pure mapping the endpoint uses (no I/O, no framework), so the comparison is of everything else.
+import { toGeneration, type GenerationItem } from "../../packages/core/src/generations/model";
 
 assertLoopback();
 const TABLE = (JSON.parse(process.env.SST_RESOURCE_Table!) as { name: string }).name;
@@ -40,27 +42,6 @@ function tenantOf(request: IncomingMessage): string | undefined {
   if (!payload) return undefined;
   return (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: string }).sub;
 }
-
-const pickGeneration = (item: Record<string, any>) => ({
-  id: item.id,
-  profile_id: item.profile_id,
-  text: item.text,
-  language: item.language,
-  audio_path: item.audio_path,
-  duration: item.duration ?? null,
-  seed: item.seed ?? null,
-  instruct: item.instruct ?? null,
-  engine: item.engine,
-  model_size: item.model_size ?? null,
-  status: item.status,
-  error: item.error ?? null,
-  is_favorited: item.is_favorited,
-  created_at: item.created_at,
-  updated_at: item.updated_at,
-  size_bytes: item.size_bytes,
-  versions: item.versions ?? [],
-  active_version_id: item.active_version_id ?? null,
-});
 
 async function profileNames(tenant: string, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -109,7 +90,7 @@ async function list(tenant: string, limit: number) {
   const last = items[items.length - 1];
   const fingerprint = createHash("sha256").update(JSON.stringify([["sort", "desc"]])).digest("base64url").slice(0, 16);
   return {
-    items: items.map((item) => ({ ...pickGeneration(item), profile_name: names.get(item.profile_id) ?? null })),
+    items: items.map((item) => ({ ...toGeneration(item as GenerationItem), profile_name: names.get(item.profile_id) ?? null })),
     total: Number(stats.Item?.generations ?? 0),
     next_cursor: hasMore && last ? Buffer.from(JSON.stringify({ q: fingerprint, id: last.id })).toString("base64url") : null,
   };
@@ -133,7 +114,7 @@ async function detail(tenant: string, id: string) {
       : undefined,
   ]);
   return {
-    ...pickGeneration(item),
+    ...toGeneration(item as GenerationItem),
     profile_name: names.get(item.profile_id) ?? null,
     audio_url: url ?? null,
     audio_url_expires_at: url ? new Date(Date.now() + PRESIGN_SECONDS * 1000).toISOString() : null,
