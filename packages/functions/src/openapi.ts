@@ -1,6 +1,8 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Hook } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { VisibleError } from "@sonna/core/errors";
+import type { Job } from "@sonna/core/jobs/model";
 import type { AuthEnv } from "./auth";
 
 const describeIssues = (error: z.ZodError): string =>
@@ -51,3 +53,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
   required: true,
 });
+
+/** A job was accepted: 202 with the job, and where to follow it. */
+export const acceptedJob = <C extends Context>(c: C, job: Job) => {
+  c.header("Location", `/jobs/${job.id}`);
+  return c.json(job, 202);
+};

@@ -16,6 +16,7 @@ import {
   router,
   unprocessableError,
   ErrorSchema,
+  acceptedJob,
 } from "../openapi";
 import {
   BulkSelection,
@@ -116,11 +117,7 @@ export const historyRoutes = router()
       request: { body: jsonBody(BulkSelection) },
       responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors },
     }),
-    async (c) => {
-      const job = await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"));
-      c.header("Location", `/jobs/${job.id}`);
-      return c.json(job, 202);
-    },
+    async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"))),
   )
   .openapi(
     createRoute({

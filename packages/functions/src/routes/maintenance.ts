@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requestReconcile } from "@sonna/core/maintenance/jobs";
-import { commonErrors, jsonContent, router } from "../openapi";
+import { commonErrors, jsonContent, router, acceptedJob } from "../openapi";
 import { JobSchema } from "../schemas";
 
 /** No options: how old an unclaimed object must be before it is deleted is not the caller's choice. */
@@ -21,9 +21,5 @@ export const maintenanceRoutes = router().openapi(
     request: { body: { content: { "application/json": { schema: NoBody } }, required: false } },
     responses: { 202: jsonContent(JobSchema, "The reconcile job."), ...commonErrors },
   }),
-  async (c) => {
-    const job = await requestReconcile(c.get("tenant"));
-    c.header("Location", `/jobs/${job.id}`);
-    return c.json(job, 202);
-  },
+  async (c) => acceptedJob(c, await requestReconcile(c.get("tenant"))),
 );

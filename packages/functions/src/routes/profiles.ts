@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { deleteProfile } from "@sonna/core/profiles/delete";
 import { createProfile, getProfile, listProfiles, updateProfile } from "@sonna/core/profiles/service";
-import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router } from "../openapi";
+import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, acceptedJob } from "../openapi";
 import { IdParam, JobSchema, ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "../schemas";
 
 const tags = ["Profiles"];
@@ -60,9 +60,5 @@ export const profileRoutes = router()
       request: { params: IdParam },
       responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...notFoundError },
     }),
-    async (c) => {
-      const job = await deleteProfile(c.get("tenant"), c.req.valid("param").id);
-      c.header("Location", `/jobs/${job.id}`);
-      return c.json(job, 202);
-    },
+    async (c) => acceptedJob(c, await deleteProfile(c.get("tenant"), c.req.valid("param").id)),
   );

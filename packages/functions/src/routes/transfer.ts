@@ -4,7 +4,7 @@ import { exportAudio, exportGeneration, type DownloadLink } from "@sonna/core/tr
 import { importArchive } from "@sonna/core/transfer/import";
 import { completeImport, startImport } from "@sonna/core/transfer/imports";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
-import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, unprocessableError, ErrorSchema } from "../openapi";
+import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, unprocessableError, ErrorSchema, acceptedJob } from "../openapi";
 import {
   BulkSelection,
   JobSchema,
@@ -31,29 +31,18 @@ const linkResponses = {
   ...conflictError,
 };
 
+const linkRoute = (path: "/{id}/export" | "/{id}/export-audio", summary: string) =>
+  createRoute({ method: "get", path, tags, summary, request: { params: IdParam }, responses: linkResponses });
+
 const tooLarge = { 413: jsonContent(ErrorSchema, "The archive is over the size cap.") };
 
 export const transferRoutes = router()
   .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/export",
-      tags,
-      summary: "Download a generation as a ZIP (generation.json, audio.wav, versions)",
-      request: { params: IdParam },
-      responses: linkResponses,
-    }),
+    linkRoute("/{id}/export", "Download a generation as a ZIP (generation.json, audio.wav, versions)"),
     async (c) => answerWithLink(c, await exportGeneration(c.get("tenant"), c.req.valid("param").id)),
   )
   .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/export-audio",
-      tags,
-      summary: "Download a generation's audio (its default version) as a WAV",
-      request: { params: IdParam },
-      responses: linkResponses,
-    }),
+    linkRoute("/{id}/export-audio", "Download a generation's audio (its default version) as a WAV"),
     async (c) => answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id)),
   )
   .openapi(
@@ -68,11 +57,7 @@ export const transferRoutes = router()
       request: { body: jsonBody(BulkSelection) },
       responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors },
     }),
-    async (c) => {
-      const job = await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"));
-      c.header("Location", `/jobs/${job.id}`);
-      return c.json(job, 202);
-    },
+    async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"))),
   )
   .openapi(
     createRoute({
