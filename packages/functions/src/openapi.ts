@@ -1,37 +1,100 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Hook } from "@hono/zod-openapi";
-import type { Context } from "hono";
+/**
+ * How a route declares itself: `describe(...)` (summary, tags, responses) and `validate(...)`
+ * (each request part's schema) are ordinary Hono middleware placed before the handler, so Hono's
+ * own types give `c.req.valid(...)` its shape. Both also tag themselves with what they carry, and
+ * ./openapi-document.ts (loaded only when /openapi.json is asked for) reads those tags back from
+ * `app.routes` to write the document.
+ *
+ * Why not @hono/zod-openapi or hono-openapi: the first needs classic zod, the second bundles a
+ * loader that imports all of zod core and its locales; either doubles the API's cold start
+ * (docs/decisions.md).
+ */
+import { sValidator } from "@hono/standard-validator";
+import type { Context, MiddlewareHandler, Next, ValidationTargets } from "hono";
+import { Hono } from "hono";
+import type * as z from "zod/mini";
 import { VisibleError } from "@sonna/core/errors";
+import { issueLines, summarize } from "@sonna/core/fields";
 import type { Job } from "@sonna/core/jobs/model";
 import type { AuthEnv } from "./auth";
+import { ErrorSchema } from "./schemas";
 
-const describeIssues = (error: z.ZodError): string =>
-  error.issues
-    .slice(0, 10)
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "body"}: ${issue.message}`)
-    .join("; ");
+/** A sub-app per resource, mounted with `app.route`. */
+export const router = () => new Hono<AuthEnv>();
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodMiniType;
+}
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tags: string[];
+  responses: Record<number, ResponseDoc>;
+}
+
+export type RequestTarget = "json" | "form" | "query" | "param" | "header";
+
+export interface RequestDoc {
+  target: RequestTarget;
+  schema: z.ZodMiniType;
+  /** Bodies only: whether one must be sent. */
+  required: boolean;
+}
+
+export const ROUTE_DOC = Symbol("route doc");
+export const REQUEST_DOC = Symbol("request doc");
+
+/** What the operation is and what it answers; does nothing at request time. */
+export const describe = (doc: RouteDoc): MiddlewareHandler =>
+  Object.assign(async (_c: Context, next: () => Promise<void>) => next(), { [ROUTE_DOC]: doc });
+
+const BODY_MEDIA_TYPES = {
+  json: { test: (type: string) => /^application\/([\w.-]+\+)?json$/.test(type), expected: "application/json" },
+  form: { test: (type: string) => type === "multipart/form-data", expected: "multipart/form-data" },
+} as const;
+
+/**
+ * A body sent as something else is refused as such (415) rather than validated as empty, which
+ * would blame the fields. A request without a body may leave the Content-Type out only where the
+ * body is optional.
+ */
+function checkMediaType(c: Context, target: "json" | "form", required: boolean): void {
+  const header = c.req.header("content-type");
+  const type = header?.split(";")[0]!.trim().toLowerCase() ?? "";
+  if (BODY_MEDIA_TYPES[target].test(type) || (!header && !required)) return;
+  throw new VisibleError(
+    415,
+    "request.unsupported_media_type",
+    `This endpoint takes a ${BODY_MEDIA_TYPES[target].expected} body${header ? `, not ${type || "an empty Content-Type"}` : "; send the Content-Type header"}.`,
+  );
+}
 
 /** Every validation failure, in any router, becomes the same 400 shape. */
-const defaultHook: Hook<unknown, AuthEnv, string, unknown> = (result) => {
-  if (!result.success) {
-    throw new VisibleError(400, "request.invalid", describeIssues(result.error as z.ZodError));
-  }
+const refuseInvalid = (result: { success: boolean; error?: readonly { message: string }[] }) => {
+  if (!result.success) throw new VisibleError(400, "request.invalid", summarize(issueLines(result.error ?? [])));
 };
 
-/** A sub-app with the shared validation hook; one per resource, mounted with `app.route`. */
-export const router = () => new OpenAPIHono<AuthEnv>({ defaultHook });
+/** Validates one part of the request; `c.req.valid(target)` is then the parsed value. */
+export function validate<T extends RequestTarget & keyof ValidationTargets, S extends z.ZodMiniType>(
+  target: T,
+  schema: S,
+  options: { required?: boolean } = {},
+) {
+  const required = options.required ?? true;
+  const validator = sValidator(target, schema, refuseInvalid);
+  const checked =
+    target === "json" || target === "form"
+      ? (async (c: Context, next: Next) => {
+          checkMediaType(c, target, required);
+          return validator(c as never, next);
+        }) as unknown as typeof validator
+      : validator;
+  return Object.assign(checked, { [REQUEST_DOC]: { target, schema, required } satisfies RequestDoc });
+}
 
-export const ErrorSchema = z
-  .object({
-    detail: z.string().openapi({ example: "No generation with id \"0199...\"." }),
-    code: z.string().openapi({ example: "generation.not_found" }),
-  })
-  .openapi("Error");
-
-const errorResponse = (description: string) => ({
-  content: { "application/json": { schema: ErrorSchema } },
-  description,
-});
+export const errorResponse = (description: string): ResponseDoc => ({ description, schema: ErrorSchema });
 
 /** The error answers every authenticated route can give. */
 export const commonErrors = {
@@ -44,15 +107,7 @@ export const notFoundError = { 404: errorResponse("No such resource for this ten
 export const conflictError = { 409: errorResponse("The resource is not in a state that allows this.") } as const;
 export const unprocessableError = { 422: errorResponse("The uploaded audio or archive is unusable; `detail` says why.") } as const;
 
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema } },
-  required: true,
-});
+export const jsonContent = (schema: z.ZodMiniType, description: string): ResponseDoc => ({ description, schema });
 
 /** A job was accepted: 202 with the job, and where to follow it. */
 export const acceptedJob = <C extends Context>(c: C, job: Job) => {

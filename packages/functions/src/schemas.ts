@@ -1,302 +1,353 @@
-import { z } from "@hono/zod-openapi";
+/**
+ * Request and response shapes. Requests are validated with them (`validate` in ./openapi); the
+ * OpenAPI document is generated from them. Components are named with `named`; `about` adds a
+ * description or example to a field.
+ *
+ * Every exported schema is a `z.lazy`: it is built the first time a request (or the OpenAPI
+ * document) uses it, not when the module loads. Building all of them took more CPU than the rest
+ * of a cold start beyond the floor (docs/benchmarks.md); a request now builds only its own.
+ */
+import * as z from "zod/mini";
+import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, seed, token, wellFormedText } from "@sonna/core/fields";
 import { limits } from "@sonna/core/limits";
 
-/** Text that survives storage unchanged: no unpaired surrogates (they would not round-trip UTF-8). */
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => value.isWellFormed(), "must be well-formed Unicode (no unpaired surrogates)");
+interface Meta {
+  id?: string;
+  description?: string;
+  examples?: unknown[];
+}
 
-const token = (example: string) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only")
-    .max(limits.maxShortFieldChars)
-    .openapi({ example });
+/** A named component of the OpenAPI document, built on first use. */
+const named = <T extends z.ZodMiniType>(id: string, build: () => T, description?: string) => {
+  const schema = z.lazy(build);
+  (schema as z.ZodMiniType).register(z.globalRegistry, { id, ...(description ? { description } : {}) } satisfies Meta);
+  return schema;
+};
 
-export const languageCode = z
-  .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "a language code such as en, zh or pt-BR")
-  .max(35)
-  .openapi({ example: "en" });
+/** An unnamed schema (path, query and header parameters), built on first use. */
+const lazily = <T extends z.ZodMiniType>(build: () => T) => z.lazy(build);
 
-export const IdParam = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "0199a5f4-6c1e-7d2a-9b1c-2f3e4d5c6b7a" }),
-});
+/** A field's description or example in the OpenAPI document; returns a copy, so shared rules stay bare. */
+const about = <T extends z.ZodMiniType>(schema: T, meta: Omit<Meta, "id">): T =>
+  (schema.clone() as z.ZodMiniType).register(z.globalRegistry, meta) as T;
+
+const shortString = z.string().check(z.maxLength(64));
+const integer = z.int();
+const nullableInt = z.nullable(z.int());
+
+const idField = () => about(shortString, { examples: ["0199a5f4-6c1e-7d2a-9b1c-2f3e4d5c6b7a"] });
+
+export const IdParam = lazily(() => z.object({ id: idField() }));
 
 // Profiles
-export const ProfileSchema = z
-  .object({
+export const ProfileSchema = named(
+  "Profile",
+  () => z.object({
     id: z.string(),
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     language: z.string(),
     created_at: z.string(),
     updated_at: z.string(),
-  })
-  .openapi("Profile");
+  }),
+);
 
-const profileName = text(limits.maxNameChars).refine((v) => v.trim().length > 0, "must not be blank");
+const profileFields = () => ({
+  name: nonBlankText(limits.maxNameChars),
+  description: z.optional(z.nullable(wellFormedText(limits.maxDescriptionChars))),
+  language: z.optional(about(languageCode, { examples: ["en"] })),
+});
 
-export const ProfileCreate = z
-  .object({
-    name: profileName,
-    description: text(limits.maxDescriptionChars).nullable().optional(),
-    language: languageCode.optional(),
-  })
-  .strict()
-  .openapi("ProfileCreate");
+export const ProfileCreate = named("ProfileCreate", () => z.strictObject(profileFields()));
 
-export const ProfilePatch = ProfileCreate.partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change")
-  .openapi("ProfilePatch");
+export const ProfilePatch = named(
+  "ProfilePatch",
+  () => {
+    const fields = profileFields();
+    return z
+      .strictObject({ ...fields, name: z.optional(fields.name) })
+      .check(z.refine((patch) => Object.keys(patch).length > 0, "send at least one field to change"));
+  },
+);
 
-export const ProfileList = z.object({ items: z.array(ProfileSchema) }).openapi("ProfileList");
+export const ProfileList = named("ProfileList", () => z.object({ items: z.array(ProfileSchema) }));
 
 // Versions
-export const EffectSchema = z
-  .object({
-    type: token("reverb"),
-    params: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.boolean(), z.null()])).default({}),
-  })
-  .strict()
-  .openapi("Effect");
+export const EffectSchema = named(
+  "Effect",
+  () => z.strictObject({ type: about(token, { examples: ["reverb"] }), params: z._default(effectParams, {}) }),
+);
 
-export const VersionSchema = z
-  .object({
+export const VersionSchema = named(
+  "Version",
+  () => z.object({
     id: z.string(),
     label: z.string(),
     effects_chain: z.array(EffectSchema),
     is_default: z.boolean(),
     status: z.enum(["pending", "completed"]),
     audio_path: z.string(),
-    duration: z.number().nullable(),
-    size_bytes: z.number().int(),
+    duration: z.nullable(z.number()),
+    size_bytes: integer,
     created_at: z.string(),
-  })
-  .openapi("Version");
-
-export const VersionCreate = z
-  .object({
-    label: text(limits.maxNameChars).refine((v) => v.trim().length > 0, "must not be blank"),
-    effects_chain: z.array(EffectSchema).max(32).default([]),
-  })
-  .strict()
-  .openapi("VersionCreate");
-
-export const VersionParams = z.object({
-  id: IdParam.shape.id,
-  versionId: z.string().max(64).openapi({ param: { name: "versionId", in: "path" } }),
-});
-
-// Generations
-export const GenerationSchema = z
-  .object({
-    id: z.string(),
-    profile_id: z.string(),
-    text: z.string(),
-    language: z.string(),
-    audio_path: z.string().openapi({ description: "The audio object's key in the bucket." }),
-    duration: z.number().nullable().openapi({ description: "Seconds, read from the WAV itself." }),
-    seed: z.number().int().nullable(),
-    instruct: z.string().nullable(),
-    engine: z.string(),
-    model_size: z.string().nullable(),
-    status: z.enum(["pending", "completed", "failed"]),
-    error: z.string().nullable(),
-    is_favorited: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    size_bytes: z.number().int(),
-    versions: z.array(VersionSchema),
-    active_version_id: z.string().nullable(),
-  })
-  .openapi("Generation");
-
-export const ListedGenerationSchema = GenerationSchema.extend({ profile_name: z.string().nullable() }).openapi(
-  "ListedGeneration",
+  }),
 );
 
-export const GenerationDetailSchema = ListedGenerationSchema.extend({
-  audio_url: z.string().nullable().openapi({ description: "Presigned GET of the audio (15 minutes), when it exists." }),
-  audio_url_expires_at: z.string().nullable(),
-}).openapi("GenerationDetail");
+export const VersionCreate = named(
+  "VersionCreate",
+  () => z.strictObject({
+    label: nonBlankText(limits.maxNameChars),
+    effects_chain: z._default(z.array(EffectSchema).check(z.maxLength(MAX_EFFECTS)), []),
+  }),
+);
 
-export const GenerationCreate = z
-  .object({
-    profile_id: z.string().max(64),
-    text: text(limits.maxTextChars).refine((v) => v.trim().length > 0, "must not be blank"),
-    language: languageCode.optional(),
-    seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
-    instruct: text(limits.maxInstructChars).nullable().optional(),
-    engine: token("qwen").optional(),
-    model_size: token("1.7B").nullable().optional(),
-  })
-  .strict()
-  .openapi("GenerationCreate");
+export const VersionParams = lazily(() => z.object({ id: idField(), versionId: shortString }));
 
-export const UploadSchema = z
-  .object({
+// Generations
+const generationFields = () => ({
+  id: z.string(),
+  profile_id: z.string(),
+  text: z.string(),
+  language: z.string(),
+  audio_path: about(z.string(), { description: "The audio object's key in the bucket." }),
+  duration: about(z.nullable(z.number()), { description: "Seconds, read from the WAV itself." }),
+  seed: nullableInt,
+  instruct: z.nullable(z.string()),
+  engine: z.string(),
+  model_size: z.nullable(z.string()),
+  status: z.enum(["pending", "completed", "failed"]),
+  error: z.nullable(z.string()),
+  is_favorited: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  size_bytes: integer,
+  versions: z.array(VersionSchema),
+  active_version_id: z.nullable(z.string()),
+});
+
+export const GenerationSchema = named("Generation", () => z.object(generationFields()));
+
+const listedFields = () => ({ ...generationFields(), profile_name: z.nullable(z.string()) });
+
+export const ListedGenerationSchema = named("ListedGeneration", () => z.object(listedFields()));
+
+export const GenerationDetailSchema = named(
+  "GenerationDetail",
+  () => z.object({
+    ...listedFields(),
+    audio_url: about(z.nullable(z.string()), { description: "Presigned GET of the audio (15 minutes), when it exists." }),
+    audio_url_expires_at: z.nullable(z.string()),
+  }),
+);
+
+const engine = () => about(token, { examples: ["qwen"] });
+
+export const GenerationCreate = named(
+  "GenerationCreate",
+  () => z.strictObject({
+    profile_id: shortString,
+    text: nonBlankText(limits.maxTextChars),
+    language: z.optional(languageCode),
+    seed: z.optional(z.nullable(seed)),
+    instruct: z.optional(z.nullable(wellFormedText(limits.maxInstructChars))),
+    engine: z.optional(engine()),
+    model_size: z.optional(z.nullable(about(token, { examples: ["1.7B"] }))),
+  }),
+);
+
+export const IdempotencyHeader = lazily(() =>
+  z.object({
+    "idempotency-key": z.optional(
+      about(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, "1-255 printable ASCII characters")), {
+        description: "Retrying with the same key returns the first result instead of creating twice.",
+      }),
+    ),
+  }),
+);
+
+export const UploadSchema = named(
+  "Upload",
+  () => z.object({
     url: z.string(),
     method: z.literal("PUT"),
     headers: z.record(z.string(), z.string()),
     expires_at: z.string(),
-  })
-  .openapi("Upload");
+  }),
+);
 
-export const VersionCreated = z.object({ version: VersionSchema, upload: UploadSchema }).openapi("VersionCreated");
+export const VersionCreated = named("VersionCreated", () => z.object({ version: VersionSchema, upload: UploadSchema }));
 
-export const GenerationCreated = z
-  .object({ generation: GenerationSchema, upload: UploadSchema })
-  .openapi("GenerationCreated");
+export const GenerationCreated = named("GenerationCreated", () => z.object({ generation: GenerationSchema, upload: UploadSchema }));
 
-export const FailBody = z
-  .object({ error: text(limits.maxErrorChars).refine((v) => v.trim().length > 0, "must not be blank") })
-  .strict()
-  .openapi("GenerationFail");
+export const FailBody = named("GenerationFail", () => z.strictObject({ error: nonBlankText(limits.maxErrorChars) }));
 
-export const FavoriteSchema = z.object({ is_favorited: z.boolean() }).openapi("Favorite");
-export const DeletedCount = z.object({ deleted: z.number().int() }).openapi("DeletedCount");
+export const FavoriteSchema = named("Favorite", () => z.object({ is_favorited: z.boolean() }));
+export const DeletedCount = named("DeletedCount", () => z.object({ deleted: integer }));
 
-/** Query numbers: plain decimal digits only (no "1e1", "0x10" or spaces). */
-const decimal = z
-  .string()
-  .regex(/^\d{1,9}$/, "must be a whole number")
-  .transform(Number);
+/** Query numbers: plain decimal digits only (no "1e1", "0x10" or spaces), within bounds. */
+const decimal = (min: number, max: number, fallback: number) =>
+  z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,9}$/, "must be a whole number")),
+      z.pipe(
+        z.transform((value: string) => Number(value)),
+        z.int().check(z.minimum(min), z.maximum(max)),
+      ),
+    ),
+    fallback,
+  );
 
-const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+const isoInstant = () => z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
-const boundsInOrder = (q: { created_after?: string | undefined; created_before?: string | undefined }) =>
+type TimeBounds = { created_after?: string | undefined; created_before?: string | undefined };
+
+const boundsInOrder = (q: TimeBounds) =>
   !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before);
 
-const ListFields = z.object({
-    profile_id: z.string().max(64).optional(),
-    search: text(limits.maxSearchChars).optional(),
-    limit: decimal.pipe(z.number().int().min(1).max(limits.maxListLimit)).default(limits.defaultListLimit),
-    offset: decimal.pipe(z.number().int().min(0).max(1_000_000)).default(0),
-    cursor: z.string().max(512).optional().openapi({ description: "`next_cursor` of the previous page." }),
-    status: z.enum(["pending", "completed", "failed"]).optional(),
-    favorites: z
-      .enum(["true", "false"])
-      .optional()
-      .transform((v) => (v === undefined ? undefined : v === "true"))
-      .openapi({ description: "true: only favorites; false: only the others." }),
-    engine: token("qwen").optional(),
-    language: languageCode.optional(),
-    created_after: isoInstant.optional().openapi({ description: "Inclusive lower bound on created_at." }),
-    created_before: isoInstant.optional().openapi({ description: "Exclusive upper bound on created_at." }),
-    sort: z.enum(["asc", "desc"]).default("desc"),
-  });
+const orderedBounds = () =>
+  z.refine<TimeBounds>(boundsInOrder, { message: "created_after must be before created_before", path: ["created_before"] });
 
-const orderedBounds = { message: "created_after must be before created_before", path: ["created_before"] };
+const filterFields = () => ({
+  profile_id: z.optional(shortString),
+  search: z.optional(wellFormedText(limits.maxSearchChars)),
+  status: z.optional(z.enum(["pending", "completed", "failed"])),
+  engine: z.optional(engine()),
+  language: z.optional(languageCode),
+  created_after: about(z.optional(isoInstant()), { description: "Inclusive lower bound on created_at." }),
+  created_before: about(z.optional(isoInstant()), { description: "Exclusive upper bound on created_at." }),
+});
 
-export const ListQuery = ListFields.refine(boundsInOrder, orderedBounds);
+export const ListQuery = lazily(() =>
+  z
+    .object({
+      ...filterFields(),
+    limit: about(decimal(1, limits.maxListLimit, limits.defaultListLimit), {
+      description: `Page size, 1 to ${limits.maxListLimit}; ${limits.defaultListLimit} when left out.`,
+    }),
+    offset: about(decimal(0, 1_000_000, 0), { description: "Items to skip (each one is read); 0 when left out." }),
+    cursor: about(z.optional(z.string().check(z.maxLength(512))), { description: "`next_cursor` of the previous page." }),
+    favorites: about(
+      z.optional(z.pipe(z.enum(["true", "false"]), z.transform((value) => value === "true"))),
+      { description: "true: only favorites; false: only the others." },
+    ),
+    sort: z._default(z.enum(["asc", "desc"]), "desc"),
+    })
+    .check(orderedBounds()),
+);
 
-export const ListResponse = z
-  .object({ items: z.array(ListedGenerationSchema), total: z.number().int(), next_cursor: z.string().nullable() })
-  .openapi("GenerationList");
+export const ListResponse = named(
+  "GenerationList",
+  () => z.object({ items: z.array(ListedGenerationSchema), total: integer, next_cursor: z.nullable(z.string()) }),
+);
 
-const breakdown = z.object({ generations: z.number().int(), duration_seconds: z.number() });
-const usage = z.object({ generations: z.number().int(), duration_seconds: z.number(), bytes: z.number().int() });
-
-export const StatsSchema = z
-  .object({
-    total_generations: z.number().int(),
+export const StatsSchema = named("Stats", () => {
+  const breakdown = z.object({ generations: integer, duration_seconds: z.number() });
+  const usage = z.object({ generations: integer, duration_seconds: z.number(), bytes: integer });
+  return z.object({
+    total_generations: integer,
     total_duration_seconds: z.number(),
-    total_bytes: z.number().int(),
-    favorites: z.number().int(),
-    generations_by_status: z.object({ pending: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
-    generations_by_profile: z.record(z.string(), z.number().int()),
+    total_bytes: integer,
+    favorites: integer,
+    generations_by_status: z.object({ pending: integer, completed: integer, failed: integer }),
+    generations_by_profile: z.record(z.string(), integer),
     profiles: z.record(z.string(), usage),
     by_engine: z.record(z.string(), breakdown),
     by_language: z.record(z.string(), breakdown),
-    quota: z.object({
-      quota_bytes: z.number().int().nullable(),
-      profile_quota_bytes: z.number().int().nullable(),
-      used_bytes: z.number().int(),
+    quota: z.object({ quota_bytes: nullableInt, profile_quota_bytes: nullableInt, used_bytes: integer }),
+    generations_per_day: about(z.array(z.object({ day: z.string(), generations: integer, duration_seconds: z.number() })), {
+      description: "The last 30 UTC days, oldest first.",
     }),
-    generations_per_day: z
-      .array(z.object({ day: z.string(), generations: z.number().int(), duration_seconds: z.number() }))
-      .openapi({ description: "The last 30 UTC days, oldest first." }),
-  })
-  .openapi("Stats");
+  });
+});
 
 // Jobs
-export const JobSchema = z
-  .object({
+export const JobSchema = named(
+  "Job",
+  () => z.object({
     id: z.string(),
     type: z.enum(["profile.delete", "history.delete", "history.export", "reconcile", "retention"]),
     status: z.enum(["queued", "running", "succeeded", "failed"]),
-    progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
-    result: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What the job produced, e.g. a download URL." }),
-    error: z.string().nullable(),
-    attempts: z.number().int(),
+    progress: z.object({ done: integer, total: nullableInt }),
+    result: about(z.nullable(z.record(z.string(), z.unknown())), { description: "What the job produced, e.g. a download URL." }),
+    error: z.nullable(z.string()),
+    attempts: integer,
     created_at: z.string(),
     updated_at: z.string(),
-  })
-  .openapi("Job");
+  }),
+);
 
 /** The list filters as a JSON object, for bulk operations. */
-export const FilterSchema = ListFields.pick({
-  profile_id: true,
-  search: true,
-  status: true,
-  engine: true,
-  language: true,
-  created_after: true,
-  created_before: true,
-})
-  .extend({ favorites: z.boolean().optional() })
-  .strict()
-  .refine(boundsInOrder, orderedBounds)
-  .openapi("GenerationFilter");
+export const FilterSchema = named(
+  "GenerationFilter",
+  () => z.strictObject({ ...filterFields(), favorites: z.optional(z.boolean()) }).check(orderedBounds()),
+);
 
-export const BulkSelection = z
-  .union([
-    z.object({ ids: z.array(z.string().max(64)).min(1).max(1000) }).strict(),
-    z.object({ filter: FilterSchema }).strict(),
-  ])
-  .openapi("BulkSelection", { description: "Either up to 1,000 ids or a filter (the list filters)." });
+export const BulkSelection = named(
+  "BulkSelection",
+  () => z.union([
+    z.strictObject({ ids: z.array(shortString).check(z.minLength(1), z.maxLength(1000)) }),
+    z.strictObject({ filter: FilterSchema }),
+  ]),
+  "Either up to 1,000 ids or a filter (the list filters).",
+);
 
 // Settings
-const byteQuota = z.number().int().min(0).max(2 ** 50).nullable();
+const byteQuota = (description: string) => about(z.nullable(z.int().check(z.minimum(0), z.maximum(2 ** 50))), { description });
 
-export const SettingsSchema = z
-  .object({
-    retention_days: z.number().int().min(1).max(36_500).nullable().openapi({ description: "Delete generations older than this; null keeps them forever." }),
-    keep_favorites: z.boolean().openapi({ description: "Whether retention spares favorites." }),
-    quota_bytes: byteQuota.openapi({ description: "Audio bytes the tenant may store; null is unlimited." }),
-    profile_quota_bytes: byteQuota.openapi({ description: "Audio bytes each profile may store; null is unlimited." }),
-  })
-  .openapi("Settings");
-
-export const SettingsPut = SettingsSchema.partial().strict().openapi("SettingsPut", {
-  description: "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
+const settingsFields = () => ({
+  retention_days: about(z.nullable(z.int().check(z.minimum(1), z.maximum(36_500))), {
+    description: "Delete generations older than this; null keeps them forever.",
+  }),
+  keep_favorites: about(z.boolean(), { description: "Whether retention spares favorites." }),
+  quota_bytes: byteQuota("Audio bytes the tenant may store; null is unlimited."),
+  profile_quota_bytes: byteQuota("Audio bytes each profile may store; null is unlimited."),
 });
+
+export const SettingsSchema = named("Settings", () => z.object(settingsFields()));
+
+export const SettingsPut = named(
+  "SettingsPut",
+  () => {
+    const fields = settingsFields();
+    return z.strictObject({
+      retention_days: z.optional(fields.retention_days),
+      keep_favorites: z.optional(fields.keep_favorites),
+      quota_bytes: z.optional(fields.quota_bytes),
+      profile_quota_bytes: z.optional(fields.profile_quota_bytes),
+    });
+  },
+  "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
+);
 
 // Export and import
-export const DownloadLinkSchema = z
-  .object({
-    url: z.string().openapi({ description: "Presigned GET, 15 minutes." }),
+export const DownloadLinkSchema = named(
+  "DownloadLink",
+  () => z.object({
+    url: about(z.string(), { description: "Presigned GET, 15 minutes." }),
     expires_at: z.string(),
     filename: z.string(),
-    size_bytes: z.number().int(),
-  })
-  .openapi("DownloadLink");
+    size_bytes: integer,
+  }),
+);
 
-export const ImportForm = z
-  .object({
-    file: z.instanceof(File, { message: "send the archive as a file field" }).openapi({ type: "string", format: "binary" }),
-    profile_id: z.string().max(64).optional(),
-  })
-  .openapi("ImportForm");
+export const ImportForm = named(
+  "ImportForm",
+  () => z.object({ file: z.file("send the archive as a file field"), profile_id: z.optional(shortString) }),
+);
 
-export const ImportStart = z.object({ profile_id: z.string().max(64).optional() }).strict().openapi("ImportStart");
+export const ImportStart = named("ImportStart", () => z.strictObject({ profile_id: z.optional(shortString) }));
 
-export const ImportStarted = z.object({ import_id: z.string(), upload: UploadSchema }).openapi("ImportStarted");
+export const ImportStarted = named("ImportStarted", () => z.object({ import_id: z.string(), upload: UploadSchema }));
 
-export const ImportParam = z.object({
-  import_id: z.string().max(64).openapi({ param: { name: "import_id", in: "path" } }),
-});
+export const ImportParam = lazily(() => z.object({ import_id: shortString }));
+
+/** No options: how old an unclaimed object must be before it is deleted is not the caller's choice. */
+export const ReconcileRequest = named("ReconcileRequest", () => z.strictObject({}));
+
+export const ErrorSchema = named(
+  "Error",
+  () => z.object({
+    detail: about(z.string(), { examples: ['No generation with id "0199...".'] }),
+    code: about(z.string(), { examples: ["generation.not_found"] }),
+  }),
+);

@@ -13,8 +13,9 @@
  * Manifests are untrusted: every field is bounded, and file references must name entries that
  * are present in the archive.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { VisibleError } from "../errors";
+import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, summarize, token, wellFormedText } from "../fields";
 import { limits } from "../limits";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
@@ -26,7 +27,6 @@ export const VOICEBOX_MANIFEST_NAME = "manifest.json";
 
 /** Matches the service's per-generation cap, so an export always re-imports. */
 export const MAX_ARCHIVE_VERSIONS = 50;
-const MAX_EFFECTS = 32;
 
 export type ArchiveFormat = "sonna" | "voicebox";
 export type GenerationStatus = "pending" | "completed" | "failed";
@@ -59,74 +59,53 @@ export interface ImportedArchive {
   audioFile: string;
 }
 
-// Field rules mirror the API's (packages/functions/src/schemas.ts), so whatever imports can be
-// stored and served like anything created through the API.
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => value.isWellFormed(), "must be well-formed Unicode");
-const nonBlank = (max: number) => text(max).refine((value) => value.trim().length > 0, "must not be blank");
-const token = z
-  .string()
-  .max(limits.maxShortFieldChars)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only");
-const languageCode = z
-  .string()
-  .max(35)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "a language code such as en, zh or pt-BR");
-const id = z.string().min(1).max(64);
 /** Voicebox writes Python's naive `datetime.isoformat()` (UTC, no offset); we write with "Z". */
-const timestamp = z
-  .string()
-  .max(40)
-  .refine((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time")
+const timestamp = z.string().check(
+  z.maxLength(40),
+  z.refine((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time"),
   // Generation ids carry their creation time as a UUIDv7, which starts in 1970; a clip from the
   // future is a broken clock.
-  .refine((value) => {
+  z.refine((value) => {
     const ms = Date.parse(toUtcIso(value) ?? "");
     return !(ms < 0 || ms > Date.now() + 24 * 3600 * 1000);
-  }, "must lie between 1970-01-01 and today");
-const duration = z.number().finite().min(0).max(7 * 24 * 3600);
-const seed = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
-const paramValue = z.union([z.number().finite(), z.string().max(200), z.boolean(), z.null()]);
-const params = z
-  .record(z.string().max(64), paramValue)
-  .refine((value) => Object.keys(value).length <= 64, "at most 64 parameters");
-const effect = z.object({ type: token, params: params.default({}) });
-const wavEntry = z
-  .string()
-  .refine((name) => unsafeNameReason(name) === null && !isDirectoryName(name), "must be a safe entry name")
-  .refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav entry");
+  }, "must lie between 1970-01-01 and today"),
+);
+const id = z.string().check(z.minLength(1), z.maxLength(64));
+const duration = z.number().check(z.minimum(0), z.maximum(7 * 24 * 3600));
+const effect = z.object({ type: token, params: z._default(effectParams, {}) });
+const wavEntry = z.string().check(
+  z.refine((name) => unsafeNameReason(name) === null && !isDirectoryName(name), "must be a safe entry name"),
+  z.refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav entry"),
+);
 
 const sonnaGeneration = z.object({
-  id: id.optional(),
-  profile_id: id.optional(),
-  text: nonBlank(limits.maxTextChars),
+  id: z.optional(id),
+  profile_id: z.optional(id),
+  text: nonBlankText(limits.maxTextChars),
   language: languageCode,
-  seed: seed.nullable(),
-  instruct: text(limits.maxInstructChars).nullable(),
+  seed: z.nullable(seed),
+  instruct: z.nullable(wellFormedText(limits.maxInstructChars)),
   engine: token,
-  model_size: token.nullable(),
+  model_size: z.nullable(token),
   status: z.enum(["pending", "completed", "failed"]),
-  error: text(limits.maxErrorChars).nullable(),
-  duration: duration.nullable(),
+  error: z.nullable(wellFormedText(limits.maxErrorChars)),
+  duration: z.nullable(duration),
   is_favorited: z.boolean(),
   created_at: timestamp,
-  size_bytes: z.number().int().min(0).optional(),
+  size_bytes: z.optional(z.int().check(z.minimum(0))),
 });
 
 const sonnaProfile = z.object({
-  id: id.optional(),
-  name: nonBlank(limits.maxNameChars),
-  description: text(limits.maxDescriptionChars).nullable(),
+  id: z.optional(id),
+  name: nonBlankText(limits.maxNameChars),
+  description: z.nullable(wellFormedText(limits.maxDescriptionChars)),
   language: languageCode,
 });
 
 const sonnaVersion = z.object({
-  id: id.optional(),
-  label: nonBlank(limits.maxNameChars),
-  effects_chain: z.array(effect).max(MAX_EFFECTS),
+  id: z.optional(id),
+  label: nonBlankText(limits.maxNameChars),
+  effects_chain: z.array(effect).check(z.maxLength(MAX_EFFECTS)),
   is_default: z.boolean(),
   file: wavEntry,
 });
@@ -136,61 +115,66 @@ export const SonnaManifestSchema = z.object({
   format_version: z.literal(SONNA_FORMAT_VERSION),
   exported_at: timestamp,
   generation: sonnaGeneration,
-  profile: sonnaProfile.nullable(),
+  profile: z.nullable(sonnaProfile),
   versions: z
     .array(sonnaVersion)
-    .max(MAX_ARCHIVE_VERSIONS)
-    .refine((versions) => versions.filter((v) => v.is_default).length <= 1, "at most one version may be the default"),
+    .check(
+      z.maxLength(MAX_ARCHIVE_VERSIONS),
+      z.refine((versions) => versions.filter((v) => v.is_default).length <= 1, "at most one version may be the default"),
+    ),
   audio: wavEntry,
 });
 export type SonnaManifest = z.infer<typeof SonnaManifestSchema>;
 
 const voiceboxEffect = z.object({
   type: token,
-  enabled: z.boolean().optional(),
-  params: params.optional(),
+  enabled: z.optional(z.boolean()),
+  params: z.optional(effectParams),
 });
 
+const shortId = z.string().check(z.maxLength(64));
+
 export const VoiceboxManifestSchema = z.object({
-  version: z.string().max(16),
+  version: z.string().check(z.maxLength(16)),
   generation: z.object({
-    id: z.string().max(64).optional(),
-    text: nonBlank(limits.maxTextChars),
+    id: z.optional(shortId),
+    text: nonBlankText(limits.maxTextChars),
     language: languageCode,
     // Voicebox's importer requires the key; the column is nullable.
-    duration: duration.nullable(),
-    seed: seed.nullish(),
-    instruct: text(limits.maxInstructChars).nullish(),
-    created_at: timestamp.nullish(),
+    duration: z.nullable(duration),
+    seed: z.nullish(seed),
+    instruct: z.nullish(wellFormedText(limits.maxInstructChars)),
+    created_at: z.nullish(timestamp),
     // Not in Voicebox's export; accepted in case a later one adds them.
-    engine: token.optional(),
-    model_size: token.nullish(),
-    is_favorited: z.boolean().optional(),
+    engine: z.optional(token),
+    model_size: z.nullish(token),
+    is_favorited: z.optional(z.boolean()),
   }),
-  profile: z
-    .object({
-      id: z.string().max(64).nullish(),
-      name: text(limits.maxNameChars).nullish(),
-      description: text(limits.maxDescriptionChars).nullish(),
-      language: languageCode.nullish(),
-    })
-    .nullish(),
-  versions: z
-    .array(
-      z.object({
-        id: z.string().max(64).nullish(),
-        label: nonBlank(limits.maxNameChars),
-        is_default: z.boolean().optional(),
-        effects_chain: z.array(voiceboxEffect).max(MAX_EFFECTS).nullish(),
-        filename: z
-          .string()
-          .max(200)
-          .refine((name) => !name.includes("/") && unsafeNameReason(`audio/${name}`) === null, "must be a plain file name")
-          .refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav file"),
-      }),
-    )
-    .max(MAX_ARCHIVE_VERSIONS)
-    .nullish(),
+  profile: z.nullish(
+    z.object({
+      id: z.nullish(shortId),
+      name: z.nullish(wellFormedText(limits.maxNameChars)),
+      description: z.nullish(wellFormedText(limits.maxDescriptionChars)),
+      language: z.nullish(languageCode),
+    }),
+  ),
+  versions: z.nullish(
+    z
+      .array(
+        z.object({
+          id: z.nullish(shortId),
+          label: nonBlankText(limits.maxNameChars),
+          is_default: z.optional(z.boolean()),
+          effects_chain: z.nullish(z.array(voiceboxEffect).check(z.maxLength(MAX_EFFECTS))),
+          filename: z.string().check(
+            z.maxLength(200),
+            z.refine((name) => !name.includes("/") && unsafeNameReason(`audio/${name}`) === null, "must be a plain file name"),
+            z.refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav file"),
+          ),
+        }),
+      )
+      .check(z.maxLength(MAX_ARCHIVE_VERSIONS)),
+  ),
 });
 export type VoiceboxManifest = z.infer<typeof VoiceboxManifestSchema>;
 
@@ -414,8 +398,8 @@ export function sonnaManifest(
     })),
     audio: SONNA_AUDIO_NAME,
   };
-  const check = SonnaManifestSchema.safeParse(manifest, { reportInput: true });
-  if (!check.success) throw new Error(`sonnaManifest built an invalid manifest: ${describeIssues(check.error.issues).join("; ")}`);
+  const check = z.safeParse(SonnaManifestSchema, manifest);
+  if (!check.success) throw new Error(`sonnaManifest built an invalid manifest: ${summarize(issueLines(check.error.issues))}`);
   return manifest;
 }
 
@@ -468,23 +452,12 @@ function toUtcIso(value: string): string | null {
   return date.toISOString();
 }
 
-function validate<T extends z.ZodType>(schema: T, json: unknown, file: string): z.infer<T> {
-  const result = schema.safeParse(json, { reportInput: true });
-  if (!result.success) throw invalid(file, describeIssues(result.error.issues));
+function validate<T extends z.ZodMiniType>(schema: T, json: unknown, file: string): z.infer<T> {
+  const result = z.safeParse(schema, json);
+  if (!result.success) throw invalid(file, issueLines(result.error.issues));
   return result.data;
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-      .join("");
-    const missing = issue.code === "invalid_type" && !("input" in issue && issue.input !== undefined);
-    return `${path || "(root)"}: ${missing ? "Required" : issue.message}`;
-  });
-}
-
-function invalid(file: string, messages: string[]): VisibleError {
-  const shown = messages.slice(0, 10).join("; ") + (messages.length > 10 ? `; and ${messages.length - 10} more` : "");
-  return new VisibleError(422, "archive.manifest_invalid", `${file} is not valid: ${shown}`);
+function invalid(file: string, problems: string[]): VisibleError {
+  return new VisibleError(422, "archive.manifest_invalid", `${file} is not valid: ${summarize(problems)}`);
 }

@@ -1,26 +1,21 @@
-import { createRoute } from "@hono/zod-openapi";
-import { deleteMatching } from "@sonna/core/generations/bulk-delete";
-import { createGeneration } from "@sonna/core/generations/create";
-import { generationDetail } from "@sonna/core/generations/detail";
-import { completeGeneration, deleteGeneration, failGeneration, setFavorite } from "@sonna/core/generations/lifecycle";
+import { setFavorite } from "@sonna/core/generations/favorite";
 import { listGenerations } from "@sonna/core/generations/list";
 import { readStats } from "@sonna/core/stats/read";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
-import { z } from "@hono/zod-openapi";
 import {
+  acceptedJob,
   commonErrors,
   conflictError,
-  jsonBody,
+  describe,
+  errorResponse,
   jsonContent,
   notFoundError,
   router,
   unprocessableError,
-  ErrorSchema,
-  acceptedJob,
+  validate,
 } from "../openapi";
 import {
   BulkSelection,
-  JobSchema,
   DeletedCount,
   FailBody,
   FavoriteSchema,
@@ -28,7 +23,9 @@ import {
   GenerationCreated,
   GenerationDetailSchema,
   GenerationSchema,
+  IdempotencyHeader,
   IdParam,
+  JobSchema,
   ListQuery,
   ListResponse,
   StatsSchema,
@@ -36,150 +33,136 @@ import {
 
 const tags = ["History"];
 
-const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, "1-255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Retrying with the same key returns the first result instead of creating twice." }),
-});
+// Modules that reach S3 load on the first request that needs them, not at cold start
+// (tests/bundle.test.ts keeps the S3 SDK out of the handler's static imports).
+const create = () => import("@sonna/core/generations/create");
+const detail = () => import("@sonna/core/generations/detail");
+const lifecycle = () => import("@sonna/core/generations/lifecycle");
+const bulkDelete = () => import("@sonna/core/generations/bulk-delete");
 
-const favoriteRoute = (method: "post" | "put" | "delete", summary: string) =>
-  createRoute({
-    method,
-    path: "/{id}/favorite",
-    tags,
-    summary,
-    request: { params: IdParam },
-    responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError },
-  });
+const favoriteDoc = (summary: string) =>
+  describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });
 
 export const historyRoutes = router()
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/",
+  .post(
+    "/",
+    describe({
       tags,
       summary: "Create a pending generation and get its upload URL",
-      description:
-        "PUT the WAV bytes to `upload.url` (with `upload.headers`), then call `POST /history/{id}/complete`.",
-      request: { body: jsonBody(GenerationCreate), headers: IdempotencyHeader },
+      description: "PUT the WAV bytes to `upload.url` (with `upload.headers`), then call `POST /history/{id}/complete`.",
       responses: {
         201: jsonContent(GenerationCreated, "The pending generation and its upload."),
         ...commonErrors,
         ...notFoundError,
-        422: jsonContent(ErrorSchema, "The Idempotency-Key was used with another body."),
+        422: errorResponse("The Idempotency-Key was used with another body."),
       },
     }),
-    async (c) =>
-      c.json(await createGeneration(c.get("tenant"), c.req.valid("json"), c.req.valid("header")["idempotency-key"]), 201),
+    validate("header", IdempotencyHeader),
+    validate("json", GenerationCreate),
+    async (c) => {
+      const { createGeneration } = await create();
+      return c.json(await createGeneration(c.get("tenant"), c.req.valid("json"), c.req.valid("header")["idempotency-key"]), 201);
+    },
   )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/",
+  .get(
+    "/",
+    describe({
       tags,
       summary: "List generations, newest first",
-      description:
-        "`total` is exact. Page with `next_cursor` (cheap at any depth) or `offset` (reads every skipped item).",
-      request: { query: ListQuery },
+      description: "`total` is exact. Page with `next_cursor` (cheap at any depth) or `offset` (reads every skipped item).",
       responses: { 200: jsonContent(ListResponse, "A page of generations."), ...commonErrors },
     }),
+    validate("query", ListQuery),
     async (c) => c.json(await listGenerations(c.get("tenant"), c.req.valid("query")), 200),
   )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/stats",
-      tags,
-      summary: "Totals, read from aggregate items only",
-      responses: { 200: jsonContent(StatsSchema, "The caller's totals."), ...commonErrors },
-    }),
+  .get(
+    "/stats",
+    describe({ tags, summary: "Totals, read from aggregate items only", responses: { 200: jsonContent(StatsSchema, "The caller's totals."), ...commonErrors } }),
     async (c) => c.json(await readStats(c.get("tenant")), 200),
   )
-  .openapi(
-    createRoute({
-      method: "delete",
-      path: "/failed",
-      tags,
-      summary: "Delete every failed generation",
-      responses: { 200: jsonContent(DeletedCount, "How many were deleted."), ...commonErrors },
-    }),
-    async (c) => c.json({ deleted: await deleteMatching(c.get("tenant"), { status: "failed" }) }, 200),
+  .delete(
+    "/failed",
+    describe({ tags, summary: "Delete every failed generation", responses: { 200: jsonContent(DeletedCount, "How many were deleted."), ...commonErrors } }),
+    async (c) => {
+      const { deleteMatching } = await bulkDelete();
+      return c.json({ deleted: await deleteMatching(c.get("tenant"), { status: "failed" }) }, 200);
+    },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/delete",
+  .post(
+    "/delete",
+    describe({
       tags,
       summary: "Delete many generations: up to 1,000 ids, or every match of a filter",
       description: "Runs as a job; follow `GET /jobs/{id}`. Ids that do not exist are skipped.",
-      request: { body: jsonBody(BulkSelection) },
       responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors },
     }),
+    validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"))),
   )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
+  .get(
+    "/:id",
+    describe({
       tags,
       summary: "Get a generation, with a download URL once it has audio",
-      request: { params: IdParam },
       responses: { 200: jsonContent(GenerationDetailSchema, "The generation."), ...commonErrors, ...notFoundError },
     }),
-    async (c) => c.json(await generationDetail(c.get("tenant"), c.req.valid("param").id), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags,
-      summary: "Delete a generation and its audio",
-      request: { params: IdParam },
-      responses: { 204: { description: "Deleted." }, ...commonErrors, ...notFoundError },
-    }),
+    validate("param", IdParam),
     async (c) => {
+      const { generationDetail } = await detail();
+      return c.json(await generationDetail(c.get("tenant"), c.req.valid("param").id), 200);
+    },
+  )
+  .delete(
+    "/:id",
+    describe({ tags, summary: "Delete a generation and its audio", responses: { 204: { description: "Deleted." }, ...commonErrors, ...notFoundError } }),
+    validate("param", IdParam),
+    async (c) => {
+      const { deleteGeneration } = await lifecycle();
       await deleteGeneration(c.get("tenant"), c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/{id}/complete",
+  .post(
+    "/:id/complete",
+    describe({
       tags,
       summary: "Complete a pending generation from its uploaded WAV",
       description: "Duration and size come from the uploaded file. Completing twice returns the same result.",
-      request: { params: IdParam },
       responses: {
         200: jsonContent(GenerationSchema, "The completed generation."),
         ...commonErrors,
         ...notFoundError,
         ...conflictError,
-        413: jsonContent(ErrorSchema, "The upload exceeds the size cap; it was deleted."),
+        413: errorResponse("The upload exceeds the size cap; it was deleted."),
         ...unprocessableError,
       },
     }),
-    async (c) => c.json(await completeGeneration(c.get("tenant"), c.req.valid("param").id), 200),
+    validate("param", IdParam),
+    async (c) => {
+      const { completeGeneration } = await lifecycle();
+      return c.json(await completeGeneration(c.get("tenant"), c.req.valid("param").id), 200);
+    },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/{id}/fail",
+  .post(
+    "/:id/fail",
+    describe({
       tags,
       summary: "Mark a pending generation failed",
-      request: { params: IdParam, body: jsonBody(FailBody) },
       responses: { 200: jsonContent(GenerationSchema, "The failed generation."), ...commonErrors, ...notFoundError, ...conflictError },
     }),
-    async (c) => c.json(await failGeneration(c.get("tenant"), c.req.valid("param").id, c.req.valid("json").error), 200),
+    validate("param", IdParam),
+    validate("json", FailBody),
+    async (c) => {
+      const { failGeneration } = await lifecycle();
+      return c.json(await failGeneration(c.get("tenant"), c.req.valid("param").id, c.req.valid("json").error), 200);
+    },
   )
-  .openapi(favoriteRoute("post", "Toggle the favorite flag"), async (c) =>
+  .post("/:id/favorite", favoriteDoc("Toggle the favorite flag"), validate("param", IdParam), async (c) =>
     c.json({ is_favorited: await setFavorite(c.get("tenant"), c.req.valid("param").id) }, 200),
   )
-  .openapi(favoriteRoute("put", "Set the favorite flag"), async (c) =>
+  .put("/:id/favorite", favoriteDoc("Set the favorite flag"), validate("param", IdParam), async (c) =>
     c.json({ is_favorited: await setFavorite(c.get("tenant"), c.req.valid("param").id, true) }, 200),
   )
-  .openapi(favoriteRoute("delete", "Clear the favorite flag"), async (c) =>
+  .delete("/:id/favorite", favoriteDoc("Clear the favorite flag"), validate("param", IdParam), async (c) =>
     c.json({ is_favorited: await setFavorite(c.get("tenant"), c.req.valid("param").id, false) }, 200),
   );

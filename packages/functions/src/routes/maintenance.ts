@@ -1,15 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { requestReconcile } from "@sonna/core/maintenance/jobs";
-import { commonErrors, jsonContent, router, acceptedJob } from "../openapi";
-import { JobSchema } from "../schemas";
+import { acceptedJob, commonErrors, describe, jsonContent, router, validate } from "../openapi";
+import { JobSchema, ReconcileRequest } from "../schemas";
 
-/** No options: how old an unclaimed object must be before it is deleted is not the caller's choice. */
-const NoBody = z.object({}).strict().openapi("ReconcileRequest");
+// Reconcile's module reaches S3; it loads on first use, not at cold start (tests/bundle.test.ts).
+const maintenanceJobs = () => import("@sonna/core/maintenance/jobs");
 
-export const maintenanceRoutes = router().openapi(
-  createRoute({
-    method: "post",
-    path: "/reconcile",
+export const maintenanceRoutes = router().post(
+  "/reconcile",
+  describe({
     tags: ["Maintenance"],
     summary: "Reconcile records and stored audio now",
     description:
@@ -18,8 +15,11 @@ export const maintenanceRoutes = router().openapi(
       "that are over a day old are deleted, and generations still pending after a day are failed with " +
       "`upload never completed` (or completed, if their upload did land). The result counts each: " +
       "`missing_audio`, `missing_versions`, `orphans_deleted`, `stale_pending`, `stale_pending_versions`, `recovered_uploads`.",
-    request: { body: { content: { "application/json": { schema: NoBody } }, required: false } },
     responses: { 202: jsonContent(JobSchema, "The reconcile job."), ...commonErrors },
   }),
-  async (c) => acceptedJob(c, await requestReconcile(c.get("tenant"))),
+  validate("json", ReconcileRequest, { required: false }),
+  async (c) => {
+    const { requestReconcile } = await maintenanceJobs();
+    return acceptedJob(c, await requestReconcile(c.get("tenant")));
+  },
 );

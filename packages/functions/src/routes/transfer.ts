@@ -1,13 +1,20 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { exportAudio, exportGeneration, type DownloadLink } from "@sonna/core/transfer/export";
-import { importArchive } from "@sonna/core/transfer/import";
-import { completeImport, startImport } from "@sonna/core/transfer/imports";
+import type { DownloadLink } from "@sonna/core/transfer/export";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
-import { commonErrors, conflictError, jsonBody, jsonContent, notFoundError, router, unprocessableError, ErrorSchema, acceptedJob } from "../openapi";
+import {
+  acceptedJob,
+  commonErrors,
+  conflictError,
+  describe,
+  errorResponse,
+  jsonContent,
+  notFoundError,
+  router,
+  unprocessableError,
+  validate,
+} from "../openapi";
 import {
   BulkSelection,
-  JobSchema,
   DownloadLinkSchema,
   GenerationSchema,
   IdParam,
@@ -15,100 +22,109 @@ import {
   ImportParam,
   ImportStart,
   ImportStarted,
+  JobSchema,
 } from "../schemas";
 
 const tags = ["Export and import"];
+
+// Exports and imports reach S3 and fflate; they load on first use, not at cold start (tests/bundle.test.ts).
+const exports = () => import("@sonna/core/transfer/export");
+const inRequestImport = () => import("@sonna/core/transfer/import");
+const largeImports = () => import("@sonna/core/transfer/imports");
 
 /** A browser follows the redirect; an API client asking for JSON gets the link itself. */
 const answerWithLink = (c: Context, link: DownloadLink) =>
   c.req.header("accept")?.includes("application/json") ? c.json(link, 200) : c.redirect(link.url, 302);
 
-const linkResponses = {
-  200: jsonContent(DownloadLinkSchema, "With `Accept: application/json`: the link."),
-  302: { description: "Redirect to the presigned download (Content-Disposition: attachment)." },
+const linkDoc = (summary: string) =>
+  describe({
+    tags,
+    summary,
+    responses: {
+      200: jsonContent(DownloadLinkSchema, "With `Accept: application/json`: the link."),
+      302: { description: "Redirect to the presigned download (Content-Disposition: attachment)." },
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
+  });
+
+const importedResponses = {
+  201: jsonContent(GenerationSchema, "The imported generation."),
   ...commonErrors,
   ...notFoundError,
   ...conflictError,
+  413: errorResponse("The archive is over the size cap."),
+  ...unprocessableError,
 };
 
-const linkRoute = (path: "/{id}/export" | "/{id}/export-audio", summary: string) =>
-  createRoute({ method: "get", path, tags, summary, request: { params: IdParam }, responses: linkResponses });
-
-const tooLarge = { 413: jsonContent(ErrorSchema, "The archive is over the size cap.") };
-
 export const transferRoutes = router()
-  .openapi(
-    linkRoute("/{id}/export", "Download a generation as a ZIP (generation.json, audio.wav, versions)"),
-    async (c) => answerWithLink(c, await exportGeneration(c.get("tenant"), c.req.valid("param").id)),
+  .get(
+    "/:id/export",
+    linkDoc("Download a generation as a ZIP (generation.json, audio.wav, versions)"),
+    validate("param", IdParam),
+    async (c) => {
+      const { exportGeneration } = await exports();
+      return answerWithLink(c, await exportGeneration(c.get("tenant"), c.req.valid("param").id));
+    },
   )
-  .openapi(
-    linkRoute("/{id}/export-audio", "Download a generation's audio (its default version) as a WAV"),
-    async (c) => answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id)),
+  .get(
+    "/:id/export-audio",
+    linkDoc("Download a generation's audio (its default version) as a WAV"),
+    validate("param", IdParam),
+    async (c) => {
+      const { exportAudio } = await exports();
+      return answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id));
+    },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/exports",
+  .post(
+    "/exports",
+    describe({
       tags,
       summary: "Export many generations as ZIP parts: up to 1,000 ids, or every match of a filter",
       description:
         "Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. " +
         "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json.",
-      request: { body: jsonBody(BulkSelection) },
       responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors },
     }),
+    validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"))),
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/import",
+  .post(
+    "/import",
+    describe({
       tags,
       summary: "Import a ZIP (ours or Voicebox's) sent in the request, up to 6 MB",
       description: "Larger archives: `POST /history/imports`.",
-      request: { body: { content: { "multipart/form-data": { schema: ImportForm } }, required: true } },
-      responses: {
-        201: jsonContent(GenerationSchema, "The imported generation."),
-        ...commonErrors,
-        ...notFoundError,
-        ...conflictError,
-        ...tooLarge,
-        ...unprocessableError,
-      },
+      responses: importedResponses,
     }),
+    validate("form", ImportForm),
     async (c) => {
       const { file, profile_id } = c.req.valid("form");
       const source = file.stream() as unknown as AsyncIterable<Uint8Array>;
+      const { importArchive } = await inRequestImport();
       return c.json(await importArchive(c.get("tenant"), source, { profileId: profile_id }), 201);
     },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/imports",
+  .post(
+    "/imports",
+    describe({
       tags,
       summary: "Start a large import (up to 2 GiB): get a URL to PUT the ZIP to",
-      request: { body: jsonBody(ImportStart) },
       responses: { 201: jsonContent(ImportStarted, "The import and its upload."), ...commonErrors, ...notFoundError },
     }),
-    async (c) => c.json(await startImport(c.get("tenant"), c.req.valid("json").profile_id), 201),
+    validate("json", ImportStart),
+    async (c) => {
+      const { startImport } = await largeImports();
+      return c.json(await startImport(c.get("tenant"), c.req.valid("json").profile_id), 201);
+    },
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/imports/{import_id}/complete",
-      tags,
-      summary: "Import the uploaded ZIP",
-      description: "Completing again returns the same generation.",
-      request: { params: ImportParam },
-      responses: {
-        201: jsonContent(GenerationSchema, "The imported generation."),
-        ...commonErrors,
-        ...notFoundError,
-        ...conflictError,
-        ...tooLarge,
-        ...unprocessableError,
-      },
-    }),
-    async (c) => c.json(await completeImport(c.get("tenant"), c.req.valid("param").import_id), 201),
+  .post(
+    "/imports/:import_id/complete",
+    describe({ tags, summary: "Import the uploaded ZIP", description: "Completing again returns the same generation.", responses: importedResponses }),
+    validate("param", ImportParam),
+    async (c) => {
+      const { completeImport } = await largeImports();
+      return c.json(await completeImport(c.get("tenant"), c.req.valid("param").import_id), 201);
+    },
   );
