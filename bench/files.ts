@@ -100,7 +100,7 @@ async function child(operation: Operation, args: Record<string, string>) {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("the child must run with --expose-gc");
   const { GetObjectCommand } = await import("@aws-sdk/client-s3");
-  const { s3 } = await import("@sonna/core/aws");
+  const { s3 } = await import("@sonna/core/storage/client");
   const { bucketName } = await import("@sonna/core/resources");
   const { copyObjectStream } = await import("@sonna/core/archive/write");
   const { exportGeneration } = await import("@sonna/core/transfer/export");
@@ -205,7 +205,7 @@ const mib = (bytes: number) => bytes / MiB;
 async function measureAll(sizes: Size[]): Promise<{ rows: Row[]; uploads: { size: Size; ms: number }[]; leftovers: string[] }> {
   const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
   const { Upload } = await import("@aws-sdk/lib-storage");
-  const { s3 } = await import("@sonna/core/aws");
+  const { s3 } = await import("@sonna/core/storage/client");
   const { bucketName } = await import("@sonna/core/resources");
   const { createProfile } = await import("@sonna/core/profiles/service");
   const { createGeneration } = await import("@sonna/core/generations/create");

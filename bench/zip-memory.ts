@@ -64,7 +64,7 @@ async function bench(megabytes: number) {
     });
     // Imported after the environment is set: aws.ts reads the endpoint when it loads.
     const { Upload } = await import("@aws-sdk/lib-storage");
-    const { s3 } = await import("../packages/core/src/aws");
+    const { s3 } = await import("../packages/core/src/storage/client");
     const { UPLOAD_PART_BYTES } = await import("../packages/core/src/archive/write");
 
     const bytes = megabytes * 1_000_000;
@@ -116,7 +116,7 @@ async function inFreshProcess(what: "zip" | "copy", cold = false): Promise<Measu
 
 /** Child: one transfer, against the endpoint the parent put in the environment. */
 async function measureOne(what: string) {
-  const { s3 } = await import("../packages/core/src/aws");
+  const { s3 } = await import("../packages/core/src/storage/client");
   const { writeZipToS3, copyObjectStream } = await import("../packages/core/src/archive/write");
   const { sonnaManifest } = await import("../packages/core/src/archive/format");
   const manifest = sonnaManifest(

@@ -714,7 +714,7 @@ describe("writeZipToS3 (local S3)", { skip: process.env.SONNA_TEST_STACK !== "1"
 
   async function load() {
     const [{ s3 }, { bucketName }, s3sdk, write] = await Promise.all([
-      import("../packages/core/src/aws"),
+      import("../packages/core/src/storage/client"),
       import("../packages/core/src/resources"),
       import("@aws-sdk/client-s3"),
       import("../packages/core/src/archive/write"),

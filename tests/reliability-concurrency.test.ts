@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { s3 } from "@sonna/core/aws";
+import { s3 } from "@sonna/core/storage/client";
 import { bucketName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { makeWav } from "@sonna/core/wav/make";

@@ -198,7 +198,7 @@ async function importLarge(zip: Uint8Array): Promise<{ res: JsonResponse; upload
 }
 
 async function bucketKeys(): Promise<Set<string>> {
-  const { s3 } = await import("@sonna/core/aws");
+  const { s3 } = await import("@sonna/core/storage/client");
   const { bucketName } = await import("@sonna/core/resources");
   const keys = new Set<string>();
   let ContinuationToken: string | undefined;

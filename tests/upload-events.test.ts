@@ -23,7 +23,7 @@ after(() => api?.close());
 const wav = (n: number) => makeWav({ frames: 2_500 + 100 * n, fill: (i) => 0.2 * Math.sin(i / (5 + n)) });
 
 async function aws() {
-  const { s3 } = await import("@sonna/core/aws");
+  const { s3 } = await import("@sonna/core/storage/client");
   const { bucketName } = await import("@sonna/core/resources");
   return { s3, bucket: bucketName() };
 }

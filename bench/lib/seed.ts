@@ -1,7 +1,8 @@
 // Fills a tenant's history through core's own write paths, so items, aggregates and audio objects
 // are exactly what the API would have made. Import this module only after the stack's env is set.
 import { createGeneration } from "@sonna/core/generations/create";
-import { completeGeneration, failGeneration, setFavorite } from "@sonna/core/generations/lifecycle";
+import { setFavorite } from "@sonna/core/generations/favorite";
+import { completeGeneration, failGeneration } from "@sonna/core/generations/lifecycle";
 import { createProfile } from "@sonna/core/profiles/service";
 import { makeWav } from "@sonna/core/wav/make";
 

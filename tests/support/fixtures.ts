@@ -97,7 +97,7 @@ export async function randomId(): Promise<string> {
 export async function objectExists(key: string): Promise<boolean> {
   assertLoopbackEnv();
   const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
-  const { s3 } = await import("@sonna/core/aws");
+  const { s3 } = await import("@sonna/core/storage/client");
   const { bucketName } = await import("@sonna/core/resources");
   try {
     await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));

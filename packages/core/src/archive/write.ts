@@ -21,7 +21,7 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from "fflate";
-import { s3 } from "../aws";
+import { s3 } from "../storage/client";
 import { VisibleError } from "../errors";
 import { bucketName } from "../resources";
 import { isDirectoryName, nameKey, showName, unsafeNameReason } from "./names";

@@ -5,14 +5,8 @@ import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "..
 import { newId } from "../ids";
 import { getSettings } from "../settings/service";
 import type { Quotas } from "../stats/aggregates";
-import { ORIGINAL_LABEL, toGeneration, type Generation, type GenerationItem, type Version } from "./model";
+import { ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
-
-const touched = (item: GenerationItem, fields: Partial<GenerationItem>): GenerationItem => ({
-  ...item,
-  ...fields,
-  updated_at: new Date().toISOString(),
-});
 
 /** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
 export async function inspectUploadedAudio(key: string): Promise<WavInfo & { size: number }> {
@@ -104,15 +98,6 @@ export async function failGeneration(tenant: string, id: string, error: string):
   });
   await deleteObjectsOfGoneRecords([after!.audio_path]);
   return toGeneration(after!);
-}
-
-/** Sets the favorite flag; `undefined` flips it. */
-export async function setFavorite(tenant: string, id: string, value?: boolean): Promise<boolean> {
-  const { after } = await mutateGeneration(tenant, id, (item) => {
-    const next = value ?? !item.is_favorited;
-    return next === item.is_favorited ? { kind: "keep" } : { kind: "put", item: touched(item, { is_favorited: next }) };
-  });
-  return after!.is_favorited;
 }
 
 /** Every object a generation owns: its audio and every version's. */

@@ -93,3 +93,10 @@ export const countedFacts = (item: Generation): CountedFacts => ({
   language: item.language,
   day: item.created_at.slice(0, 10),
 });
+
+/** The item with `fields` changed and `updated_at` now. */
+export const touched = (item: GenerationItem, fields: Partial<GenerationItem>): GenerationItem => ({
+  ...item,
+  ...fields,
+  updated_at: new Date().toISOString(),
+});

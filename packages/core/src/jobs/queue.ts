@@ -1,4 +1,4 @@
-import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst/resource";
 import type { JobMessage } from "./model";
 
@@ -15,6 +15,8 @@ export async function sendJobMessage(message: JobMessage): Promise<void> {
     localJobRunner().send(message);
     return;
   }
+  // Loaded on the first job, not at cold start: most requests never queue one.
+  const { SQSClient, SendMessageCommand } = await import("@aws-sdk/client-sqs");
   sqs ??= new SQSClient({});
   await sqs.send(
     new SendMessageCommand({

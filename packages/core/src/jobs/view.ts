@@ -1,4 +1,4 @@
-import { partLinks, type ExportPart } from "../transfer/bulk-export";
+import type { ExportPart } from "../transfer/bulk-export";
 import { toJob, type Job, type JobItem } from "./model";
 import { getJob } from "./store";
 
@@ -11,6 +11,8 @@ export async function jobView(tenant: string, id: string): Promise<Job> {
   const job = toJob(item);
   if (item.type !== "history.export" || item.status !== "succeeded" || !item.result) return job;
   const { parts, ...rest } = item.result as { parts: ExportPart[] };
+  // Presigning loads the S3 SDK; only a finished export needs it, so polling other jobs stays light.
+  const { partLinks } = await import("../transfer/bulk-export");
   const links = await partLinks(parts);
   return { ...job, result: { ...rest, url: links[0]?.url ?? null, parts: links } };
 }

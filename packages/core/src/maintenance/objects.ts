@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { s3 } from "../aws";
+import { s3 } from "../storage/client";
 import { bucketName } from "../resources";
 import { objectKeys } from "../storage/keys";
 import { parseUploadKey, type LandedUpload } from "../uploads/landed";

@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
-import { s3 } from "../aws";
+import { s3 } from "./client";
 import { bucketName } from "../resources";
 
 export interface ObjectHead {

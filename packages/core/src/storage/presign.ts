@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { s3 } from "../aws";
+import { s3 } from "./client";
 import { limits } from "../limits";
 import { bucketName } from "../resources";
 

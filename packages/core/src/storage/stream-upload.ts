@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { s3 } from "../aws";
+import { s3 } from "./client";
 import { bucketName } from "../resources";
 
 export interface StreamUpload {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export interface CapacityTally {
@@ -7,7 +7,8 @@ export interface CapacityTally {
   calls: number;
 }
 
-const tallies = new AsyncLocalStorage<CapacityTally>();
+/** Made by the first `measureCapacity`: node:async_hooks is not worth loading on every cold start for a test tool. */
+let tallies: AsyncLocalStorage<CapacityTally> | undefined;
 
 /**
  * Runs `fn` and returns the DynamoDB capacity every call made inside it consumed, as DynamoDB
@@ -16,6 +17,7 @@ const tallies = new AsyncLocalStorage<CapacityTally>();
  */
 export async function measureCapacity<T>(fn: () => Promise<T>): Promise<{ result: T; capacity: CapacityTally }> {
   const capacity: CapacityTally = { read: 0, write: 0, calls: 0 };
+  tallies ??= new (await import("node:async_hooks")).AsyncLocalStorage<CapacityTally>();
   const result = await tallies.run(capacity, fn);
   return { result, capacity };
 }
@@ -25,7 +27,7 @@ type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapac
 export function instrumentCapacity(client: DynamoDBDocumentClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const tally = tallies.getStore();
+      const tally = tallies?.getStore();
       if (!tally) return next(args);
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "TOTAL";
       const result = await next(args);
