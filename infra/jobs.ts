@@ -1,3 +1,4 @@
+import { nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
 import { table } from "./table";
 
@@ -45,6 +46,7 @@ export const jobsQueue = new sst.aws.Queue("Jobs", {
 
 export const jobsWorkerFunction = {
   handler: "packages/functions/src/jobs-worker.handler",
+  nodejs: nodejsBundle,
   runtime: "nodejs22.x",
   architecture: "arm64",
   timeout: WORKER_TIMEOUT,
@@ -73,6 +75,7 @@ export const sweeps = new sst.aws.CronV2("Sweeps", {
   schedule: "rate(1 day)",
   function: {
     handler: "packages/functions/src/sweeps.handler",
+    nodejs: nodejsBundle,
     runtime: "nodejs22.x",
     architecture: "arm64",
     timeout: "15 minutes",

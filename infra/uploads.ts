@@ -1,3 +1,4 @@
+import { nodejsBundle } from "./bundle";
 import { bucket, prefixes } from "./bucket";
 import { table } from "./table";
 
@@ -33,6 +34,7 @@ export const uploadEventsFailed = new sst.aws.Queue("UploadEventsFailed", {
  */
 export const uploadEventsFunction = {
   handler: "packages/functions/src/upload-events.handler",
+  nodejs: nodejsBundle,
   runtime: "nodejs22.x",
   architecture: "arm64",
   // One HEAD, one ranged GET of a 64 KiB WAV header and one DynamoDB transaction per record; the

@@ -1277,12 +1277,23 @@ describe("no hard-coded names", () => {
 });
 
 describe("sst.config.ts", () => {
-  test("imports every file in infra/", () => {
-    const text = readFileSync(at("sst.config.ts"), "utf8");
-    const imported = new Set([...text.matchAll(/(?:import\(|from\s+)\s*["']\.\/infra\/([\w-]+)(?:\.ts)?["']/g)].map((m) => m[1]));
+  test("reaches every file in infra/, directly or through another infra file", () => {
+    const importsOf = (file: string, pattern: RegExp) =>
+      [...readFileSync(at(file), "utf8").matchAll(pattern)].map((m) => m[1]!);
+    const reached = new Set(importsOf("sst.config.ts", /(?:import\(|from\s+)\s*["']\.\/infra\/([\w-]+)(?:\.ts)?["']/g));
+    for (const file of reached) {
+      for (const next of importsOf(`infra/${file}.ts`, /from\s+["']\.\/([\w-]+)(?:\.ts)?["']/g)) reached.add(next);
+    }
     const files = readdirSync(at("infra")).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
     assert.ok(files.length > 0);
-    for (const file of files) assert.ok(imported.has(file), `sst.config.ts does not import infra/${file}`);
+    for (const file of files) assert.ok(reached.has(file), `nothing sst.config.ts runs imports infra/${file}`);
+  });
+
+  test("every function is bundled the one way infra/bundle.ts says, which the cold-start benchmark and tests/bundle.test.ts build", async () => {
+    const { nodejsBundle } = await importInfra("bundle.ts");
+    const functions = constructions.filter((c) => c.type === "sst.aws.Function" && String(c.args.handler).startsWith("packages/functions/src/"));
+    assert.ok(functions.length >= 4, `${functions.length} functions`);
+    for (const fn of functions) assert.deepEqual(unwrap(fn.args.nodejs), nodejsBundle, `${fn.name}.nodejs`);
   });
 
   test("production is retained and protected; other stages are removable", () => {

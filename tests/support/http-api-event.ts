@@ -1,0 +1,62 @@
+/**
+ * HTTP API (payload format 2.0) events as API Gateway builds them for the `$default` route, for
+ * tests that drive a Lambda handler directly.
+ */
+import { randomUUID } from "node:crypto";
+
+const API_ID = "a1b2c3d4e5";
+const DOMAIN = `${API_ID}.execute-api.us-east-1.amazonaws.com`;
+const SOURCE_IP = "203.0.113.7";
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) sonna-lambda-test";
+
+/**
+ * Lower-cased headers, the query string both raw and parsed, and a body that is base64-encoded
+ * when `base64` is set (HTTP APIs do that for any content they treat as binary).
+ */
+export function httpApiEvent(
+  method: string,
+  target: string,
+  options: { token?: string; json?: unknown; base64?: boolean } = {},
+): Record<string, unknown> {
+  const url = new URL(target, `https://${DOMAIN}`);
+  const now = new Date();
+  const text = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    host: DOMAIN,
+    "user-agent": USER_AGENT,
+    "x-amzn-trace-id": `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomUUID().replace(/-/g, "").slice(0, 24)}`,
+    "x-forwarded-for": SOURCE_IP,
+    "x-forwarded-port": "443",
+    "x-forwarded-proto": "https",
+  };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (text !== undefined) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(Buffer.byteLength(text));
+  }
+  const query = url.search.slice(1);
+  const event = {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: url.pathname,
+    rawQueryString: query,
+    headers,
+    ...(query ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    requestContext: {
+      accountId: "123456789012",
+      apiId: API_ID,
+      domainName: DOMAIN,
+      domainPrefix: API_ID,
+      http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: SOURCE_IP, userAgent: USER_AGENT },
+      requestId: randomUUID(),
+      routeKey: "$default",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: Boolean(options.base64 && text !== undefined),
+    ...(text === undefined ? {} : { body: options.base64 ? Buffer.from(text).toString("base64") : text }),
+  };
+  return event;
+}
