@@ -53,7 +53,7 @@ test("validation is zod/mini with only the English messages, and the OpenAPI doc
   assert.ok(!inputs.some((file) => file.endsWith("packages/functions/src/openapi-document.ts")));
 });
 
-test("what an import loads is within 150 KB of the floor (a bare Hono handler with a DynamoDB client)", () => {
+test("what an import loads is within 200 KB of the floor (a bare Hono handler with a DynamoDB client)", () => {
   const beyond = api.bytesAtImport - floor.bytesAtImport;
-  assert.ok(beyond < 150 * 1024, `the API loads ${api.bytesAtImport} bytes at import, the floor ${floor.bytesAtImport}: ${beyond} more`);
+  assert.ok(beyond < 200 * 1024, `the API loads ${api.bytesAtImport} bytes at import, the floor ${floor.bytesAtImport}: ${beyond} more`);
 });

@@ -4,10 +4,11 @@
  * handler as written, and the handler as `sst deploy` bundles it (infra/bundle.ts: ESM, minified,
  * split into chunks), so a route whose modules load on first use is proven to load in the bundle.
  */
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { signLocalToken } from "@sonna/core/auth/tokens";
@@ -33,14 +34,16 @@ interface LambdaResult {
   isBase64Encoded: boolean;
 }
 
+const bundleDir = mkdtempSync(join(tmpdir(), "sonna-lambda-bundle-"));
+after(() => rmSync(bundleDir, { recursive: true, force: true }));
+
 // Imported only after the guards: the handler's module graph builds the AWS clients.
 const handlers: [string, () => Promise<Handler>][] = [
   ["the handler as written", async () => (await import("../packages/functions/src/api")).handler as Handler],
   [
     "the handler as SST bundles it",
     async () => {
-      const outdir = mkdtempSync(join(repoRoot, ".test-data", "lambda-bundle-"));
-      const bundle = await bundleFunction(join(repoRoot, "packages/functions/src/api.ts"), outdir, repoRoot);
+      const bundle = await bundleFunction(join(repoRoot, "packages/functions/src/api.ts"), bundleDir, repoRoot);
       return (await import(pathToFileURL(bundle.entry).href)).handler as Handler;
     },
   ],
