@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { signLocalToken } from "@sonna/core/auth/tokens";
 import { bundleFunction } from "@sonna/local/sst-bundle";
-import { httpApiEvent } from "./support/http-api-event";
+import { httpApiEvent } from "@sonna/local/http-api-event";
 import { assertLoopbackEnv } from "./support/server";
 
 if (process.env.SONNA_TEST_STACK !== "1") {

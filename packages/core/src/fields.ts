@@ -10,8 +10,26 @@ import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { limits } from "./limits";
 
-// zod/mini ships no messages (every issue would read "Invalid input"); English, once per process.
-z.config(en());
+/**
+ * zod/mini ships no messages (every issue would read "Invalid input"), so every parse passes
+ * English ones. Per parse rather than through `z.config`: reaching zod's global config, like its
+ * global registry or `z.iso`, pulls its JSON Schema generator into the handler's cold start.
+ */
+export const inEnglish = { error: en().localeError } as const;
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
+
+/** A real day (`2026-11-29`), or a date-time on one with `Z` or an offset. */
+export const isoInstant = () =>
+  z.string().check(
+    z.refine((value) => {
+      const match = ISO_INSTANT.exec(value);
+      if (!match || Number.isNaN(Date.parse(value))) return false;
+      const day = `${match[1]}-${match[2]}-${match[3]}`;
+      // Date rolls 2026-02-30 over to March; a real day survives the round trip.
+      return new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+    }, "must be an ISO 8601 date or date-time with Z or an offset, e.g. 2026-11-29 or 2026-11-29T08:00:00Z"),
+  );
 
 /** Text that survives storage unchanged: no unpaired surrogates (they would not round-trip UTF-8). */
 export const wellFormedText = (max: number) =>

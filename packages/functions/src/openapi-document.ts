@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { findTargetHandler } from "hono/utils/handler";
 import { globalRegistry, toJSONSchema, type ZodMiniLazy, type ZodMiniObject, type ZodMiniType } from "zod/mini";
 import { REQUEST_DOC, ROUTE_DOC, type RequestDoc, type RouteDoc, errorResponse } from "./openapi";
+import { documentation } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -138,7 +139,21 @@ function componentsOf(requestComponents: Set<ZodMiniType>): Record<string, JsonS
   );
 }
 
+/**
+ * Builds every schema (each is a `z.lazy` that describes its fields as it builds) and hands their
+ * documentation to zod's registry, which its JSON Schema generator reads.
+ */
+function registerDocumentation(): void {
+  let known = -1;
+  while (known !== documentation.size) {
+    known = documentation.size;
+    for (const schema of [...documentation.keys()]) if (schema._zod.def.type === "lazy") void (schema as ZodMiniLazy)._zod.innerType;
+  }
+  for (const [schema, meta] of documentation) if (!globalRegistry.has(schema)) globalRegistry.add(schema, { ...meta });
+}
+
 export function openApiDocument(app: Hono<never>, info: { title: string; version: string; description: string }): JsonSchema {
+  registerDocumentation();
   const requestComponents = new Set<ZodMiniType>();
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const operation of operationsOf(app)) {

@@ -9,12 +9,12 @@
  * loader that imports all of zod core and its locales; either doubles the API's cold start
  * (docs/decisions.md).
  */
-import { sValidator } from "@hono/standard-validator";
-import type { Context, MiddlewareHandler, Next, ValidationTargets } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import type * as z from "zod/mini";
+import { validator } from "hono/validator";
+import * as z from "zod/mini";
 import { VisibleError } from "@sonna/core/errors";
-import { issueLines, summarize } from "@sonna/core/fields";
+import { inEnglish, issueLines, summarize } from "@sonna/core/fields";
 import type { Job } from "@sonna/core/jobs/model";
 import type { AuthEnv } from "./auth";
 import { ErrorSchema } from "./schemas";
@@ -71,27 +71,19 @@ function checkMediaType(c: Context, target: "json" | "form", required: boolean):
   );
 }
 
-/** Every validation failure, in any router, becomes the same 400 shape. */
-const refuseInvalid = (result: { success: boolean; error?: readonly { message: string }[] }) => {
-  if (!result.success) throw new VisibleError(400, "request.invalid", summarize(issueLines(result.error ?? [])));
-};
-
-/** Validates one part of the request; `c.req.valid(target)` is then the parsed value. */
-export function validate<T extends RequestTarget & keyof ValidationTargets, S extends z.ZodMiniType>(
-  target: T,
-  schema: S,
-  options: { required?: boolean } = {},
-) {
+/**
+ * Validates one part of the request; `c.req.valid(target)` is then the parsed value. Every
+ * failure, in any router, becomes the same 400 shape.
+ */
+export function validate<T extends RequestTarget, S extends z.ZodMiniType>(target: T, schema: S, options: { required?: boolean } = {}) {
   const required = options.required ?? true;
-  const validator = sValidator(target, schema, refuseInvalid);
-  const checked =
-    target === "json" || target === "form"
-      ? (async (c: Context, next: Next) => {
-          checkMediaType(c, target, required);
-          return validator(c as never, next);
-        }) as unknown as typeof validator
-      : validator;
-  return Object.assign(checked, { [REQUEST_DOC]: { target, schema, required } satisfies RequestDoc });
+  const middleware = validator(target, async (value, c): Promise<z.output<S>> => {
+    if (target === "json" || target === "form") checkMediaType(c, target, required);
+    const result = await z.safeParseAsync(schema, value, inEnglish);
+    if (!result.success) throw new VisibleError(400, "request.invalid", summarize(issueLines(result.error.issues)));
+    return result.data;
+  });
+  return Object.assign(middleware, { [REQUEST_DOC]: { target, schema, required } satisfies RequestDoc });
 }
 
 export const errorResponse = (description: string): ResponseDoc => ({ description, schema: ErrorSchema });

@@ -8,28 +8,43 @@
  * of a cold start beyond the floor (docs/benchmarks.md); a request now builds only its own.
  */
 import * as z from "zod/mini";
-import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, seed, token, wellFormedText } from "@sonna/core/fields";
+import { effectParams, isoInstant, languageCode, MAX_EFFECTS, nonBlankText, seed, token, wellFormedText } from "@sonna/core/fields";
 import { limits } from "@sonna/core/limits";
 
-interface Meta {
+export interface Meta {
   id?: string;
   description?: string;
   examples?: unknown[];
 }
 
+/**
+ * What the OpenAPI document says of a schema beyond its shape: component names, descriptions,
+ * examples. Kept here rather than in zod's global registry, which would pull zod's JSON Schema
+ * generator into the cold start; ./openapi-document.ts hands it to zod when it writes the document.
+ * Fields are described as their schemas are built, so the document builds every schema first.
+ */
+export const documentation = new Map<z.ZodMiniType, Meta>();
+
 /** A named component of the OpenAPI document, built on first use. */
 const named = <T extends z.ZodMiniType>(id: string, build: () => T, description?: string) => {
   const schema = z.lazy(build);
-  (schema as z.ZodMiniType).register(z.globalRegistry, { id, ...(description ? { description } : {}) } satisfies Meta);
+  documentation.set(schema, { id, ...(description ? { description } : {}) });
   return schema;
 };
 
 /** An unnamed schema (path, query and header parameters), built on first use. */
-const lazily = <T extends z.ZodMiniType>(build: () => T) => z.lazy(build);
+const lazily = <T extends z.ZodMiniType>(build: () => T) => {
+  const schema = z.lazy(build);
+  documentation.set(schema, {});
+  return schema;
+};
 
 /** A field's description or example in the OpenAPI document; returns a copy, so shared rules stay bare. */
-const about = <T extends z.ZodMiniType>(schema: T, meta: Omit<Meta, "id">): T =>
-  (schema.clone() as z.ZodMiniType).register(z.globalRegistry, meta) as T;
+const about = <T extends z.ZodMiniType>(schema: T, meta: Omit<Meta, "id">): T => {
+  const copy = schema.clone();
+  documentation.set(copy, meta);
+  return copy;
+};
 
 const shortString = z.string().check(z.maxLength(64));
 const integer = z.int();
@@ -197,7 +212,6 @@ const decimal = (min: number, max: number, fallback: number) =>
     fallback,
   );
 
-const isoInstant = () => z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
 type TimeBounds = { created_after?: string | undefined; created_before?: string | undefined };
 
@@ -207,14 +221,16 @@ const boundsInOrder = (q: TimeBounds) =>
 const orderedBounds = () =>
   z.refine<TimeBounds>(boundsInOrder, { message: "created_after must be before created_before", path: ["created_before"] });
 
+const instantForm = "an ISO 8601 date, or a date-time with Z or an offset.";
+
 const filterFields = () => ({
   profile_id: z.optional(shortString),
   search: z.optional(wellFormedText(limits.maxSearchChars)),
   status: z.optional(z.enum(["pending", "completed", "failed"])),
   engine: z.optional(engine()),
   language: z.optional(languageCode),
-  created_after: about(z.optional(isoInstant()), { description: "Inclusive lower bound on created_at." }),
-  created_before: about(z.optional(isoInstant()), { description: "Exclusive upper bound on created_at." }),
+  created_after: about(z.optional(isoInstant()), { description: `Inclusive lower bound on created_at: ${instantForm}`, examples: ["2026-11-01"] }),
+  created_before: about(z.optional(isoInstant()), { description: `Exclusive upper bound on created_at: ${instantForm}`, examples: ["2026-11-29T08:00:00Z"] }),
 });
 
 export const ListQuery = lazily(() =>

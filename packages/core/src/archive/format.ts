@@ -15,7 +15,7 @@
  */
 import * as z from "zod/mini";
 import { VisibleError } from "../errors";
-import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, summarize, token, wellFormedText } from "../fields";
+import { effectParams, inEnglish, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, summarize, token, wellFormedText } from "../fields";
 import { limits } from "../limits";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
@@ -398,7 +398,7 @@ export function sonnaManifest(
     })),
     audio: SONNA_AUDIO_NAME,
   };
-  const check = z.safeParse(SonnaManifestSchema, manifest);
+  const check = z.safeParse(SonnaManifestSchema, manifest, inEnglish);
   if (!check.success) throw new Error(`sonnaManifest built an invalid manifest: ${summarize(issueLines(check.error.issues))}`);
   return manifest;
 }
@@ -453,7 +453,7 @@ function toUtcIso(value: string): string | null {
 }
 
 function validate<T extends z.ZodMiniType>(schema: T, json: unknown, file: string): z.infer<T> {
-  const result = z.safeParse(schema, json);
+  const result = z.safeParse(schema, json, inEnglish);
   if (!result.success) throw invalid(file, issueLines(result.error.issues));
   return result.data;
 }
