@@ -2,13 +2,14 @@ import { bucket, prefixes } from "./bucket";
 import { table } from "./table";
 
 /**
- * S3 ObjectCreated notifications: when a WAV lands, packages/functions/src/upload-events.ts
- * completes the pending generation or version it belongs to, so a worker that dies after its PUT
- * (before its `complete` call) still ends with a completed generation. Completing twice is
+ * S3 ObjectCreated notifications: when a WAV lands under `uploads/`,
+ * packages/functions/src/upload-events.ts completes the pending generation or version it was
+ * uploaded for (inspect, copy the inspected bytes under `t/`, record), so a worker that dies after
+ * its PUT (before its `complete` call) still ends with a completed generation. Completing twice is
  * harmless: whichever of the event and the `complete` call comes second finds the work done.
  */
 
-/** Every audio key packages/core/src/storage/keys.ts builds ends in this. S3 filters are case-sensitive. */
+/** Every upload key packages/core/src/storage/keys.ts builds ends in this. S3 filters are case-sensitive. */
 export const AUDIO_SUFFIX = ".wav";
 
 /**
@@ -35,11 +36,12 @@ export const uploadEventsFunction = {
   handler: "packages/functions/src/upload-events.handler",
   runtime: "nodejs22.x",
   architecture: "arm64",
-  // One HEAD, one ranged GET of a 64 KiB WAV header and one DynamoDB transaction per record; the
-  // memory is mostly for CPU, which shortens cold starts.
+  // A HEAD, a ranged GET of a 64 KiB WAV header, a server-side copy (parts of 64 MiB, 8 at a time:
+  // seconds for a gibibyte) and one DynamoDB transaction per record; the memory is mostly for CPU,
+  // which shortens cold starts.
   memory: "512 MB",
   // Far above the work's seconds, so the SDK's own retries and backoff fit within one attempt.
-  timeout: "30 seconds",
+  timeout: "60 seconds",
   // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read.
   link: [table, bucket],
   retries: 2,
@@ -59,13 +61,13 @@ export const uploadEventsFunction = {
  */
 export const bucketNotifications = [
   {
-    // Every WAV created under a tenant prefix: PUTs, POSTs, copies and completed multipart uploads.
-    // Also fires for audio anything else writes under t/ (an import unpacking, say): the handler
-    // only completes pending records and ignores or refuses (logs, never retries) everything else.
+    // Every WAV created under uploads/: PUTs through presigned URLs (and POSTs, copies and
+    // completed multipart uploads, should anything write there that way). Audio the service
+    // writes under t/ notifies nothing: it is already inspected.
     name: "UploadEvents",
     function: uploadEventsFunction,
     events: ["s3:ObjectCreated:*"],
-    filterPrefix: prefixes.tenants,
+    filterPrefix: prefixes.uploads,
     filterSuffix: AUDIO_SUFFIX,
   },
 ] satisfies sst.aws.BucketNotificationsArgs["notifications"];

@@ -18,9 +18,8 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import ts from "typescript";
 import { createTableInput, keyAttributes, tableSchema } from "../packages/core/src/table/schema";
-import { objectKeys } from "../packages/core/src/storage/keys";
+import { objectKeys, parseKey } from "../packages/core/src/storage/keys";
 import { newId } from "../packages/core/src/ids";
-import { parseUploadKey } from "../packages/core/src/uploads/landed";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (relative: string) => path.join(root, relative);
@@ -881,13 +880,21 @@ describe("bucket", () => {
     assert.ok((unwrap(cors.allowOrigins) as string[]).length > 0);
   });
 
-  test("lifecycle: exports and imports expire after 1 day, multipart uploads abort after 1 day", () => {
+  test("lifecycle: exports and imports expire after 1 day, uploads after a few, multipart uploads abort after 1 day", async () => {
     const { name, args } = one("sst.aws.Bucket");
     const rules = sstLifecycleRules(name, args);
-    const expiring = (prefix: string) =>
-      rules.filter((r) => (r.filter as Args | undefined)?.prefix === prefix && (r.expiration as Args | undefined)?.days === 1);
-    assert.equal(expiring("exports/").length, 1, "no 1-day expiration for exports/");
-    assert.equal(expiring("imports/").length, 1, "no 1-day expiration for imports/");
+    const expiring = (prefix: string, days: number) =>
+      rules.filter((r) => (r.filter as Args | undefined)?.prefix === prefix && (r.expiration as Args | undefined)?.days === days);
+    assert.equal(expiring("exports/", 1).length, 1, "no 1-day expiration for exports/");
+    assert.equal(expiring("imports/", 1).length, 1, "no 1-day expiration for imports/");
+    const { UPLOAD_EXPIRY_DAYS, prefixes } = await importInfra("bucket.ts");
+    assert.equal(expiring(prefixes.uploads, UPLOAD_EXPIRY_DAYS).length, 1, "no expiration for uploads/");
+    // Reconcile completes a pending generation from its upload a day after creation, in a daily
+    // sweep: the upload must still be there two days on.
+    assert.ok(UPLOAD_EXPIRY_DAYS >= 2, `uploads expire after ${UPLOAD_EXPIRY_DAYS} days`);
+    const upload = objectKeys.generationUpload("tenant", newId());
+    assert.ok(upload.startsWith(prefixes.uploads), `${upload} is outside ${prefixes.uploads}`);
+    assert.ok(objectKeys.versionUpload("tenant", newId(), newId()).startsWith(prefixes.uploads));
 
     const abort = rules.filter((r) => (r.abortIncompleteMultipartUpload as Args | undefined)?.daysAfterInitiation === 1);
     assert.equal(abort.length, 1, "no rule aborting incomplete multipart uploads after 1 day");
@@ -907,9 +914,9 @@ describe("bucket", () => {
     if (AUDIO_ARCHIVE_STORAGE_CLASS.endsWith("_IA")) assert.ok(AUDIO_ARCHIVE_AFTER_DAYS >= 30, "S3 needs 30 days before an IA class");
 
     // The prefixes the rules act on are the ones the object keys are built with.
-    const audioKey = objectKeys.audio("tenant", "00000000-0000-4000-8000-000000000000");
+    const audioKey = objectKeys.audio("tenant", newId(), newId());
     assert.ok(audioKey.startsWith(prefixes.tenants), `${audioKey} is outside ${prefixes.tenants}`);
-    assert.ok(!audioKey.startsWith(prefixes.exports) && !audioKey.startsWith(prefixes.imports));
+    for (const other of [prefixes.exports, prefixes.imports, prefixes.uploads]) assert.ok(!audioKey.startsWith(other));
   });
 
   test("lifecycle rules are well-formed for aws.s3.BucketLifecycleConfiguration", () => {
@@ -1044,26 +1051,27 @@ describe("upload notifications", () => {
     for (const event of events) assert.ok(event.startsWith("s3:ObjectCreated:"), `${event} is not an ObjectCreated event`);
   });
 
-  test("the filters admit every audio key objectKeys builds, and nothing under exports/ or imports/", async () => {
+  test("the filters admit every upload key objectKeys builds, and nothing the service writes itself", async () => {
     const n = uploadEvents();
     const { prefixes } = await importInfra("bucket.ts");
-    assert.equal(unwrap(n.filterPrefix), prefixes.tenants);
+    assert.equal(unwrap(n.filterPrefix), prefixes.uploads);
     assert.equal(unwrap(n.filterSuffix), uploads.AUDIO_SUFFIX);
-    for (const tenant of oddTenants) {
+    for (const tenant of [...oddTenants, "uploads/x.wav"]) {
       const [generationId, versionId] = [newId(), newId()];
-      for (const key of [objectKeys.audio(tenant, generationId), objectKeys.versionAudio(tenant, generationId, versionId)]) {
+      for (const key of [objectKeys.generationUpload(tenant, generationId), objectKeys.versionUpload(tenant, generationId, versionId)]) {
         assert.ok(matches(n, key), `${key} (tenant ${JSON.stringify(tenant)}) would not notify`);
         // ...and the handler acts on exactly these keys, for the same tenant.
-        assert.equal(parseUploadKey(key)?.tenant, tenant, `the handler would ignore ${key}`);
-        for (const prefix of [prefixes.exports, prefixes.imports]) {
-          const elsewhere = `${prefix}${key}`;
-          assert.ok(!matches(n, elsewhere), `${elsewhere} would notify`);
-        }
+        const parsed = parseKey(key);
+        assert.deepEqual([parsed?.area, parsed?.tenant], ["upload", tenant], `the handler would ignore ${key}`);
       }
       const segment = objectKeys.tenantPrefix(tenant).split("/")[1];
-      for (const key of [`exports/${segment}/${generationId}.zip`, `imports/${segment}/${generationId}.zip`, `imports/${generationId}.wav`]) {
-        assert.ok(!matches(n, key), `${key} would notify`);
-      }
+      const own = [
+        objectKeys.audio(tenant, generationId, versionId),
+        `exports/${segment}/${generationId}.zip`,
+        objectKeys.importUpload(tenant, generationId),
+        objectKeys.importStaging(tenant, generationId, 0),
+      ];
+      for (const key of own) assert.ok(!matches(n, key), `${key} would notify`);
     }
   });
 
@@ -1074,7 +1082,7 @@ describe("upload notifications", () => {
     const link = unwrap(args.link) as unknown[];
     assert.ok(link.includes(one("sst.aws.Dynamo").instance), "table not linked");
     assert.ok(link.includes(one("sst.aws.Bucket").instance), "bucket not linked");
-    // One HEAD, a 64 KiB ranged GET and one transaction: seconds, with room for the SDK's retries.
+    // An inspection, a server-side copy in parallel parts and one transaction: seconds, with room for the SDK's retries.
     const timeout = toSeconds("timeout", args.timeout);
     assert.ok(timeout >= 10 && timeout <= 60, `timeout ${timeout} s`);
     assert.ok(toMegabytes("memory", args.memory ?? "1024 MB") >= 256);

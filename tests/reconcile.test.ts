@@ -54,8 +54,11 @@ async function addVersion(t: Tenant, g: GenerationBody, wav: Uint8Array | null, 
   const res = await t.json(`/history/${g.id}/versions`, { method: "POST", body: { label: "processed", effects_chain: [] } });
   assert.equal(res.status, 201, `create version: ${res.status} ${JSON.stringify(res.body)}`);
   if (wav) await uploadAudio(res.body.upload, wav);
-  if (wav && complete) assert.equal((await t.json(`/history/${g.id}/versions/${res.body.version.id}/complete`, { method: "POST" })).status, 200);
-  return res.body.version as { id: string; audio_path: string };
+  if (!wav || !complete) return res.body.version as { id: string; audio_path: string };
+  const done = await t.json(`/history/${g.id}/versions/${res.body.version.id}/complete`, { method: "POST" });
+  assert.equal(done.status, 200);
+  // Completed, the version's audio is the inspected copy, no longer the upload.
+  return (done.body.versions as { id: string; audio_path: string }[]).find((v) => v.id === res.body.version.id)!;
 }
 
 const original = (g: Record<string, any>): { id: string } => (g.versions as { id: string; audio_path: string }[]).find((v) => v.audio_path === g.audio_path)!;
@@ -86,14 +89,14 @@ describe("reconcile", () => {
     const abandonedVersion = await addVersion(t, withPendingVersions, null);
     const landedVersion = await addVersion(t, withPendingVersions, versionWav, false);
     // (b) objects no record claims: a generation's and a version's; plus a key that is not ours to judge
-    const strayGeneration = objectKeys.audio(t.id, await randomId());
-    const strayVersion = objectKeys.versionAudio(t.id, withPendingVersions.id, await randomId());
+    const strayGeneration = objectKeys.audio(t.id, await randomId(), await randomId());
+    const strayVersion = objectKeys.audio(t.id, withPendingVersions.id, await randomId());
     const notAudio = `${objectKeys.tenantPrefix(t.id)}notes/readme.txt`;
     for (const key of [strayGeneration, strayVersion]) await putObject(key, wav);
     await putObject(notAudio, "hello");
     // untouched: a healthy generation here, and another tenant's stray object
     const healthy = await createCompleted(t, p.id);
-    const neighbourStray = objectKeys.audio(neighbour.id, await randomId());
+    const neighbourStray = objectKeys.audio(neighbour.id, await randomId(), await randomId());
     await putObject(neighbourStray, wav);
     await assertStatsMatchRecount(t);
 
@@ -178,7 +181,7 @@ describe("reconcile", () => {
     const waiting = (await createPending(t, p.id)).generation;
     const uploading = await createPending(t, p.id);
     await uploadAudio(uploading.upload, await smallWav());
-    const stray = objectKeys.audio(t.id, await randomId());
+    const stray = objectKeys.audio(t.id, await randomId(), await randomId());
     await putObject(stray, await smallWav());
     const lost = await createCompleted(t, p.id);
     await removeObject(lost.audio_path);

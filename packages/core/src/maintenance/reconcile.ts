@@ -59,11 +59,14 @@ export function minAgeFromParams(params: Record<string, unknown>): number {
 
 const isOriginal = (item: GenerationItem, version: Version) => version.audio_path === item.audio_path;
 
+/** Someone else changed the record (or its upload: a new one landed, whose own completion follows) meanwhile. */
+const RACES = ["generation.not_pending", "generation.busy", "upload.changed"];
+
 /** A refusal that ends this attempt for good (bad or oversized audio, quota) as opposed to a race or an outage. */
 const isRefusal = (error: unknown) =>
-  error instanceof VisibleError && error.status < 500 && !["generation.not_pending", "generation.busy", "generation.not_found"].includes(error.code);
+  error instanceof VisibleError && error.status < 500 && error.status !== 404 && !RACES.includes(error.code);
 
-const isGone = (error: unknown) => error instanceof VisibleError && (error.status === 404 || error.code === "generation.not_pending" || error.code === "generation.busy");
+const isGone = (error: unknown) => error instanceof VisibleError && (error.status === 404 || RACES.includes(error.code));
 
 /** The versions left after dropping `drop` (and the original, when `dropOriginal`), with a default re-chosen if it went. */
 function remainingVersions(item: GenerationItem, drop: Set<string>, dropOriginal: boolean): Version[] {
@@ -221,10 +224,10 @@ class TenantReconciler {
     const old = [...this.unclaimed].filter(([, object]) => object.modifiedMs <= this.cutoffMs);
     for (let i = 0; i < old.length; i += 100) {
       const batch = old.slice(i, i + 100);
-      const records = await this.readGenerations([...new Set(batch.map(([, o]) => o.upload.generationId))]);
+      const records = await this.readGenerations([...new Set(batch.map(([, o]) => o.generationId))]);
       const orphans = batch
         .filter(([key, object]) => {
-          const record = records.get(object.upload.generationId);
+          const record = records.get(object.generationId);
           return !record || !ownedObjects(record).includes(key);
         })
         .map(([key]) => key);

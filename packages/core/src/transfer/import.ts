@@ -14,7 +14,8 @@ import { registerTenant } from "../settings/service";
 import { statsUpdates } from "../stats/aggregates";
 import { objectKeys } from "../storage/keys";
 import { deleteObjects } from "../storage/objects";
-import { copyObject, streamUpload, type StreamUpload } from "../storage/stream-upload";
+import { copyObject } from "../storage/copy";
+import { streamUpload, type StreamUpload } from "../storage/stream-upload";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact, type TransactItem } from "../table/transact";
 
@@ -120,21 +121,22 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
     const original = await audioOf(archive.audioFile);
     const { profile, created } = await chooseProfile(tenant, archive, options.profileId);
     const g = archive.generation;
-    const base = newGenerationItem(
+    const pending = newGenerationItem(
       tenant,
       { profile_id: profile.id, text: g.text, language: g.language, seed: g.seed, instruct: g.instruct, engine: g.engine, model_size: g.model_size },
       Date.parse(g.created_at),
     );
+    const base = { ...pending, audio_path: objectKeys.audio(tenant, pending.id, newId()) };
     const now = new Date().toISOString();
     const versions: Version[] = [];
-    // Where each object goes and which staged entry it comes from.
-    const placements = [{ dest: base.audio_path, from: staged.get(archive.audioFile)! }];
+    // Where each object goes, which staged entry it comes from and what inspection found there.
+    const placements = [{ dest: base.audio_path, from: staged.get(archive.audioFile)!, audio: original }];
     for (const v of archive.versions) {
       const isOriginal = v.file === archive.audioFile;
       const audio = isOriginal ? original : await audioOf(v.file);
       const versionId = newId();
-      const audioPath = isOriginal ? base.audio_path : objectKeys.versionAudio(tenant, base.id, versionId);
-      if (!isOriginal) placements.push({ dest: audioPath, from: staged.get(v.file)! });
+      const audioPath = isOriginal ? base.audio_path : objectKeys.audio(tenant, base.id, versionId);
+      if (!isOriginal) placements.push({ dest: audioPath, from: staged.get(v.file)!, audio });
       versions.push({
         id: versionId,
         label: v.label,
@@ -178,9 +180,9 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
       active_version_id: versions.find((v) => v.is_default)!.id,
     };
 
-    for (const { dest, from } of placements) {
+    for (const { dest, from, audio } of placements) {
       placed.push(dest);
-      await copyObject(from, dest);
+      await copyObject(from, dest, { ifMatch: audio.etag, size: audio.size });
     }
 
     const profileWrites: TransactItem[] = created
