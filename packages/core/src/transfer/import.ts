@@ -24,6 +24,16 @@ export interface ImportOptions {
   profileId?: string | undefined;
   /** Names the staging area; the large-import flow passes its import id. */
   importId?: string | undefined;
+  /**
+   * A write that must succeed in the same transaction as the generation (the large-import flow
+   * marks its import completed, on the condition that it still holds the claim).
+   */
+  alongside?: ((generationId: string) => TransactItem) | undefined;
+}
+
+/** The `alongside` write's condition failed: nothing was written and nothing is left behind. */
+export class AlongsideRefused extends Error {
+  override name = "AlongsideRefused";
 }
 
 /** Stages every WAV entry in the bucket as it streams past, keyed by entry name. */
@@ -204,10 +214,12 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         ...profileWrites,
         { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
         ...stats,
+        ...(options.alongside ? [options.alongside(item.id)] : []),
       ]);
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       const statsIndex = error.index - profileWrites.length - 1;
+      if (statsIndex >= stats.length) throw new AlongsideRefused("the write alongside the import was refused");
       if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }
