@@ -96,6 +96,10 @@ describe("reconcile", () => {
     await putObject(notAudio, "hello");
     // untouched: a healthy generation here, and another tenant's stray object
     const healthy = await createCompleted(t, p.id);
+    // (b) an upload nothing will use: a second PUT after completion whose event was lost (the
+    // bucket's expiry removes these on AWS; reconcile locally, or if the expiry lags)
+    const lateUpload = objectKeys.generationUpload(t.id, healthy.id);
+    await putObject(lateUpload, wav);
     const neighbourStray = objectKeys.audio(neighbour.id, await randomId(), await randomId());
     await putObject(neighbourStray, wav);
     await assertStatsMatchRecount(t);
@@ -104,12 +108,12 @@ describe("reconcile", () => {
     assert.deepEqual(result, {
       missing_audio: 1,
       missing_versions: 1,
-      orphans_deleted: 2,
+      orphans_deleted: 3,
       stale_pending: 2,
       stale_pending_versions: 1,
       recovered_uploads: 2,
       examined_generations: 7,
-      examined_objects: 9,
+      examined_objects: 10,
       unrecognized_objects: 1,
     });
 
@@ -140,7 +144,7 @@ describe("reconcile", () => {
     assert.equal(versions.find((v) => v.id === abandonedVersion.id), undefined);
     assert.equal(versions.find((v) => v.id === landedVersion.id)?.status, "completed");
 
-    for (const key of [strayGeneration, strayVersion]) assert.equal(await objectExists(key), false, `${key} should be deleted`);
+    for (const key of [strayGeneration, strayVersion, lateUpload]) assert.equal(await objectExists(key), false, `${key} should be deleted`);
     assert.equal(await objectExists(notAudio), true, "keys that are not audio keys are never touched");
     assert.equal(await objectExists(neighbourStray), true, "another tenant's objects are out of reach");
     assert.equal((await get(t, healthy.id)).status, "completed");
@@ -183,6 +187,8 @@ describe("reconcile", () => {
     await uploadAudio(uploading.upload, await smallWav());
     const stray = objectKeys.audio(t.id, await randomId(), await randomId());
     await putObject(stray, await smallWav());
+    const strayUpload = objectKeys.generationUpload(t.id, await randomId());
+    await putObject(strayUpload, await smallWav());
     const lost = await createCompleted(t, p.id);
     await removeObject(lost.audio_path);
 
@@ -199,6 +205,7 @@ describe("reconcile", () => {
     assert.equal((await get(t, uploading.generation.id)).status, "pending");
     assert.equal(await objectExists(uploading.generation.audio_path), true);
     assert.equal(await objectExists(stray), true);
+    assert.equal(await objectExists(strayUpload), true);
     await assertStatsMatchRecount(t);
 
     // The route needs a token like every other.

@@ -98,7 +98,9 @@ export const GenerationSchema = z
     profile_id: z.string(),
     text: z.string(),
     language: z.string(),
-    audio_path: z.string().openapi({ description: "The audio object's key in the bucket." }),
+    audio_path: z.string().openapi({
+      description: "The audio object's key in the bucket: the upload's key (uploads/…) while pending, the inspected copy (t/…) once completed.",
+    }),
     duration: z.number().nullable().openapi({ description: "Seconds, read from the WAV itself." }),
     seed: z.number().int().nullable(),
     instruct: z.string().nullable(),

@@ -26,7 +26,7 @@ export interface ReconcileResult {
   missing_audio: number;
   /** Completed processed versions whose audio was gone, removed from their generation. */
   missing_versions: number;
-  /** Objects no record claims, older than the minimum age, deleted. */
+  /** Audio and uploads no record claims, older than the minimum age, deleted. */
   orphans_deleted: number;
   /** Pending generations older than the minimum age, now failed with "upload never completed". */
   stale_pending: number;
@@ -36,7 +36,7 @@ export interface ReconcileResult {
   recovered_uploads: number;
   examined_generations: number;
   examined_objects: number;
-  /** Keys under the tenant's prefix that are not audio keys of ours; never touched. */
+  /** Keys under the tenant's prefixes that are not audio or upload keys of ours; never touched. */
   unrecognized_objects: number;
 }
 
@@ -255,8 +255,9 @@ class TenantReconciler {
 /**
  * Brings a tenant's records and objects back in line: (a) completed generations whose audio is
  * gone are failed ("audio missing") and processed versions whose audio is gone are removed, both
- * through mutateGeneration so the stats follow; (b) audio objects no record claims, older than the
- * minimum age, are deleted; (c) pending generations older than the minimum age are failed ("upload
+ * through mutateGeneration so the stats follow; (b) audio objects and uploads no record claims,
+ * older than the minimum age, are deleted (a pending record claims its upload; the bucket also
+ * expires uploads, but not locally); (c) pending generations older than the minimum age are failed ("upload
  * never completed") and their upload, if any, deleted, unless it landed and is good, in which case
  * they are completed as the lost upload notification would have (pending versions alike).
  *
