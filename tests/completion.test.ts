@@ -21,20 +21,18 @@ import { bucketName } from "@sonna/core/resources";
 import { copyObject, SourceChanged } from "@sonna/core/storage/copy";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { makeWav } from "@sonna/core/wav/make";
-import { startApi, tenant, type Api, type Tenant } from "./support/server";
-import { assertError, assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, objectExists, uploadAudio, type Upload } from "./support/fixtures";
+import { startApi, type Api, type Tenant } from "./support/server";
+import { keyOfUrl, notifyCreated } from "./support/events";
+import { assertError, assertStatsMatchRecount, createCompleted, createPending, getStats, objectExists, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
 
 let api: Api;
-let handler: (event: unknown) => Promise<void>;
 before(async () => {
   api = await startApi();
-  handler = (await import("@sonna/functions/upload-events")).handler as typeof handler;
 });
 after(() => api?.close());
 
 const wav = (n: number) => makeWav({ frames: 2_000 + 150 * n, fill: (i) => 0.3 * Math.sin(i / (3 + n)) });
-const keyOf = (upload: Upload) => decodeURIComponent(new URL(upload.url).pathname).split("/").slice(2).join("/");
-const event = (key: string) => ({ Records: [{ eventName: "ObjectCreated:Put", s3: { object: { key: key.split("/").map(encodeURIComponent).join("/") } } }] });
+const keyOf = (upload: Upload) => keyOfUrl(upload.url);
 
 // ---------------------------------------------------------------------------------------------
 // Interceptors on the app's own S3 and DynamoDB clients, removed after each test.
@@ -101,11 +99,7 @@ async function served(t: Tenant, id: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(res.body.audio_url)).arrayBuffer());
 }
 
-async function setup() {
-  const t = await tenant(api);
-  const profileId = (await createProfile(t)).id;
-  return { t, profileId };
-}
+const setup = () => tenantWithProfile(api);
 
 describe("completion", () => {
   test("ten completes and events at once: one recorded copy, the losers' copies and the upload gone", async () => {
@@ -114,7 +108,7 @@ describe("completion", () => {
     const bytes = wav(1);
     await uploadAudio(upload, bytes);
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? t.json(`/history/${generation.id}/complete`, { method: "POST" }).then((r) => r.status) : handler(event(keyOf(upload))).then(() => 200))),
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? t.json(`/history/${generation.id}/complete`, { method: "POST" }).then((r) => r.status) : notifyCreated(keyOf(upload)).then(() => 200))),
     );
     assert.deepEqual(answers, Array(10).fill(200));
     const g = (await t.json(`/history/${generation.id}`)).body;
@@ -124,6 +118,29 @@ describe("completion", () => {
     assert.ok(Buffer.from(await served(t, generation.id)).equals(Buffer.from(bytes)));
     await assertStatsMatchRecount(t);
   });
+
+  for (const step of ["GetObject", "CopyObject"]) {
+    test(`a completion whose upload a faster one completed and deleted before its ${step}: answers the recorded result, leaves nothing`, async () => {
+      const { t, profileId } = await setup();
+      const { generation, upload } = await createPending(t, profileId);
+      await uploadAudio(upload, wav(2));
+      let faster: Promise<{ status: number; body: any }> | undefined;
+      intercept(s3, new RegExp(`^${step}Command$`), async (input, next) => {
+        if (input.Key === keyOf(upload) || input.CopySource?.endsWith(keyOf(upload).split("/").pop())) {
+          // The first one through runs a whole other completion first; that one passes straight on.
+          if (!faster) await (faster = t.json(`/history/${generation.id}/complete`, { method: "POST" }));
+        }
+        return next();
+      });
+      const slower = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+      const first = await faster!;
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(slower.status, 200, JSON.stringify(slower.body));
+      assert.deepEqual(slower.body, first.body);
+      assert.deepEqual(await copiesOf(t, generation.id), [first.body.audio_path]);
+      await assertStatsMatchRecount(t);
+    });
+  }
 
   test("a crash between the copy and the transaction: still pending, the retry completes, reconcile removes the stray copy", async () => {
     const { t, profileId } = await setup();
@@ -170,7 +187,7 @@ describe("completion", () => {
     assert.equal(await objectExists(keyOf(upload)), true, "the upload stays, so the client can retry");
     assert.deepEqual(await getStats(t), stats);
     // The event is refused the same way, and quietly.
-    await handler(event(keyOf(upload)));
+    await notifyCreated(keyOf(upload));
     assert.equal((await t.json(`/history/${generation.id}`)).body.status, "pending");
     assert.deepEqual(await copiesOf(t, generation.id), []);
 

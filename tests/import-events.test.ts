@@ -15,19 +15,17 @@ import { dynamo, s3 } from "@sonna/core/aws";
 import { bucketName, tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
-import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
-import { assertError, assertStatsMatchRecount, createCompleted, createProfile, objectExists, recount, uploadAudio, type Upload } from "./support/fixtures";
+import { startApi, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { keyOfUrl, notifyCreated } from "./support/events";
+import { assertError, assertStatsMatchRecount, createCompleted, objectExists, recount, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
 
 let api: Api;
-let handler: (event: unknown) => Promise<void>;
 before(async () => {
   api = await startApi();
-  handler = (await import("@sonna/functions/upload-events")).handler as typeof handler;
 });
 after(() => api?.close());
 
-const keyOf = (upload: Upload) => decodeURIComponent(new URL(upload.url).pathname).split("/").slice(2).join("/");
-const notify = (key: string) => handler({ Records: [{ eventName: "ObjectCreated:Put", s3: { object: { key: key.split("/").map(encodeURIComponent).join("/") } } }] });
+const notify = notifyCreated;
 
 let removeAfter: (() => void)[] = [];
 afterEach(() => {
@@ -36,8 +34,7 @@ afterEach(() => {
 
 /** A tenant with one completed generation, and that generation's export: a valid archive. */
 async function setup() {
-  const t = await tenant(api);
-  const profileId = (await createProfile(t)).id;
+  const { t, profileId } = await tenantWithProfile(api);
   const g = await createCompleted(t, profileId, { text: "imported by its event" });
   const link = await t.json(`/history/${g.id}/export`);
   assert.equal(link.status, 200);
@@ -50,7 +47,7 @@ async function uploaded(t: Tenant, zip: Uint8Array) {
   const start = await t.json("/history/imports", { method: "POST", body: {} });
   assert.equal(start.status, 201, JSON.stringify(start.body));
   await uploadAudio(start.body.upload, zip);
-  return { importId: start.body.import_id as string, key: keyOf(start.body.upload) };
+  return { importId: start.body.import_id as string, key: keyOfUrl((start.body.upload as Upload).url) };
 }
 
 const complete = (t: Tenant, importId: string) => t.json(`/history/imports/${importId}/complete`, { method: "POST" });

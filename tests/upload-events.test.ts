@@ -9,7 +9,8 @@ import { after, before, describe, test } from "node:test";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
-import { assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, objectExists, uploadAudio, type Upload } from "./support/fixtures";
+import { keyOfUrl } from "./support/events";
+import { assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, objectExists, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
 
 type Handler = (event: unknown) => Promise<void>;
 let api: Api;
@@ -29,7 +30,7 @@ async function aws() {
   return { s3, bucket: bucketName() };
 }
 
-const keyOf = (upload: Upload) => decodeURIComponent(new URL(upload.url).pathname).split("/").slice(2).join("/");
+const keyOf = (upload: Upload) => keyOfUrl(upload.url);
 
 /** How S3 writes a key into a notification: URL-encoded, spaces as '+', '/' left as is. */
 const s3EncodeKey = (key: string) => key.split("/").map((part) => encodeURIComponent(part).replace(/%20/g, "+")).join("/");
@@ -79,11 +80,7 @@ async function uploadedPending(t: Tenant, profileId: string, bytes = wav(1)) {
   return { id: generation.id as string, key: keyOf(upload), bytes };
 }
 
-async function setup() {
-  const t = await tenant(api);
-  const profileId = (await createProfile(t)).id;
-  return { t, profileId };
-}
+const setup = () => tenantWithProfile(api);
 
 describe("completes what was uploaded", () => {
   test("a generation: after a real PUT, the event completes it with the file's size and duration", async () => {

@@ -16,15 +16,15 @@ const touched = (item: GenerationItem, fields: Partial<GenerationItem>): Generat
   updated_at: new Date().toISOString(),
 });
 
+const missingAudio = () => new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
+
 /** What inspection found in an object, and the ETag of exactly the bytes it read. */
 export type InspectedAudio = WavInfo & { size: number; etag: string };
 
 /** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
 export async function inspectUploadedAudio(key: string): Promise<InspectedAudio> {
   const head = await headObject(key);
-  if (!head) {
-    throw new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
-  }
+  if (!head) throw missingAudio();
   if (head.size > limits.maxAudioBytes) {
     await deleteObjects([key]);
     throw new VisibleError(
@@ -36,7 +36,10 @@ export async function inspectUploadedAudio(key: string): Promise<InspectedAudio>
   if (head.size === 0) {
     throw new VisibleError(422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
   }
-  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size));
+  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size)).catch((error: unknown) => {
+    if ((error as { name?: string }).name === "NoSuchKey") throw missingAudio();
+    throw error;
+  });
   try {
     return { ...inspectWav(start, head.size), size: head.size, etag: head.etag };
   } catch (error) {
@@ -82,6 +85,8 @@ export interface Placement {
   record: (audio: InspectedAudio) => Promise<GenerationItem>;
   /** Whether the item points at `audioPath`, i.e. this completion is the one recorded. */
   recorded: (item: GenerationItem) => boolean;
+  /** The item as it is now, if another completion has recorded it meanwhile. */
+  completedMeanwhile: () => Promise<GenerationItem | undefined>;
 }
 
 /**
@@ -98,11 +103,17 @@ export interface Placement {
  */
 export async function completeFromUpload(placement: Placement): Promise<Generation> {
   const { upload, audioPath } = placement;
-  const audio = await inspectUploadedAudio(upload);
+  let audio: InspectedAudio;
   try {
+    audio = await inspectUploadedAudio(upload);
     await copyObject(upload, audioPath, { ifMatch: audio.etag, size: audio.size });
   } catch (error) {
-    if (!(error instanceof SourceChanged)) throw error;
+    const gone = error instanceof VisibleError && error.code === "audio.missing";
+    if (!(gone || error instanceof SourceChanged)) throw error;
+    // A racing completion deletes the upload once it has recorded: answer what it recorded.
+    const completed = await placement.completedMeanwhile();
+    if (completed) return toGeneration(completed);
+    if (gone) throw error;
     // Retrying here could double the copy time past the API's 30 s; the new upload's own event
     // completes it anyway, and the client's next `complete` answers with that.
     throw new VisibleError(409, "upload.changed", "The audio was uploaded again while it was being completed; complete again to use the new upload.", {
@@ -134,6 +145,10 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
     upload: current.audio_path,
     audioPath,
     recorded: (item) => item.audio_path === audioPath,
+    completedMeanwhile: async () => {
+      const item = await getGeneration(tenant, id);
+      return item.status === "completed" ? item : undefined;
+    },
     record: async (audio) => {
       const quotas = await quotasOf(tenant);
       const { after } = await mutateGeneration(tenant, id, (item) => {

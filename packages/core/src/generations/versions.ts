@@ -75,6 +75,10 @@ export async function completeVersion(tenant: string, generationId: string, vers
     upload: pending.audio_path,
     audioPath,
     recorded: (item) => findVersion(item, versionId).audio_path === audioPath,
+    completedMeanwhile: async () => {
+      const item = await getGeneration(tenant, generationId);
+      return findVersion(item, versionId).status === "completed" ? item : undefined;
+    },
     record: async (audio) => {
       const quotas = await quotasOf(tenant);
       const { after } = await mutateGeneration(tenant, generationId, (item) => {

@@ -19,7 +19,7 @@ const COPY_CONCURRENCY = 8;
 /** S3's smallest part (the last one aside). */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-/** The source is no longer the version `ifMatch` named: someone wrote it again meanwhile. */
+/** The source is no longer the version `ifMatch` named: someone wrote it again, or deleted it, meanwhile. */
 export class SourceChanged extends Error {
   override name = "SourceChanged";
 }
@@ -52,7 +52,9 @@ export async function copyObject(sourceKey: string, destKey: string, options: Co
       await copyWhole(sourceKey, destKey, options.ifMatch);
     }
   } catch (error) {
-    if (isStatus(error, "PreconditionFailed", 412)) throw new SourceChanged(`${sourceKey} changed while it was being copied`);
+    if (isStatus(error, "PreconditionFailed", 412) || (error as { name?: string }).name === "NoSuchKey") {
+      throw new SourceChanged(`${sourceKey} changed while it was being copied`);
+    }
     throw error;
   }
 }
