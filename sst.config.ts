@@ -17,8 +17,11 @@ export default $config({
     const { table } = await import("./infra/table");
     const { bucket } = await import("./infra/bucket");
     const { api } = await import("./infra/api");
-    // S3 ObjectCreated notifications: completes a generation whose uploader died after its PUT.
+    // S3 ObjectCreated notifications: uploads complete their generation or version, archives
+    // run their import, even when the client dies after its PUT.
     await import("./infra/uploads");
+    await import("./infra/imports");
+    await import("./infra/notifications");
     // The jobs queue and its worker, and the daily sweep that queues retention and reconcile jobs.
     await import("./infra/jobs");
     return {

@@ -228,7 +228,8 @@ async function measureAll(sizes: Size[]): Promise<{ rows: Row[]; uploads: { size
     const ms = performance.now() - started;
     const done = await completeGeneration(TENANT, generation.id);
     if (done.size_bytes !== bytes) throw new Error(`completed with ${done.size_bytes} bytes, uploaded ${bytes}`);
-    return { id: generation.id, audioPath: generation.audio_path, uploadMs: ms };
+    // The served audio is the copy completion made; the upload itself is gone by now.
+    return { id: generation.id, audioPath: done.audio_path, uploadMs: ms };
   };
 
   const listKeys = async () => {

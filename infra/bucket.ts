@@ -6,9 +6,22 @@ export const prefixes = {
   exports: "exports/",
   /** Import uploads: unpacked into tenant keys right after upload, then garbage. */
   imports: "imports/",
+  /** Audio uploads through presigned URLs, waiting to be inspected and copied under `t/`. */
+  uploads: "uploads/",
   /** Everything of a tenant, mostly generated audio. */
   tenants: "t/",
 } as const;
+
+/**
+ * Uploads older than this are expired. Completion deletes an upload once its bytes are copied, so
+ * what lingers is abandoned: a generation whose client vanished, or a second PUT nobody completes.
+ * It must outlive reconcile's chance to complete a pending generation whose upload event was lost
+ * (it acts on pending records older than a day, and the sweep runs daily: within two days), so
+ * the upload is still there to be inspected; S3 expires at the midnight (UTC) after the age, so an
+ * upload lives 3 to 4 days. An upload URL lives 15 minutes, but a client may call `complete` much
+ * later, as long as reconcile has not failed the generation.
+ */
+export const UPLOAD_EXPIRY_DAYS = 3;
 
 /**
  * Tenant objects older than this move to `AUDIO_ARCHIVE_STORAGE_CLASS`. Generations are mostly
@@ -59,6 +72,7 @@ export const bucket = new sst.aws.Bucket("Bucket", {
   lifecycle: [
     { id: "expire-exports", prefix: prefixes.exports, expiresIn: "1 day" },
     { id: "expire-imports", prefix: prefixes.imports, expiresIn: "1 day" },
+    { id: "expire-uploads", prefix: prefixes.uploads, expiresIn: `${UPLOAD_EXPIRY_DAYS} days` },
   ],
   transform: {
     // SST only creates the lifecycle resource when `lifecycle` is non-empty, which it is above.

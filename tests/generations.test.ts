@@ -116,7 +116,8 @@ describe("create", () => {
     assert.equal(g.is_favorited, false);
     assert.equal(g.size_bytes, 0);
     assert.ok(Math.abs(Date.parse(g.created_at) - sentAt) < 60_000);
-    assert.equal(g.audio_path, `t/${tenantSegment(t.id)}/audio/${g.id}.wav`);
+    // Until completion a generation's audio is its upload, under uploads/ (never the served t/ prefix).
+    assert.equal(g.audio_path, `uploads/${tenantSegment(t.id)}/${g.id}.wav`);
 
     assert.equal(upload.method, "PUT");
     assert.deepEqual(upload.headers, {});

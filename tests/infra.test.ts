@@ -18,9 +18,8 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import ts from "typescript";
 import { createTableInput, keyAttributes, tableSchema } from "../packages/core/src/table/schema";
-import { objectKeys } from "../packages/core/src/storage/keys";
+import { objectKeys, parseKey } from "../packages/core/src/storage/keys";
 import { newId } from "../packages/core/src/ids";
-import { parseUploadKey } from "../packages/core/src/uploads/landed";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (relative: string) => path.join(root, relative);
@@ -787,12 +786,12 @@ let jobs: {
   WORKER_TIMEOUT: string;
 };
 let uploads: {
-  bucketNotifications: Args[];
-  bucketNotification: BucketNotification;
   uploadEventsFunction: Args;
   uploadEventsFailed: Queue;
   AUDIO_SUFFIX: string;
 };
+let imports: { importEventsFunction: Args; ARCHIVE_SUFFIX: string; IMPORT_EVENTS_TIMEOUT: string };
+let notifications: { bucketNotifications: Args[]; bucketNotification: BucketNotification };
 
 before(async () => {
   config = (await import(new URL("../sst.config.ts", import.meta.url).href)).default;
@@ -800,6 +799,8 @@ before(async () => {
   for (const file of readdirSync(at("infra")).filter((f) => f.endsWith(".ts"))) await importInfra(file);
   api = await importInfra("api.ts");
   uploads = await importInfra("uploads.ts");
+  imports = await importInfra("imports.ts");
+  notifications = await importInfra("notifications.ts");
   jobs = await importInfra("jobs.ts");
 });
 
@@ -881,13 +882,21 @@ describe("bucket", () => {
     assert.ok((unwrap(cors.allowOrigins) as string[]).length > 0);
   });
 
-  test("lifecycle: exports and imports expire after 1 day, multipart uploads abort after 1 day", () => {
+  test("lifecycle: exports and imports expire after 1 day, uploads after a few, multipart uploads abort after 1 day", async () => {
     const { name, args } = one("sst.aws.Bucket");
     const rules = sstLifecycleRules(name, args);
-    const expiring = (prefix: string) =>
-      rules.filter((r) => (r.filter as Args | undefined)?.prefix === prefix && (r.expiration as Args | undefined)?.days === 1);
-    assert.equal(expiring("exports/").length, 1, "no 1-day expiration for exports/");
-    assert.equal(expiring("imports/").length, 1, "no 1-day expiration for imports/");
+    const expiring = (prefix: string, days: number) =>
+      rules.filter((r) => (r.filter as Args | undefined)?.prefix === prefix && (r.expiration as Args | undefined)?.days === days);
+    assert.equal(expiring("exports/", 1).length, 1, "no 1-day expiration for exports/");
+    assert.equal(expiring("imports/", 1).length, 1, "no 1-day expiration for imports/");
+    const { UPLOAD_EXPIRY_DAYS, prefixes } = await importInfra("bucket.ts");
+    assert.equal(expiring(prefixes.uploads, UPLOAD_EXPIRY_DAYS).length, 1, "no expiration for uploads/");
+    // Reconcile completes a pending generation from its upload a day after creation, in a daily
+    // sweep: the upload must still be there two days on.
+    assert.ok(UPLOAD_EXPIRY_DAYS >= 2, `uploads expire after ${UPLOAD_EXPIRY_DAYS} days`);
+    const upload = objectKeys.generationUpload("tenant", newId());
+    assert.ok(upload.startsWith(prefixes.uploads), `${upload} is outside ${prefixes.uploads}`);
+    assert.ok(objectKeys.versionUpload("tenant", newId(), newId()).startsWith(prefixes.uploads));
 
     const abort = rules.filter((r) => (r.abortIncompleteMultipartUpload as Args | undefined)?.daysAfterInitiation === 1);
     assert.equal(abort.length, 1, "no rule aborting incomplete multipart uploads after 1 day");
@@ -907,9 +916,9 @@ describe("bucket", () => {
     if (AUDIO_ARCHIVE_STORAGE_CLASS.endsWith("_IA")) assert.ok(AUDIO_ARCHIVE_AFTER_DAYS >= 30, "S3 needs 30 days before an IA class");
 
     // The prefixes the rules act on are the ones the object keys are built with.
-    const audioKey = objectKeys.audio("tenant", "00000000-0000-4000-8000-000000000000");
+    const audioKey = objectKeys.audio("tenant", newId(), newId());
     assert.ok(audioKey.startsWith(prefixes.tenants), `${audioKey} is outside ${prefixes.tenants}`);
-    assert.ok(!audioKey.startsWith(prefixes.exports) && !audioKey.startsWith(prefixes.imports));
+    for (const other of [prefixes.exports, prefixes.imports, prefixes.uploads]) assert.ok(!audioKey.startsWith(other));
   });
 
   test("lifecycle rules are well-formed for aws.s3.BucketLifecycleConfiguration", () => {
@@ -985,23 +994,24 @@ describe("api", () => {
   });
 });
 
-describe("upload notifications", () => {
+describe("bucket notifications", () => {
   const notification = () => one("sst.aws.BucketNotification");
-  const notifications = () => (unwrap(notification().args.notifications) as unknown[]).map((n) => unwrap(n) as Args);
-  const uploadEvents = () => {
-    const found = notifications().filter((n) => unwrap(n.function) === uploads.uploadEventsFunction);
-    assert.equal(found.length, 1, "expected one notification for the upload-events function");
-    return found[0]!;
+  const all = () => (unwrap(notification().args.notifications) as unknown[]).map((n) => unwrap(n) as Args);
+  /** The notification whose function is `definition`, and the sst.aws.Function it created. */
+  const subscriber = (definition: Args) => {
+    const found = all().filter((n) => unwrap(n.function) === definition);
+    assert.equal(found.length, 1, "expected one notification for the function");
+    const fn = (notification().instance as BucketNotification).functions.get(String(unwrap(found[0]!.name)));
+    assert.ok(fn, "the notification created no function");
+    return { notification: found[0]!, fn: byInstance(fn) };
   };
-  const uploadEventsFunction = () => {
-    const fn = (notification().instance as BucketNotification).functions.get(String(unwrap(uploadEvents().name)));
-    assert.ok(fn, "the upload-events notification created no function");
-    return byInstance(fn);
-  };
+  const uploadEvents = () => subscriber(uploads.uploadEventsFunction);
+  const importEvents = () => subscriber(imports.importEventsFunction);
 
   /** S3 filter rules: a key matches when it starts with the prefix and ends with the suffix (case-sensitive). */
   const matches = (n: Args, key: string) =>
     key.startsWith(String(unwrap(n.filterPrefix) ?? "")) && key.endsWith(String(unwrap(n.filterSuffix) ?? ""));
+  const notifies = (key: string) => all().filter((n) => matches(n, key)).map((n) => String(unwrap(n.name)));
 
   const oddTenants = [
     "auth0|5f7c8ec7c33c6c004bbafe82",
@@ -1009,6 +1019,7 @@ describe("upload notifications", () => {
     "../../exports/evil",
     "t/",
     "imports/x.wav",
+    "uploads/x.wav",
     "tenant with spaces/and/slashes?&#%",
     "ünïcødé 🎵 テナント",
     "-",
@@ -1018,101 +1029,125 @@ describe("upload notifications", () => {
     const { name, args, instance } = notification();
     assert.equal(name, `${one("sst.aws.Bucket").name}Notifications`);
     assert.equal((instance as BucketNotification).bucket, one("sst.aws.Bucket").instance);
-    assert.equal(instance, uploads.bucketNotification);
-    assert.equal(unwrap(args.notifications), uploads.bucketNotifications);
+    assert.equal(instance, notifications.bucketNotification);
+    assert.equal(unwrap(args.notifications), notifications.bucketNotifications);
     // SST throws on a second call (it would replace the first one's configuration); so does the stub.
     assert.throws(() => (one("sst.aws.Bucket").instance as Bucket).notify({ notifications: [] }), /multiple times/);
   });
 
-  test("the notification runs the upload-events handler, whose file exports `handler`", () => {
-    const n = uploadEvents();
-    assert.equal(unwrap(n.queue), undefined);
-    assert.equal(unwrap(n.topic), undefined);
-    const handler = String(unwrap(uploadEventsFunction().args.handler));
-    assert.equal(handler, "packages/functions/src/upload-events.handler");
-    const { file, exported, names } = handlerExports(handler);
-    assert.ok(names.has(exported), `${file} does not export ${exported}`);
+  test("both notifications run the upload-events handler, whose file exports `handler`", () => {
+    for (const { notification: n, fn } of [uploadEvents(), importEvents()]) {
+      assert.equal(unwrap(n.queue), undefined);
+      assert.equal(unwrap(n.topic), undefined);
+      const handler = String(unwrap(fn.args.handler));
+      assert.equal(handler, "packages/functions/src/upload-events.handler");
+      const { file, exported, names } = handlerExports(handler);
+      assert.ok(names.has(exported), `${file} does not export ${exported}`);
+    }
   });
 
   test("events are every kind of ObjectCreated, and nothing else", () => {
-    const events = unwrap(uploadEvents().events) as string[] | undefined;
-    assert.ok(events, "no events: SST would subscribe to every event type, deletions included");
-    for (const kind of ["Put", "Post", "Copy", "CompleteMultipartUpload"]) {
-      const event = `s3:ObjectCreated:${kind}`;
-      assert.ok(events.includes(event) || events.includes("s3:ObjectCreated:*"), `${event} is not covered`);
+    for (const { notification: n } of [uploadEvents(), importEvents()]) {
+      const events = unwrap(n.events) as string[] | undefined;
+      assert.ok(events, "no events: SST would subscribe to every event type, deletions included");
+      for (const kind of ["Put", "Post", "Copy", "CompleteMultipartUpload"]) {
+        const event = `s3:ObjectCreated:${kind}`;
+        assert.ok(events.includes(event) || events.includes("s3:ObjectCreated:*"), `${event} is not covered`);
+      }
+      for (const event of events) assert.ok(event.startsWith("s3:ObjectCreated:"), `${event} is not an ObjectCreated event`);
     }
-    for (const event of events) assert.ok(event.startsWith("s3:ObjectCreated:"), `${event} is not an ObjectCreated event`);
   });
 
-  test("the filters admit every audio key objectKeys builds, and nothing under exports/ or imports/", async () => {
-    const n = uploadEvents();
+  test("uploads and archives notify their function, the handler acts on exactly those keys, and nothing else notifies", async () => {
     const { prefixes } = await importInfra("bucket.ts");
-    assert.equal(unwrap(n.filterPrefix), prefixes.tenants);
-    assert.equal(unwrap(n.filterSuffix), uploads.AUDIO_SUFFIX);
+    const uploadName = String(unwrap(uploadEvents().notification.name));
+    const importName = String(unwrap(importEvents().notification.name));
+    assert.equal(unwrap(uploadEvents().notification.filterPrefix), prefixes.uploads);
+    assert.equal(unwrap(uploadEvents().notification.filterSuffix), uploads.AUDIO_SUFFIX);
+    assert.equal(unwrap(importEvents().notification.filterPrefix), prefixes.imports);
+    assert.equal(unwrap(importEvents().notification.filterSuffix), imports.ARCHIVE_SUFFIX);
     for (const tenant of oddTenants) {
-      const [generationId, versionId] = [newId(), newId()];
-      for (const key of [objectKeys.audio(tenant, generationId), objectKeys.versionAudio(tenant, generationId, versionId)]) {
-        assert.ok(matches(n, key), `${key} (tenant ${JSON.stringify(tenant)}) would not notify`);
-        // ...and the handler acts on exactly these keys, for the same tenant.
-        assert.equal(parseUploadKey(key)?.tenant, tenant, `the handler would ignore ${key}`);
-        for (const prefix of [prefixes.exports, prefixes.imports]) {
-          const elsewhere = `${prefix}${key}`;
-          assert.ok(!matches(n, elsewhere), `${elsewhere} would notify`);
-        }
+      const [generationId, versionId, importId] = [newId(), newId(), newId()];
+      for (const key of [objectKeys.generationUpload(tenant, generationId), objectKeys.versionUpload(tenant, generationId, versionId)]) {
+        assert.deepEqual(notifies(key), [uploadName], `${key} (tenant ${JSON.stringify(tenant)})`);
+        const parsed = parseKey(key);
+        assert.deepEqual([parsed?.area, parsed?.tenant], ["upload", tenant], `the handler would ignore ${key}`);
       }
-      const segment = objectKeys.tenantPrefix(tenant).split("/")[1];
-      for (const key of [`exports/${segment}/${generationId}.zip`, `imports/${segment}/${generationId}.zip`, `imports/${generationId}.wav`]) {
-        assert.ok(!matches(n, key), `${key} would notify`);
-      }
+      const archive = objectKeys.importUpload(tenant, importId);
+      assert.deepEqual(notifies(archive), [importName], `${archive} (tenant ${JSON.stringify(tenant)})`);
+      assert.deepEqual([parseKey(archive)?.area, parseKey(archive)?.tenant], ["import", tenant], `the handler would ignore ${archive}`);
+      // What the service writes itself: inspected audio, an import's staged entries, exports.
+      const own = [
+        objectKeys.audio(tenant, generationId, versionId),
+        objectKeys.importStaging(tenant, importId, 0),
+        objectKeys.importStaging(tenant, importId, 12),
+        objectKeys.exportArchive(tenant, `${generationId}-abcdefghijklmnop`),
+      ];
+      for (const key of own) assert.deepEqual(notifies(key), [], `${key} would notify`);
+      for (const key of own.slice(1)) assert.equal(parseKey(key)?.area ?? "ignored", "ignored", `the handler would act on ${key}`);
     }
   });
 
-  test("the function runs Node 22 on arm64, linked to the table and the bucket, with a short timeout", () => {
-    const { args } = uploadEventsFunction();
-    assert.equal(unwrap(args.runtime), "nodejs22.x");
-    assert.equal(unwrap(args.architecture), "arm64");
-    const link = unwrap(args.link) as unknown[];
-    assert.ok(link.includes(one("sst.aws.Dynamo").instance), "table not linked");
-    assert.ok(link.includes(one("sst.aws.Bucket").instance), "bucket not linked");
-    // One HEAD, a 64 KiB ranged GET and one transaction: seconds, with room for the SDK's retries.
-    const timeout = toSeconds("timeout", args.timeout);
-    assert.ok(timeout >= 10 && timeout <= 60, `timeout ${timeout} s`);
-    assert.ok(toMegabytes("memory", args.memory ?? "1024 MB") >= 256);
-    // No reserved concurrency: S3 fans out one invocation per object, and Lambda queues the rest.
-    assert.equal(args.concurrency, undefined);
+  test("the functions run Node 22 on arm64, linked to the table and the bucket", () => {
+    for (const { fn } of [uploadEvents(), importEvents()]) {
+      const { args } = fn;
+      assert.equal(unwrap(args.runtime), "nodejs22.x");
+      assert.equal(unwrap(args.architecture), "arm64");
+      const link = unwrap(args.link) as unknown[];
+      assert.ok(link.includes(one("sst.aws.Dynamo").instance), "table not linked");
+      assert.ok(link.includes(one("sst.aws.Bucket").instance), "bucket not linked");
+      // No reserved concurrency: S3 fans out one invocation per object, and Lambda queues the rest.
+      assert.equal(args.concurrency, undefined);
+    }
   });
 
-  test("failed events are retried, then kept on a queue the function may send to", () => {
-    const { name, args } = uploadEventsFunction();
-    const config = sstEventInvokeConfig(name, args);
-    assert.ok(config, "no FunctionEventInvokeConfig: SST creates it only when `retries` is set");
-    assert.equal(config.maximumRetryAttempts, 2);
-    const onFailure = unwrap((unwrap(config.destinationConfig) as Args | undefined)?.onFailure) as Args | undefined;
-    assert.ok(onFailure, "no on-failure destination");
-    const queue = byInstance(uploads.uploadEventsFailed);
-    assert.equal(queue.type, "sst.aws.Queue");
-    assert.equal(unwrap(onFailure.destination), unwrap(uploads.uploadEventsFailed.arn));
-    // Lambda sends to a destination with the function's own role.
-    const permissions = (unwrap(args.permissions) as Args[] | undefined) ?? [];
-    assert.ok(
-      permissions.some(
-        (p) =>
-          (unwrap(p.effect) ?? "allow") === "allow" &&
-          (unwrap(p.actions) as string[]).some((a) => ["sqs:SendMessage", "sqs:*", "*"].includes(a)) &&
-          (unwrap(p.resources) as unknown[]).some((r) => unwrap(r) === unwrap(uploads.uploadEventsFailed.arn)),
-      ),
-      "the function may not send to its failure queue",
-    );
-    // Kept for as long as SQS allows, so a failure noticed late can still be replayed.
-    assert.equal(sstQueueArgs(queue.name, queue.args).messageRetentionSeconds, 14 * 24 * 60 * 60);
+  test("uploads complete within a minute; imports get Lambda's 15 minutes and a full vCPU", () => {
+    // An inspection, a server-side copy in parallel parts and one transaction: seconds, with room for the SDK's retries.
+    const upload = uploadEvents().fn.args;
+    const uploadTimeout = toSeconds("timeout", upload.timeout);
+    assert.ok(uploadTimeout >= 10 && uploadTimeout <= 60, `timeout ${uploadTimeout} s`);
+    assert.ok(toMegabytes("memory", upload.memory ?? "1024 MB") >= 256);
+    // A 2 GiB archive streamed through the ZIP reader takes minutes.
+    const archive = importEvents().fn.args;
+    assert.equal(toSeconds("timeout", archive.timeout), 15 * 60);
+    assert.equal(unwrap(archive.timeout), imports.IMPORT_EVENTS_TIMEOUT);
+    assert.ok(toMegabytes("memory", archive.memory) >= 1769, "under 1,769 MB Lambda gives less than one vCPU");
+  });
+
+  test("failed events are retried, then kept on a queue the functions may send to", () => {
+    for (const { fn } of [uploadEvents(), importEvents()]) {
+      const { name, args } = fn;
+      const config = sstEventInvokeConfig(name, args);
+      assert.ok(config, `${name}: no FunctionEventInvokeConfig: SST creates it only when \`retries\` is set`);
+      assert.equal(config.maximumRetryAttempts, 2);
+      const onFailure = unwrap((unwrap(config.destinationConfig) as Args | undefined)?.onFailure) as Args | undefined;
+      assert.ok(onFailure, `${name}: no on-failure destination`);
+      const queue = byInstance(uploads.uploadEventsFailed);
+      assert.equal(queue.type, "sst.aws.Queue");
+      assert.equal(unwrap(onFailure.destination), unwrap(uploads.uploadEventsFailed.arn));
+      // Lambda sends to a destination with the function's own role.
+      const permissions = (unwrap(args.permissions) as Args[] | undefined) ?? [];
+      assert.ok(
+        permissions.some(
+          (p) =>
+            (unwrap(p.effect) ?? "allow") === "allow" &&
+            (unwrap(p.actions) as string[]).some((a) => ["sqs:SendMessage", "sqs:*", "*"].includes(a)) &&
+            (unwrap(p.resources) as unknown[]).some((r) => unwrap(r) === unwrap(uploads.uploadEventsFailed.arn)),
+        ),
+        `${name} may not send to its failure queue`,
+      );
+      // Kept for as long as SQS allows, so a failure noticed late can still be replayed.
+      assert.equal(sstQueueArgs(queue.name, queue.args).messageRetentionSeconds, 14 * 24 * 60 * 60);
+    }
   });
 
   test("no two notifications overlap (S3 refuses overlapping configurations)", () => {
     const eventsOf = (n: Args) => (unwrap(n.events) as string[] | undefined) ?? SST_DEFAULT_NOTIFICATION_EVENTS;
     const covers = (a: string, b: string) => a === b || (a.endsWith(":*") && b.startsWith(a.slice(0, -1)));
-    const all = notifications();
-    for (const [i, a] of all.entries()) {
-      for (const b of all.slice(i + 1)) {
+    const list = all();
+    assert.ok(list.length >= 2);
+    for (const [i, a] of list.entries()) {
+      for (const b of list.slice(i + 1)) {
         const [pa, pb] = [String(unwrap(a.filterPrefix) ?? ""), String(unwrap(b.filterPrefix) ?? "")];
         const [sa, sb] = [String(unwrap(a.filterSuffix) ?? ""), String(unwrap(b.filterSuffix) ?? "")];
         const sharedEvent = eventsOf(a).some((x) => eventsOf(b).some((y) => covers(x, y) || covers(y, x)));

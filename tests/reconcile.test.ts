@@ -55,8 +55,11 @@ async function addVersion(t: Tenant, g: GenerationBody, wav: Uint8Array | null, 
   const res = await t.json(`/history/${g.id}/versions`, { method: "POST", body: { label: "processed", effects_chain: [] } });
   assert.equal(res.status, 201, `create version: ${res.status} ${JSON.stringify(res.body)}`);
   if (wav) await uploadAudio(res.body.upload, wav);
-  if (wav && complete) assert.equal((await t.json(`/history/${g.id}/versions/${res.body.version.id}/complete`, { method: "POST" })).status, 200);
-  return res.body.version as { id: string; audio_path: string };
+  if (!wav || !complete) return res.body.version as { id: string; audio_path: string };
+  const done = await t.json(`/history/${g.id}/versions/${res.body.version.id}/complete`, { method: "POST" });
+  assert.equal(done.status, 200);
+  // Completed, the version's audio is the inspected copy, no longer the upload.
+  return (done.body.versions as { id: string; audio_path: string }[]).find((v) => v.id === res.body.version.id)!;
 }
 
 const original = (g: Record<string, any>): { id: string } => (g.versions as { id: string; audio_path: string }[]).find((v) => v.audio_path === g.audio_path)!;
@@ -87,14 +90,18 @@ describe("reconcile", () => {
     const abandonedVersion = await addVersion(t, withPendingVersions, null);
     const landedVersion = await addVersion(t, withPendingVersions, versionWav, false);
     // (b) objects no record claims: a generation's and a version's; plus a key that is not ours to judge
-    const strayGeneration = objectKeys.audio(t.id, await randomId());
-    const strayVersion = objectKeys.versionAudio(t.id, withPendingVersions.id, await randomId());
+    const strayGeneration = objectKeys.audio(t.id, await randomId(), await randomId());
+    const strayVersion = objectKeys.audio(t.id, withPendingVersions.id, await randomId());
     const notAudio = `${objectKeys.tenantPrefix(t.id)}notes/readme.txt`;
     for (const key of [strayGeneration, strayVersion]) await putObject(key, wav);
     await putObject(notAudio, "hello");
     // untouched: a healthy generation here, and another tenant's stray object
     const healthy = await createCompleted(t, p.id);
-    const neighbourStray = objectKeys.audio(neighbour.id, await randomId());
+    // (b) an upload nothing will use: a second PUT after completion whose event was lost (the
+    // bucket's expiry removes these on AWS; reconcile locally, or if the expiry lags)
+    const lateUpload = objectKeys.generationUpload(t.id, healthy.id);
+    await putObject(lateUpload, wav);
+    const neighbourStray = objectKeys.audio(neighbour.id, await randomId(), await randomId());
     await putObject(neighbourStray, wav);
     await assertStatsMatchRecount(t);
 
@@ -102,12 +109,12 @@ describe("reconcile", () => {
     assert.deepEqual(result, {
       missing_audio: 1,
       missing_versions: 1,
-      orphans_deleted: 2,
+      orphans_deleted: 3,
       stale_pending: 2,
       stale_pending_versions: 1,
       recovered_uploads: 2,
       examined_generations: 7,
-      examined_objects: 9,
+      examined_objects: 10,
       unrecognized_objects: 1,
     });
 
@@ -138,7 +145,7 @@ describe("reconcile", () => {
     assert.equal(versions.find((v) => v.id === abandonedVersion.id), undefined);
     assert.equal(versions.find((v) => v.id === landedVersion.id)?.status, "completed");
 
-    for (const key of [strayGeneration, strayVersion]) assert.equal(await objectExists(key), false, `${key} should be deleted`);
+    for (const key of [strayGeneration, strayVersion, lateUpload]) assert.equal(await objectExists(key), false, `${key} should be deleted`);
     assert.equal(await objectExists(notAudio), true, "keys that are not audio keys are never touched");
     assert.equal(await objectExists(neighbourStray), true, "another tenant's objects are out of reach");
     assert.equal((await get(t, healthy.id)).status, "completed");
@@ -179,8 +186,10 @@ describe("reconcile", () => {
     const waiting = (await createPending(t, p.id)).generation;
     const uploading = await createPending(t, p.id);
     await uploadAudio(uploading.upload, await smallWav());
-    const stray = objectKeys.audio(t.id, await randomId());
+    const stray = objectKeys.audio(t.id, await randomId(), await randomId());
     await putObject(stray, await smallWav());
+    const strayUpload = objectKeys.generationUpload(t.id, await randomId());
+    await putObject(strayUpload, await smallWav());
     const lost = await createCompleted(t, p.id);
     await removeObject(lost.audio_path);
 
@@ -197,6 +206,7 @@ describe("reconcile", () => {
     assert.equal((await get(t, uploading.generation.id)).status, "pending");
     assert.equal(await objectExists(uploading.generation.audio_path), true);
     assert.equal(await objectExists(stray), true);
+    assert.equal(await objectExists(strayUpload), true);
     await assertStatsMatchRecount(t);
 
     // The route needs a token like every other.

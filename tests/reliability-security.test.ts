@@ -124,6 +124,12 @@ describe("security", () => {
     const redirect = await t.request(`/history/${generation.id}/export-audio`, { redirect: "manual" });
     urls.push(["export-audio 302", redirect.headers.get("location")!]);
     urls.push(["large import upload", (await t.json("/history/imports", { method: "POST", body: {} })).body.upload.url]);
+    // A retried create of a generation completed meanwhile: still the upload key, never the served audio.
+    const idempotent = { "Idempotency-Key": `replay-${generation.id}` };
+    const first = await createPending(t, profile.id, { text: "replayed" }, idempotent);
+    await uploadAudio(first.upload, await smallWav());
+    assert.equal((await t.json(`/history/${first.generation.id}/complete`, { method: "POST" })).status, 200);
+    urls.push(["replayed create's upload", (await createPending(t, profile.id, { text: "replayed" }, idempotent)).upload.url]);
     const job = await t.json("/history/exports", { method: "POST", body: { ids: [generation.id] } });
     const done = await waitForJob(t, job.body.id);
     if (done.result?.url) urls.push(["bulk export", done.result.url]);
@@ -136,7 +142,9 @@ describe("security", () => {
       const path = decodeURIComponent(url.pathname);
       const bucketPrefix = `/${bucketName()}/`;
       const key = path.startsWith(bucketPrefix) ? path.slice(bucketPrefix.length) : path.slice(1);
-      assert.ok([`t/${seg}/`, `exports/${seg}/`, `imports/${seg}/`].some((p) => key.startsWith(p)), `${name}: key ${key} is not under the caller's prefix (${seg})`);
+      assert.ok([`t/${seg}/`, `exports/${seg}/`, `imports/${seg}/`, `uploads/${seg}/`].some((p) => key.startsWith(p)), `${name}: key ${key} is not under the caller's prefix (${seg})`);
+      // Served audio is written by the service alone: no URL may PUT under t/.
+      if (name.includes("upload")) assert.ok(!key.startsWith("t/"), `${name}: an upload URL names served audio (${key})`);
       assert.ok(!key.includes("..") && !key.endsWith("/") && !key.includes("*"), `${name}: key ${key} is not one object`);
       const expires = Number(url.searchParams.get("X-Amz-Expires"));
       assert.ok(expires > 0 && expires <= 900, `${name}: X-Amz-Expires ${expires}`);

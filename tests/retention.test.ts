@@ -65,13 +65,15 @@ async function oldGeneration(
     await uploadAudio(await presignUpload(item.audio_path), await smallWav());
     const res = await t.json(`/history/${item.id}/complete`, { method: "POST" });
     assert.equal(res.status, 200, `complete: ${res.status} ${JSON.stringify(res.body)}`);
+    old.audio_path = res.body.audio_path;
   }
   if (options.version) {
     const res = await t.json(`/history/${item.id}/versions`, { method: "POST", body: { label: "bright", effects_chain: [] } });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     await uploadAudio(res.body.upload, await smallWav(2_000));
-    assert.equal((await t.json(`/history/${item.id}/versions/${res.body.version.id}/complete`, { method: "POST" })).status, 200);
-    old.version_audio = res.body.version.audio_path;
+    const done = await t.json(`/history/${item.id}/versions/${res.body.version.id}/complete`, { method: "POST" });
+    assert.equal(done.status, 200);
+    old.version_audio = done.body.versions.find((v: { id: string }) => v.id === res.body.version.id).audio_path;
   }
   if (options.favorite) assert.equal((await t.json(`/history/${item.id}/favorite`, { method: "PUT" })).status, 200);
   if (options.failed) await failGeneration(t, item.id, "engine crashed");

@@ -1,14 +1,16 @@
 // The S3 upload notification handler (packages/functions/src/upload-events.ts), fed events of the
 // exact shape S3 sends after a real PUT to a presigned URL: it completes the pending generation or
 // version the key belongs to, races safely with the client's own complete call, leaves bad audio
-// pending without throwing, and ignores every key it did not hand out.
+// pending without throwing, removes uploads nothing will use (a PUT after completion, an upload
+// for a gone generation), and ignores every key it did not hand out.
 //   npx tsx tests/support/run.ts tests/upload-events.test.ts
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
-import { assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, uploadAudio, type Upload } from "./support/fixtures";
+import { keyOfUrl } from "./support/events";
+import { assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, objectExists, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
 
 type Handler = (event: unknown) => Promise<void>;
 let api: Api;
@@ -28,7 +30,7 @@ async function aws() {
   return { s3, bucket: bucketName() };
 }
 
-const keyOf = (upload: Upload) => decodeURIComponent(new URL(upload.url).pathname).split("/").slice(2).join("/");
+const keyOf = (upload: Upload) => keyOfUrl(upload.url);
 
 /** How S3 writes a key into a notification: URL-encoded, spaces as '+', '/' left as is. */
 const s3EncodeKey = (key: string) => key.split("/").map((part) => encodeURIComponent(part).replace(/%20/g, "+")).join("/");
@@ -78,11 +80,7 @@ async function uploadedPending(t: Tenant, profileId: string, bytes = wav(1)) {
   return { id: generation.id as string, key: keyOf(upload), bytes };
 }
 
-async function setup() {
-  const t = await tenant(api);
-  const profileId = (await createProfile(t)).id;
-  return { t, profileId };
-}
+const setup = () => tenantWithProfile(api);
 
 describe("completes what was uploaded", () => {
   test("a generation: after a real PUT, the event completes it with the file's size and duration", async () => {
@@ -218,32 +216,85 @@ describe("refuses quietly", () => {
 });
 
 describe("after completion", () => {
-  test(
-    "a second PUT through the still-valid upload URL can't swap the inspected audio for unchecked bytes",
-    { todo: "bug: the completed generation keeps size_bytes of the first WAV while the object (served and exported) is the new, never inspected bytes" },
-    async () => {
-      const { t, profileId } = await setup();
-      const { generation, upload } = await createPending(t, profileId);
-      const first = wav(1);
-      await uploadAudio(upload, first);
-      assert.equal((await t.json(`/history/${generation.id}/complete`, { method: "POST" })).status, 200);
-      const statsBefore = await getStats(t);
-      // The same URL, still within its 15 minutes: garbage, 75 times larger.
-      const swapped = new Uint8Array(first.length * 75).fill(0x41);
-      const put = await fetch(upload.url, { method: "PUT", body: swapped });
-      await put.arrayBuffer();
-      if (put.ok) await notify(await s3Event(keyOf(upload)));
-      const g = await generationOf(t, generation.id);
-      const served = new Uint8Array(await (await fetch(g.audio_url)).arrayBuffer());
-      assert.equal(served.length, g.size_bytes, `serves ${served.length} bytes, records ${g.size_bytes}`);
-      assert.ok(Buffer.from(served).equals(Buffer.from(first)), "serves the WAV that was inspected");
-      assert.deepEqual(await getStats(t), statsBefore);
-    },
-  );
+  test("a second PUT through the still-valid upload URL can't swap the inspected audio: it is ignored and removed", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    const first = wav(1);
+    await uploadAudio(upload, first);
+    const done = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assert.equal(done.status, 200);
+    assert.ok(done.body.audio_path.startsWith("t/") && done.body.audio_path !== keyOf(upload), "served audio is a copy, not the upload key");
+    assert.equal(await objectExists(keyOf(upload)), false, "the spent upload is removed");
+    const statsBefore = await getStats(t);
+    // The same URL, still within its 15 minutes: garbage, 75 times larger. S3 takes it (the URL is
+    // valid), but it lands on the upload key, never on the served audio.
+    const swapped = new Uint8Array(first.length * 75).fill(0x41);
+    await uploadAudio(upload, swapped);
+    await notify(await s3Event(keyOf(upload)));
+    const again = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assert.equal(again.status, 200);
+    const g = await generationOf(t, generation.id);
+    assert.equal(g.audio_path, done.body.audio_path);
+    const served = new Uint8Array(await (await fetch(g.audio_url)).arrayBuffer());
+    assert.equal(served.length, g.size_bytes, `serves ${served.length} bytes, records ${g.size_bytes}`);
+    assert.ok(Buffer.from(served).equals(Buffer.from(first)), "serves the WAV that was inspected");
+    assert.deepEqual(await getStats(t), statsBefore);
+    assert.equal(await objectExists(keyOf(upload)), false, "the late upload is removed");
+    await assertStatsMatchRecount(t);
+  });
+
+  test("a version's second PUT after completion is ignored and removed too", async () => {
+    const { t, profileId } = await setup();
+    const g = await createCompleted(t, profileId, { wav: wav(0) });
+    const created = await t.json(`/history/${g.id}/versions`, { method: "POST", body: { label: "v", effects_chain: [] } });
+    const bytes = wav(6);
+    await uploadAudio(created.body.upload, bytes);
+    await notify(await s3Event(keyOf(created.body.upload)));
+    const before = (await generationOf(t, g.id)).versions.find((v: any) => v.id === created.body.version.id);
+    assert.equal(before.status, "completed");
+    await uploadAudio(created.body.upload, new Uint8Array(bytes.length * 3).fill(7));
+    await notify(await s3Event(keyOf(created.body.upload)));
+    const after = (await generationOf(t, g.id)).versions.find((v: any) => v.id === created.body.version.id);
+    assert.deepEqual(after, before);
+    assert.equal(await objectExists(keyOf(created.body.upload)), false);
+    const { s3, bucket } = await aws();
+    const served = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: after.audio_path }))).Body!.transformToByteArray();
+    assert.ok(Buffer.from(served).equals(Buffer.from(bytes)));
+    await assertStatsMatchRecount(t);
+  });
+});
+
+describe("while pending", () => {
+  test("the last upload wins, whichever event comes first", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    await uploadAudio(upload, wav(1));
+    const event = await s3Event(keyOf(upload));
+    const last = wav(7);
+    await uploadAudio(upload, last);
+    // The first PUT's event arrives after the second PUT: it completes with what is there now.
+    await notify(event);
+    const g = await generationOf(t, generation.id);
+    assert.equal(g.size_bytes, last.length);
+    const served = new Uint8Array(await (await fetch(g.audio_url)).arrayBuffer());
+    assert.ok(Buffer.from(served).equals(Buffer.from(last)));
+    await assertStatsMatchRecount(t);
+  });
+
+  test("an upload for a generation deleted meanwhile is removed, not kept", async () => {
+    const { t, profileId } = await setup();
+    const { id, key } = await uploadedPending(t, profileId);
+    assert.equal((await t.request(`/history/${id}`, { method: "DELETE" })).status, 204);
+    assert.equal(await objectExists(key), false, "deleting the pending generation removed its upload");
+    const { s3, bucket } = await aws();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: wav(2) }));
+    await notify(await s3Event(key));
+    assert.equal(await objectExists(key), false, "a late upload for a gone generation is removed");
+  });
 });
 
 describe("ignores keys it did not hand out", () => {
-  test("exports/, imports/, other shapes and foreign keys never complete anything; only the exact key does", async () => {
+  test("t/, exports/, imports/, other shapes and foreign keys never complete anything; only the exact upload key does", async () => {
     const { t, profileId } = await setup();
     const { id, key } = await uploadedPending(t, profileId);
     const segment = key.split("/")[1]!;
@@ -252,16 +303,19 @@ describe("ignores keys it did not hand out", () => {
       `exports/${segment}/${id}-abcdefghijklmnop.zip`,
       `imports/${segment}/${id}.zip`,
       `imports/${segment}/${id}/entry-0.wav`,
+      // Audio the service writes itself is never an upload.
+      `t/${segment}/audio/${id}.wav`,
+      `t/${segment}/audio/${id}/${vid}.wav`,
       `x/${key}`,
       `${key}.bak`,
       key.replace(/\.wav$/, ".WAV"),
       key.replace(/\.wav$/, ".mp3"),
-      key.replace("/audio/", "/other/"),
+      key.replace("uploads/", "upload/"),
       key.replace(/\.wav$/, `/${vid}/extra.wav`),
-      key.replace(`t/${segment}/`, `t/${segment}/t/${segment}/`),
+      key.replace(`uploads/${segment}/`, `uploads/${segment}/uploads/${segment}/`),
       key.replace(id, id.toUpperCase()),
-      key.replace(`/${id}.wav`, `/../audio/${id}.wav`),
-      `t/${segment}/audio/not-a-uuid-at-all-but-36-characters!.wav`,
+      key.replace(`/${id}.wav`, `/../${id}.wav`),
+      `uploads/${segment}/not-a-uuid-at-all-but-36-characters!.wav`,
       "foreign/bucket/object.wav",
       "",
     ];
@@ -296,7 +350,7 @@ describe("ignores keys it did not hand out", () => {
     }
     const variants = [...twins, `${segment}=`, `${segment}==`, segment.replace(/-/g, "+").replace(/_/g, "/")].filter((v) => v !== segment);
     for (const variant of variants) {
-      const twinKey = key.replace(`t/${segment}/`, `t/${variant}/`);
+      const twinKey = key.replace(`uploads/${segment}/`, `uploads/${variant}/`);
       // The object really exists under the twin key, as it would if someone PUT it there.
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: twinKey, Body: wav(2) }));
       try {

@@ -83,7 +83,7 @@ describe("lifecycle", () => {
     assert.equal(version.duration, null);
     assert.equal(version.size_bytes, 0);
     assert.deepEqual(version.effects_chain, effects);
-    assert.equal(version.audio_path, `${before.audio_path.slice(0, -".wav".length)}/${version.id}.wav`);
+    assert.equal(version.audio_path, `uploads/${before.audio_path.split("/")[1]}/${id}/${version.id}.wav`, "a pending version's audio is its upload");
     const path = decodeURIComponent(new URL(upload.url).pathname);
     assert.ok(path.endsWith(`/${version.audio_path}`), `${path} is the version's key`);
     assert.equal((await detail(t, id)).versions.length, 2, "the pending version is listed");
@@ -99,6 +99,8 @@ describe("lifecycle", () => {
     assert.equal(completed.status, "completed");
     assert.equal(completed.size_bytes, processed.length);
     assert.equal(completed.duration, duration(2_900));
+    assert.ok(completed.audio_path.startsWith(`t/${before.audio_path.split("/")[1]}/audio/${id}/`), `${completed.audio_path} is a copy under t/`);
+    assert.equal(await objectExists(version.audio_path), false, "the spent upload is removed");
     assert.equal(done.body.active_version_id, orig.id, "completing does not change the default");
     // Completing again changes nothing.
     const again = await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" });
@@ -122,7 +124,7 @@ describe("lifecycle", () => {
     const deleted = await t.json(`/history/${id}/versions/${version.id}`, { method: "DELETE" });
     assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
     assert.deepEqual(deleted.body.versions.map((v: any) => v.id), [orig.id]);
-    assert.equal(await objectExists(version.audio_path), false, "its audio is deleted");
+    assert.equal(await objectExists(completed.audio_path), false, "its audio is deleted");
     assertError(await t.json(`/history/${id}/versions/${version.id}`, { method: "DELETE" }), 404, "version.not_found");
     await assertStatsMatchRecount(t);
   });

@@ -2,8 +2,8 @@
 // uploads through the presigned URL, error-shape checks, and a recount of a tenant's generations
 // read straight from DynamoDB to hold GET /history/stats against.
 import assert from "node:assert/strict";
-import type { Client, JsonResponse } from "./server";
-import { assertLoopbackEnv } from "./server";
+import type { Api, Client, JsonResponse } from "./server";
+import { assertLoopbackEnv, tenant } from "./server";
 
 /** A small valid WAV: 16-bit mono 24 kHz, `frames` long (default 0.25 s). */
 export async function smallWav(frames = 6_000): Promise<Uint8Array> {
@@ -18,6 +18,12 @@ export async function createProfile(t: Client, name = `Voice ${++profileCounter}
   const res = await t.json("/profiles", { method: "POST", body: { name, ...extra } });
   assert.equal(res.status, 201, `create profile ${JSON.stringify(name)}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; description: string | null; language: string; created_at: string; updated_at: string };
+}
+
+/** A fresh tenant with one profile. */
+export async function tenantWithProfile(api: Api) {
+  const t = await tenant(api);
+  return { t, profileId: (await createProfile(t)).id };
 }
 
 export interface Upload {

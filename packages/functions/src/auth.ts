@@ -1,8 +1,10 @@
+import type { LambdaContext } from "hono/aws-lambda";
 import { createMiddleware } from "hono/factory";
 import { verifierFromEnv, type TokenVerifier } from "@sonna/core/auth/tokens";
 import { VisibleError } from "@sonna/core/errors";
 
-export type AuthEnv = { Variables: { tenant: string } };
+/** `lambdaContext` is there when the Lambda adapter serves the request, not locally. */
+export type AuthEnv = { Variables: { tenant: string }; Bindings: { lambdaContext?: LambdaContext } };
 
 let verifier: TokenVerifier | undefined;
 

@@ -124,7 +124,9 @@ const generationFields = () => ({
   profile_id: z.string(),
   text: z.string(),
   language: z.string(),
-  audio_path: about(z.string(), { description: "The audio object's key in the bucket." }),
+  audio_path: about(z.string(), {
+    description: "The audio object's key in the bucket: the upload's key (uploads/…) while pending, the inspected copy (t/…) once completed.",
+  }),
   duration: about(z.nullable(z.number()), { description: "Seconds, read from the WAV itself." }),
   seed: nullableInt,
   instruct: z.nullable(z.string()),

@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   const { resumeOpenJobs } = await import("@sonna/core/jobs/local-runner");
   const resumed = await resumeOpenJobs();
   if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
-  // s3rver emits the same notification shape S3 sends, so uploads complete here as on AWS.
+  // s3rver emits the same notification shape S3 sends (for every key: the handler picks uploads and
+  // import archives out, as the notification filters do on AWS), so both complete here as there.
   const uploadEvents = await import("@sonna/functions/upload-events");
   stack.s3rver.on("event", (event: Parameters<typeof uploadEvents.handler>[0]) => {
     uploadEvents.handler(event).catch((error: unknown) => console.error("upload event failed:", error));

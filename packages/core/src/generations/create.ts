@@ -41,7 +41,8 @@ export function newGenerationItem(
     text: input.text,
     text_lc: input.text.toLowerCase(),
     language: input.language ?? "en",
-    audio_path: objectKeys.audio(tenant, id),
+    // Until completion a generation's audio is its upload; completion points it at the inspected copy.
+    audio_path: objectKeys.generationUpload(tenant, id),
     duration: null,
     seed: input.seed ?? null,
     instruct: input.instruct ?? null,
@@ -114,7 +115,7 @@ export async function createGeneration(
     }
     throw error;
   }
-  return { generation: toGeneration(item), upload: await presignUpload(item.audio_path) };
+  return { generation: toGeneration(item), upload: await presignUpload(objectKeys.generationUpload(tenant, item.id)) };
 }
 
 async function replay(tenant: string, idempotencyKey: string, fingerprint: string): Promise<CreatedGeneration> {
@@ -140,5 +141,6 @@ async function replay(tenant: string, idempotencyKey: string, fingerprint: strin
       "The generation this Idempotency-Key created has since been deleted; use a new key to create another.",
     );
   }
-  return { generation: toGeneration(generation), upload: await presignUpload(generation.audio_path) };
+  // Always the upload key, never audio_path: a completed generation's audio_path is its served audio.
+  return { generation: toGeneration(generation), upload: await presignUpload(objectKeys.generationUpload(tenant, generation.id)) };
 }

@@ -1,5 +1,7 @@
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
+import { copyObject, SourceChanged } from "../storage/copy";
+import { objectKeys } from "../storage/keys";
 import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
@@ -8,12 +10,15 @@ import type { Quotas } from "../stats/aggregates";
 import { ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
+const missingAudio = () => new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
+
+/** What inspection found in an object, and the ETag of exactly the bytes it read. */
+export type InspectedAudio = WavInfo & { size: number; etag: string };
+
 /** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
-export async function inspectUploadedAudio(key: string): Promise<WavInfo & { size: number }> {
+export async function inspectUploadedAudio(key: string): Promise<InspectedAudio> {
   const head = await headObject(key);
-  if (!head) {
-    throw new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
-  }
+  if (!head) throw missingAudio();
   if (head.size > limits.maxAudioBytes) {
     await deleteObjects([key]);
     throw new VisibleError(
@@ -25,9 +30,12 @@ export async function inspectUploadedAudio(key: string): Promise<WavInfo & { siz
   if (head.size === 0) {
     throw new VisibleError(422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
   }
-  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size));
+  const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size)).catch((error: unknown) => {
+    if ((error as { name?: string }).name === "NoSuchKey") throw missingAudio();
+    throw error;
+  });
   try {
-    return { ...inspectWav(start, head.size), size: head.size };
+    return { ...inspectWav(start, head.size), size: head.size, etag: head.etag };
   } catch (error) {
     if (error instanceof InvalidWav) {
       throw new VisibleError(422, "audio.invalid", `The uploaded audio is not a usable WAV file: ${error.reason}.`);
@@ -45,14 +53,14 @@ export async function quotasOf(tenant: string): Promise<Quotas> {
 /** Durations are kept to the millisecond (see countedFacts). */
 export const roundDuration = (seconds: number): number => Math.round(seconds * 1000) / 1000;
 
-function originalVersion(item: GenerationItem, audio: WavInfo & { size: number }): Version {
+function originalVersion(item: GenerationItem, audio: InspectedAudio, audioPath: string): Version {
   return {
     id: newId(),
     label: ORIGINAL_LABEL,
     effects_chain: [],
     is_default: !item.versions.some((v) => v.is_default),
     status: "completed",
-    audio_path: item.audio_path,
+    audio_path: audioPath,
     duration: roundDuration(audio.durationSeconds),
     size_bytes: audio.size,
     created_at: new Date().toISOString(),
@@ -62,31 +70,102 @@ function originalVersion(item: GenerationItem, audio: WavInfo & { size: number }
 const notPending = (item: GenerationItem, action: string) =>
   new VisibleError(409, "generation.not_pending", `Generation ${item.id} is ${item.status}; only a pending generation can be ${action}.`);
 
+export interface Placement {
+  /** The key the client uploaded to. */
+  upload: string;
+  /** A fresh key under t/ for the inspected bytes; nothing else ever writes it. */
+  audioPath: string;
+  /** Records the completion (one transaction); resolves with the item as it now is. */
+  record: (audio: InspectedAudio) => Promise<GenerationItem>;
+  /** Whether the item points at `audioPath`, i.e. this completion is the one recorded. */
+  recorded: (item: GenerationItem) => boolean;
+  /** The item as it is now, if another completion has recorded it meanwhile. */
+  completedMeanwhile: () => Promise<GenerationItem | undefined>;
+}
+
+/**
+ * The completion sequence of a generation or a version: inspect the upload, copy exactly the
+ * inspected bytes (CopySourceIfMatch on its ETag) to a key of their own, record, then drop the
+ * upload. A client still holding the upload URL can only ever write the upload key, which is
+ * inspected again before anything is taken from it, so served audio is always inspected audio.
+ *
+ * Every completion copies to its own key, so racing ones (the upload event and the `complete`
+ * call) never overwrite each other: the rev-guarded transaction picks one, and the others delete
+ * their copy. A refusal of the transaction (quota, a record gone or changed) deletes the copy and
+ * keeps the upload, so the client can retry; any other failure may hide a committed transaction,
+ * so the copy is left for reconcile, which deletes it after a day if no record points at it.
+ */
+export async function completeFromUpload(placement: Placement): Promise<Generation> {
+  const { upload, audioPath } = placement;
+  let audio: InspectedAudio;
+  try {
+    audio = await inspectUploadedAudio(upload);
+    await copyObject(upload, audioPath, { ifMatch: audio.etag, size: audio.size });
+  } catch (error) {
+    const gone = error instanceof VisibleError && error.code === "audio.missing";
+    if (!(gone || error instanceof SourceChanged)) throw error;
+    // A racing completion deletes the upload once it has recorded: answer what it recorded.
+    const completed = await placement.completedMeanwhile();
+    if (completed) return toGeneration(completed);
+    if (gone) throw error;
+    // Retrying here could double the copy time past the API's 30 s; the new upload's own event
+    // completes it anyway, and the client's next `complete` answers with that.
+    throw new VisibleError(409, "upload.changed", "The audio was uploaded again while it was being completed; complete again to use the new upload.", {
+      "Retry-After": "1",
+    });
+  }
+  let after: GenerationItem;
+  try {
+    after = await placement.record(audio);
+  } catch (error) {
+    if (error instanceof VisibleError) await deleteObjectsOfGoneRecords([audioPath]);
+    throw error;
+  }
+  await deleteObjectsOfGoneRecords(placement.recorded(after) ? [upload] : [audioPath, upload]);
+  return toGeneration(after);
+}
+
 /** Completes a pending generation from its uploaded audio. Completing a completed one returns it unchanged. */
 export async function completeGeneration(tenant: string, id: string): Promise<Generation> {
   const current = await getGeneration(tenant, id);
-  if (current.status === "completed") return toGeneration(current);
-  if (current.status !== "pending") throw notPending(current, "completed");
-  const audio = await inspectUploadedAudio(current.audio_path);
-  const quotas = await quotasOf(tenant);
-  const { after } = await mutateGeneration(tenant, id, (item) => {
-    if (item.status === "completed") return { kind: "keep" };
-    if (item.status !== "pending") throw notPending(item, "completed");
-    const original = originalVersion(item, audio);
-    return {
-      kind: "put",
-      item: touched(item, {
-        status: "completed",
-        error: null,
-        duration: original.duration,
-        size_bytes: original.size_bytes,
-        versions: [original, ...item.versions.filter((v) => v.audio_path !== item.audio_path)],
-        active_version_id: item.versions.find((v) => v.is_default)?.id ?? original.id,
-      }),
-      quotas,
-    };
+  if (current.status !== "pending") {
+    // Whatever was uploaded after completion (or failure) is never used.
+    await deleteObjectsOfGoneRecords([objectKeys.generationUpload(tenant, id)]);
+    if (current.status === "completed") return toGeneration(current);
+    throw notPending(current, "completed");
+  }
+  const audioPath = objectKeys.audio(tenant, id, newId());
+  return completeFromUpload({
+    upload: current.audio_path,
+    audioPath,
+    recorded: (item) => item.audio_path === audioPath,
+    completedMeanwhile: async () => {
+      const item = await getGeneration(tenant, id);
+      return item.status === "completed" ? item : undefined;
+    },
+    record: async (audio) => {
+      const quotas = await quotasOf(tenant);
+      const { after } = await mutateGeneration(tenant, id, (item) => {
+        if (item.status === "completed") return { kind: "keep" };
+        if (item.status !== "pending") throw notPending(item, "completed");
+        const original = originalVersion(item, audio, audioPath);
+        return {
+          kind: "put",
+          item: touched(item, {
+            status: "completed",
+            error: null,
+            audio_path: audioPath,
+            duration: original.duration,
+            size_bytes: original.size_bytes,
+            versions: [original, ...item.versions.filter((v) => v.audio_path !== item.audio_path)],
+            active_version_id: item.versions.find((v) => v.is_default)?.id ?? original.id,
+          }),
+          quotas,
+        };
+      });
+      return after!;
+    },
   });
-  return toGeneration(after!);
 }
 
 /** Marks a pending generation failed and removes whatever audio was uploaded for it. */

@@ -3,7 +3,7 @@ import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
-import { inspectUploadedAudio, quotasOf, roundDuration } from "./lifecycle";
+import { completeFromUpload, quotasOf, roundDuration } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
@@ -48,7 +48,8 @@ export async function createVersion(
     size_bytes: 0,
     created_at: new Date().toISOString(),
   };
-  version.audio_path = objectKeys.versionAudio(tenant, generationId, version.id);
+  // Until completion a version's audio is its upload; completion points it at the inspected copy.
+  version.audio_path = objectKeys.versionUpload(tenant, generationId, version.id);
   await mutateGeneration(tenant, generationId, (item) => {
     if (item.status !== "completed") {
       throw new VisibleError(409, "generation.not_completed", "Versions can be added once the generation is completed.");
@@ -58,28 +59,43 @@ export async function createVersion(
     }
     return { kind: "put", item: withVersions(item, [...item.versions, version]) };
   });
-  return { version, upload: await presignUpload(version.audio_path) };
+  return { version, upload: await presignUpload(objectKeys.versionUpload(tenant, generationId, version.id)) };
 }
 
-/** Completes a version from its uploaded WAV; completing it again returns it unchanged. */
+/** Completes a version from its uploaded WAV (the same sequence as a generation's); completing it again returns it unchanged. */
 export async function completeVersion(tenant: string, generationId: string, versionId: string): Promise<Generation> {
   const current = await getGeneration(tenant, generationId);
   const pending = findVersion(current, versionId);
-  if (pending.status === "completed") return toGeneration(current);
-  const audio = await inspectUploadedAudio(pending.audio_path);
-  const quotas = await quotasOf(tenant);
-  const { after } = await mutateGeneration(tenant, generationId, (item) => {
-    const version = findVersion(item, versionId);
-    if (version.status === "completed") return { kind: "keep" };
-    const completed: Version = {
-      ...version,
-      status: "completed",
-      duration: roundDuration(audio.durationSeconds),
-      size_bytes: audio.size,
-    };
-    return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))), quotas };
+  if (pending.status === "completed") {
+    await deleteObjectsOfGoneRecords([objectKeys.versionUpload(tenant, generationId, versionId)]);
+    return toGeneration(current);
+  }
+  const audioPath = objectKeys.audio(tenant, generationId, newId());
+  return completeFromUpload({
+    upload: pending.audio_path,
+    audioPath,
+    recorded: (item) => findVersion(item, versionId).audio_path === audioPath,
+    completedMeanwhile: async () => {
+      const item = await getGeneration(tenant, generationId);
+      return findVersion(item, versionId).status === "completed" ? item : undefined;
+    },
+    record: async (audio) => {
+      const quotas = await quotasOf(tenant);
+      const { after } = await mutateGeneration(tenant, generationId, (item) => {
+        const version = findVersion(item, versionId);
+        if (version.status === "completed") return { kind: "keep" };
+        const completed: Version = {
+          ...version,
+          status: "completed",
+          audio_path: audioPath,
+          duration: roundDuration(audio.durationSeconds),
+          size_bytes: audio.size,
+        };
+        return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))), quotas };
+      });
+      return after!;
+    },
   });
-  return toGeneration(after!);
 }
 
 /** Makes a completed version the one played and downloaded by default. */

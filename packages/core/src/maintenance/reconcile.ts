@@ -26,7 +26,7 @@ export interface ReconcileResult {
   missing_audio: number;
   /** Completed processed versions whose audio was gone, removed from their generation. */
   missing_versions: number;
-  /** Objects no record claims, older than the minimum age, deleted. */
+  /** Audio and uploads no record claims, older than the minimum age, deleted. */
   orphans_deleted: number;
   /** Pending generations older than the minimum age, now failed with "upload never completed". */
   stale_pending: number;
@@ -36,7 +36,7 @@ export interface ReconcileResult {
   recovered_uploads: number;
   examined_generations: number;
   examined_objects: number;
-  /** Keys under the tenant's prefix that are not audio keys of ours; never touched. */
+  /** Keys under the tenant's prefixes that are not audio or upload keys of ours; never touched. */
   unrecognized_objects: number;
 }
 
@@ -59,11 +59,14 @@ export function minAgeFromParams(params: Record<string, unknown>): number {
 
 const isOriginal = (item: GenerationItem, version: Version) => version.audio_path === item.audio_path;
 
+/** Someone else changed the record (or its upload: a new one landed, whose own completion follows) meanwhile. */
+const RACES = ["generation.not_pending", "generation.busy", "upload.changed"];
+
 /** A refusal that ends this attempt for good (bad or oversized audio, quota) as opposed to a race or an outage. */
 const isRefusal = (error: unknown) =>
-  error instanceof VisibleError && error.status < 500 && !["generation.not_pending", "generation.busy", "generation.not_found"].includes(error.code);
+  error instanceof VisibleError && error.status < 500 && error.status !== 404 && !RACES.includes(error.code);
 
-const isGone = (error: unknown) => error instanceof VisibleError && (error.status === 404 || error.code === "generation.not_pending" || error.code === "generation.busy");
+const isGone = (error: unknown) => error instanceof VisibleError && (error.status === 404 || RACES.includes(error.code));
 
 /** The versions left after dropping `drop` (and the original, when `dropOriginal`), with a default re-chosen if it went. */
 function remainingVersions(item: GenerationItem, drop: Set<string>, dropOriginal: boolean): Version[] {
@@ -221,10 +224,10 @@ class TenantReconciler {
     const old = [...this.unclaimed].filter(([, object]) => object.modifiedMs <= this.cutoffMs);
     for (let i = 0; i < old.length; i += 100) {
       const batch = old.slice(i, i + 100);
-      const records = await this.readGenerations([...new Set(batch.map(([, o]) => o.upload.generationId))]);
+      const records = await this.readGenerations([...new Set(batch.map(([, o]) => o.generationId))]);
       const orphans = batch
         .filter(([key, object]) => {
-          const record = records.get(object.upload.generationId);
+          const record = records.get(object.generationId);
           return !record || !ownedObjects(record).includes(key);
         })
         .map(([key]) => key);
@@ -252,8 +255,9 @@ class TenantReconciler {
 /**
  * Brings a tenant's records and objects back in line: (a) completed generations whose audio is
  * gone are failed ("audio missing") and processed versions whose audio is gone are removed, both
- * through mutateGeneration so the stats follow; (b) audio objects no record claims, older than the
- * minimum age, are deleted; (c) pending generations older than the minimum age are failed ("upload
+ * through mutateGeneration so the stats follow; (b) audio objects and uploads no record claims,
+ * older than the minimum age, are deleted (a pending record claims its upload; the bucket also
+ * expires uploads, but not locally); (c) pending generations older than the minimum age are failed ("upload
  * never completed") and their upload, if any, deleted, unless it landed and is good, in which case
  * they are completed as the lost upload notification would have (pending versions alike).
  *

@@ -4,6 +4,7 @@ import { enqueueJob } from "../jobs/enqueue";
 import { sendJobMessage } from "../jobs/queue";
 import { MAX_JOB_ATTEMPTS } from "../jobs/run";
 import { finishJob, findJob, openJobsOlderThan } from "../jobs/store";
+import { eachInParallel } from "../parallel";
 import { tableName } from "../resources";
 import { keys, tenantFromSegment } from "../table/keys";
 
@@ -63,15 +64,6 @@ export interface SweepOptions {
   /** Only these tenants (their registry entries and their open jobs); default every tenant. Tests and operators use it. */
   tenants?: (tenant: string) => boolean;
   now?: number;
-}
-
-async function eachInParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
 
 const logError = (message: string, fields: Record<string, unknown>, error: unknown) =>

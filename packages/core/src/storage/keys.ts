@@ -1,19 +1,67 @@
-import { tenantSegment } from "../table/keys";
+import { isId } from "../ids";
+import { tenantFromSegment, tenantSegment } from "../table/keys";
 
 /**
- * Object keys. Everything of a tenant sits under one prefix, and no key is ever built from
- * client-supplied text (ids are validated UUIDs).
+ * Object keys. Everything of a tenant sits under prefixes carrying its segment, and no key is ever
+ * built from client-supplied text (ids are validated UUIDs).
+ *
+ * Presigned PUT URLs only ever name `uploads/` keys: completed audio under `t/` is written by the
+ * service alone (a server-side copy of bytes it inspected) and never overwritten, so a client
+ * holding an old upload URL can't change what is served.
  */
 const tenantPrefix = (tenant: string) => `t/${tenantSegment(tenant)}/`;
 
 export const objectKeys = {
   tenantPrefix,
+  /** Where a tenant's uploads wait to be inspected; the bucket expires what lingers here. */
+  uploadPrefix: (tenant: string) => `uploads/${tenantSegment(tenant)}/`,
   /** Exports and import uploads live under top-level prefixes that the bucket expires after a day. */
   exportArchive: (tenant: string, name: string) => `exports/${tenantSegment(tenant)}/${name}.zip`,
   importUpload: (tenant: string, importId: string) => `imports/${tenantSegment(tenant)}/${importId}.zip`,
   importStaging: (tenant: string, importId: string, entry: number) =>
     `imports/${tenantSegment(tenant)}/${importId}/entry-${entry}.wav`,
-  audio: (tenant: string, generationId: string) => `${tenantPrefix(tenant)}audio/${generationId}.wav`,
-  versionAudio: (tenant: string, generationId: string, versionId: string) =>
-    `${tenantPrefix(tenant)}audio/${generationId}/${versionId}.wav`,
+  /** The one key a pending generation's upload URL names. */
+  generationUpload: (tenant: string, generationId: string) => `uploads/${tenantSegment(tenant)}/${generationId}.wav`,
+  /** The one key a pending version's upload URL names. */
+  versionUpload: (tenant: string, generationId: string, versionId: string) =>
+    `uploads/${tenantSegment(tenant)}/${generationId}/${versionId}.wav`,
+  /**
+   * Completed audio. `objectId` is fresh for every object written, so two completions racing each
+   * write their own copy and the record points at the one whose transaction won.
+   */
+  audio: (tenant: string, generationId: string, objectId: string) => `${tenantPrefix(tenant)}audio/${generationId}/${objectId}.wav`,
 };
+
+/** What a key of ours is, for the tenant and generation (or import) its segments name. */
+export type ParsedKey =
+  | { area: "audio"; tenant: string; generationId: string }
+  | { area: "upload"; tenant: string; generationId: string; versionId?: string }
+  | { area: "import"; tenant: string; importId: string };
+
+const SEGMENT = "([A-Za-z0-9_-]+)";
+const UUID = "([0-9a-f-]{36})";
+const patterns = {
+  // Before fresh object ids, an original lived at t/<seg>/audio/<id>.wav; such objects are still ours.
+  audio: new RegExp(`^t/${SEGMENT}/audio/${UUID}(?:/${UUID})?\\.wav$`),
+  upload: new RegExp(`^uploads/${SEGMENT}/${UUID}(?:/${UUID})?\\.wav$`),
+  // Only the archive itself: the entries an import stages next to it (…/<id>/entry-N.wav) are not uploads.
+  import: new RegExp(`^imports/${SEGMENT}/${UUID}\\.zip$`),
+} as const;
+
+/**
+ * Which of our keys `key` is, or undefined for anything else. Only keys objectKeys builds match,
+ * with a canonical tenant segment and UUIDv7 ids, so a stray or crafted key never names a record.
+ */
+export function parseKey(key: string): ParsedKey | undefined {
+  for (const area of ["audio", "upload", "import"] as const) {
+    const match = patterns[area].exec(key);
+    if (!match) continue;
+    const [, segment, first, second] = match;
+    const tenant = tenantFromSegment(segment!);
+    if (tenant === undefined || !isId(first!) || (second !== undefined && !isId(second))) return undefined;
+    if (area === "import") return { area, tenant, importId: first! };
+    if (area === "audio") return { area, tenant, generationId: first! };
+    return second === undefined ? { area, tenant, generationId: first! } : { area, tenant, generationId: first!, versionId: second };
+  }
+  return undefined;
+}

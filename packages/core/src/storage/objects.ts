@@ -29,9 +29,10 @@ export async function readObjectStart(key: string, etag: string, length: number)
 }
 
 /**
- * Deletes the objects of records that are already gone. The request has done its job by then, so
- * a storage failure here is logged, not answered: what is left is an orphan, which the reconcile
- * sweep removes.
+ * Deletes objects no record will use again: the audio of records that are already gone, spent or
+ * late uploads, a completion's losing copy. The request has done its job by then, so a storage
+ * failure here is logged, not answered: what is left is an orphan, which the reconcile sweep (and,
+ * for uploads, the bucket's expiry) removes.
  */
 export async function deleteObjectsOfGoneRecords(objectKeys: string[]): Promise<void> {
   try {

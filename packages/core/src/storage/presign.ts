@@ -13,8 +13,14 @@ export interface PresignedRequest {
 
 const expiresAt = () => new Date(Date.now() + limits.presignSeconds * 1000).toISOString();
 
+/** Where presigned PUTs may write: uploads wait there to be inspected; nothing is served from them. */
+const UPLOADABLE_PREFIXES = ["uploads/", "imports/"];
+
 /** A URL that puts exactly one object key; nothing about the body is signed, so any client can send it. */
 export async function presignUpload(key: string): Promise<PresignedRequest> {
+  if (!UPLOADABLE_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+    throw new Error(`refusing to presign a PUT to ${key}: served objects are only written by the service`);
+  }
   const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucketName(), Key: key }), {
     expiresIn: limits.presignSeconds,
   });

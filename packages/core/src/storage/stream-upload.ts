@@ -1,6 +1,5 @@
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
-import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { s3 } from "./client";
 import { bucketName } from "../resources";
@@ -45,15 +44,4 @@ export function streamUpload(key: string, contentType = "audio/wav"): StreamUplo
       await done.catch(() => {});
     },
   };
-}
-
-/** A server-side copy: the bytes never pass through this process. */
-export async function copyObject(sourceKey: string, destKey: string): Promise<void> {
-  await s3.send(
-    new CopyObjectCommand({
-      Bucket: bucketName(),
-      Key: destKey,
-      CopySource: `${bucketName()}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
-    }),
-  );
 }

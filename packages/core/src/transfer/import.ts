@@ -14,7 +14,8 @@ import { registerTenant } from "../settings/service";
 import { statsUpdates } from "../stats/aggregates";
 import { objectKeys } from "../storage/keys";
 import { deleteObjects } from "../storage/objects";
-import { copyObject, streamUpload, type StreamUpload } from "../storage/stream-upload";
+import { copyObject } from "../storage/copy";
+import { streamUpload, type StreamUpload } from "../storage/stream-upload";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact, type TransactItem } from "../table/transact";
 
@@ -23,6 +24,16 @@ export interface ImportOptions {
   profileId?: string | undefined;
   /** Names the staging area; the large-import flow passes its import id. */
   importId?: string | undefined;
+  /**
+   * A write that must succeed in the same transaction as the generation (the large-import flow
+   * marks its import completed, on the condition that it still holds the claim).
+   */
+  alongside?: ((generationId: string) => TransactItem) | undefined;
+}
+
+/** The `alongside` write's condition failed: nothing was written and nothing is left behind. */
+export class AlongsideRefused extends Error {
+  override name = "AlongsideRefused";
 }
 
 /** Stages every WAV entry in the bucket as it streams past, keyed by entry name. */
@@ -120,21 +131,22 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
     const original = await audioOf(archive.audioFile);
     const { profile, created } = await chooseProfile(tenant, archive, options.profileId);
     const g = archive.generation;
-    const base = newGenerationItem(
+    const pending = newGenerationItem(
       tenant,
       { profile_id: profile.id, text: g.text, language: g.language, seed: g.seed, instruct: g.instruct, engine: g.engine, model_size: g.model_size },
       Date.parse(g.created_at),
     );
+    const base = { ...pending, audio_path: objectKeys.audio(tenant, pending.id, newId()) };
     const now = new Date().toISOString();
     const versions: Version[] = [];
-    // Where each object goes and which staged entry it comes from.
-    const placements = [{ dest: base.audio_path, from: staged.get(archive.audioFile)! }];
+    // Where each object goes, which staged entry it comes from and what inspection found there.
+    const placements = [{ dest: base.audio_path, from: staged.get(archive.audioFile)!, audio: original }];
     for (const v of archive.versions) {
       const isOriginal = v.file === archive.audioFile;
       const audio = isOriginal ? original : await audioOf(v.file);
       const versionId = newId();
-      const audioPath = isOriginal ? base.audio_path : objectKeys.versionAudio(tenant, base.id, versionId);
-      if (!isOriginal) placements.push({ dest: audioPath, from: staged.get(v.file)! });
+      const audioPath = isOriginal ? base.audio_path : objectKeys.audio(tenant, base.id, versionId);
+      if (!isOriginal) placements.push({ dest: audioPath, from: staged.get(v.file)!, audio });
       versions.push({
         id: versionId,
         label: v.label,
@@ -178,9 +190,9 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
       active_version_id: versions.find((v) => v.is_default)!.id,
     };
 
-    for (const { dest, from } of placements) {
+    for (const { dest, from, audio } of placements) {
       placed.push(dest);
-      await copyObject(from, dest);
+      await copyObject(from, dest, { ifMatch: audio.etag, size: audio.size });
     }
 
     const profileWrites: TransactItem[] = created
@@ -202,10 +214,12 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         ...profileWrites,
         { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
         ...stats,
+        ...(options.alongside ? [options.alongside(item.id)] : []),
       ]);
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       const statsIndex = error.index - profileWrites.length - 1;
+      if (statsIndex >= stats.length) throw new AlongsideRefused("the write alongside the import was refused");
       if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }

@@ -1,6 +1,8 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ARCHIVE_MAX_BYTES } from "../archive/write";
 import { dynamo } from "../aws";
 import { s3 } from "../storage/client";
@@ -11,13 +13,20 @@ import { isId, newId } from "../ids";
 import { findProfileItem } from "../profiles/service";
 import { bucketName, tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
-import { deleteObjects, headObject } from "../storage/objects";
+import { deleteObjectsOfGoneRecords, headObject } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
-import { importArchive } from "./import";
+import type { TransactItem } from "../table/transact";
+import { AlongsideRefused, importArchive } from "./import";
 
-/** An import holds its claim this long; a worker that died mid-import is replaced after it. */
-const LEASE_MS = 15 * 60 * 1000;
+/**
+ * How long a claim on an import lasts unless renewed. The holder renews it every third of this
+ * while it works, so a live import is never taken over, and one whose process died (a Lambda
+ * killed at its timeout) is free again within a minute.
+ */
+const LEASE_MS = 60 * 1000;
+/** How often a caller waiting for another's import looks again. */
+const POLL_MS = 1000;
 const IMPORT_RECORD_SECONDS = 24 * 3600;
 
 type ImportStatus = "awaiting_upload" | "importing" | "completed" | "failed";
@@ -27,8 +36,23 @@ interface ImportRecord {
   status: ImportStatus;
   profile_id: string | null;
   generation_id?: string;
+  /** A failed import's refusal, answered again to every later call. */
   error?: string;
+  error_status?: VisibleError["status"];
+  error_code?: string;
   lease_until?: number;
+  /** Who holds the import while it is `importing`; every write of the holder is conditional on it. */
+  claim?: string;
+}
+
+export interface CompleteImportOptions {
+  /** How long to wait for an import someone else is running before answering import.in_progress. */
+  waitMs?: number;
+  /**
+   * When (epoch ms) to stop importing and hand the import back, because a Lambda request must
+   * answer before its timeout; whoever waits for it, the upload event's function, takes over at once.
+   */
+  deadline?: number;
 }
 
 /** Starts a large import: the archive (up to 2 GiB) goes straight to the bucket through the URL. */
@@ -51,60 +75,131 @@ export async function startImport(tenant: string, profileId?: string): Promise<{
   return { import_id: importId, upload: await presignUpload(objectKeys.importUpload(tenant, importId)) };
 }
 
-async function setStatus(tenant: string, importId: string, status: ImportStatus, extra: Record<string, unknown> = {}) {
-  const fields = { status, ...extra };
-  const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
-  const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.importRecord(tenant, importId),
-      UpdateExpression: `SET ${Object.keys(fields).map((_, i) => `#f${i} = :f${i}`).join(", ")}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
+const isConditionFailure = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
-/** Takes the import for this caller, unless another is working on it and its lease holds. */
-async function claim(tenant: string, importId: string): Promise<boolean> {
+/** An update of the import record by the holder of `claim`; false when the claim is no longer held. */
+async function updateHeld(tenant: string, importId: string, claim: string, set: Record<string, unknown>, remove: string[] = []): Promise<boolean> {
+  const names = Object.keys(set);
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.importRecord(tenant, importId),
-        UpdateExpression: "SET #status = :importing, lease_until = :until",
-        ConditionExpression: "#status = :awaiting OR (#status = :importing AND lease_until < :now)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":importing": "importing", ":awaiting": "awaiting_upload", ":until": Date.now() + LEASE_MS, ":now": Date.now() },
+        UpdateExpression: [
+          names.length ? `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(", ")}` : "",
+          remove.length ? `REMOVE ${remove.join(", ")}` : "",
+        ].join(" "),
+        ConditionExpression: "claim = :claim",
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: { ":claim": claim, ...Object.fromEntries(Object.values(set).map((v, i) => [`:f${i}`, v])) },
       }),
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
 
-/**
- * Imports the uploaded archive, streaming it out of the bucket. Completing again returns the same
- * generation; a concurrent second call is told the import is under way. A refused archive fails
- * the import for good (start a new one); an infrastructure error leaves it to be retried.
- */
-export async function completeImport(tenant: string, importId: string): Promise<Generation> {
+/** Takes the import for this caller, unless another holds a live claim; returns the claim. */
+async function claim(tenant: string, importId: string): Promise<string | undefined> {
+  const token = randomUUID();
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.importRecord(tenant, importId),
+        UpdateExpression: "SET #status = :importing, lease_until = :until, claim = :claim",
+        ConditionExpression: "#status = :awaiting OR (#status = :importing AND lease_until < :now)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":importing": "importing",
+          ":awaiting": "awaiting_upload",
+          ":until": Date.now() + LEASE_MS,
+          ":now": Date.now(),
+          ":claim": token,
+        },
+      }),
+    );
+    return token;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Marks the import completed in the generation's own transaction, only while `claim` holds it. */
+const completedAlongside =
+  (tenant: string, importId: string, claim: string) =>
+  (generationId: string): TransactItem => ({
+    Update: {
+      TableName: tableName(),
+      Key: keys.importRecord(tenant, importId),
+      UpdateExpression: "SET #status = :completed, generation_id = :generation REMOVE claim, lease_until",
+      ConditionExpression: "claim = :claim",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":completed": "completed", ":generation": generationId, ":claim": claim },
+    },
+  });
+
+async function readImport(tenant: string, importId: string): Promise<ImportRecord> {
   const { Item } = isId(importId)
     ? await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.importRecord(tenant, importId), ConsistentRead: true }))
     : { Item: undefined };
-  const record = Item as ImportRecord | undefined;
-  if (!record) throw notFound("import", importId);
-  if (record.status === "completed") return toGeneration(await getGeneration(tenant, record.generation_id!));
-  if (record.status === "failed") {
-    throw new VisibleError(422, "import.failed", `This import failed: ${record.error}. Start a new import.`);
+  if (!Item) throw notFound("import", importId);
+  return Item as ImportRecord;
+}
+
+const inProgress = (detail = "This import is being processed; retry shortly.") =>
+  new VisibleError(409, "import.in_progress", detail, { "Retry-After": "5" });
+
+const outOfTime = () =>
+  inProgress("This archive takes longer to import than a request may last; it goes on in the background. Retry shortly.");
+
+/** A failed import answers every later call with the refusal the first run got. */
+const recordedRefusal = (record: ImportRecord) =>
+  new VisibleError(record.error_status ?? 422, record.error_code ?? "import.failed", record.error ?? "This import failed; start a new import.");
+
+/**
+ * Imports the uploaded archive, streaming it out of the bucket. The client's call and the upload
+ * event both come here; a claim with a renewed lease makes one of them run it and the other wait
+ * for the outcome (up to `waitMs`), and the generation is written in one transaction with the
+ * import's completion, conditional on the claim, so even a holder that lost its lease can't create
+ * a second generation. Completing again answers the same generation, or the same refusal: a
+ * refused archive fails the import for good (start a new one); an infrastructure error hands the
+ * import back to be retried.
+ */
+export async function completeImport(tenant: string, importId: string, options: CompleteImportOptions = {}): Promise<Generation> {
+  const waitUntil = Math.min(Date.now() + (options.waitMs ?? 0), options.deadline ?? Number.POSITIVE_INFINITY);
+  for (;;) {
+    const record = await readImport(tenant, importId);
+    if (record.status === "completed") return toGeneration(await getGeneration(tenant, record.generation_id!));
+    if (record.status === "failed") throw recordedRefusal(record);
+    if (options.deadline !== undefined && Date.now() >= options.deadline) throw outOfTime();
+    const held = await claim(tenant, importId);
+    if (held) {
+      const outcome = await runImport(tenant, record, held, options.deadline);
+      if (outcome) return outcome;
+      // Someone else took the import over and finished it (or is finishing it): answer theirs.
+      continue;
+    }
+    const left = waitUntil - Date.now();
+    if (left <= 0) throw inProgress();
+    await sleep(Math.min(POLL_MS, left));
   }
-  if (!(await claim(tenant, importId))) {
-    throw new VisibleError(409, "import.in_progress", "This import is being processed; retry shortly.", { "Retry-After": "5" });
-  }
+}
+
+/** Runs a claimed import; undefined when the claim was lost to another caller before it could commit. */
+async function runImport(tenant: string, record: ImportRecord, held: string, deadline: number | undefined): Promise<Generation | undefined> {
+  const importId = record.import_id;
   const key = objectKeys.importUpload(tenant, importId);
+  const renewal = setInterval(() => {
+    updateHeld(tenant, importId, held, { lease_until: Date.now() + LEASE_MS }).catch((error: unknown) =>
+      console.warn(JSON.stringify({ level: "warn", message: "import lease not renewed", importId, error: String(error) })),
+    );
+  }, LEASE_MS / 3);
+  let timedOut = false;
+  let budget: NodeJS.Timeout | undefined;
   try {
     const head = await headObject(key);
     if (!head) throw new VisibleError(422, "import.missing_upload", "No archive has been uploaded for this import yet.");
@@ -112,19 +207,37 @@ export async function completeImport(tenant: string, importId: string): Promise<
       throw new VisibleError(413, "archive.too_large", `The archive is ${head.size} bytes; imports are capped at ${ARCHIVE_MAX_BYTES}.`);
     }
     const object = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key, IfMatch: head.etag }));
-    const generation = await importArchive(tenant, object.Body as Readable, { profileId: record.profile_id ?? undefined, importId });
-    await setStatus(tenant, importId, "completed", { generation_id: generation.id });
-    await deleteObjects([key]);
+    const body = object.Body as Readable;
+    if (deadline !== undefined) {
+      // Streaming is what takes long (the copies after it run in parallel parts), so that is what stops.
+      budget = setTimeout(() => {
+        timedOut = true;
+        body.destroy(new Error("the request's time for this import ran out"));
+      }, deadline - Date.now());
+    }
+    const generation = await importArchive(tenant, body, {
+      profileId: record.profile_id ?? undefined,
+      importId,
+      alongside: completedAlongside(tenant, importId, held),
+    });
+    await deleteObjectsOfGoneRecords([key]);
     return generation;
   } catch (error) {
-    if (error instanceof VisibleError && error.code === "import.missing_upload") {
-      await setStatus(tenant, importId, "awaiting_upload");
-    } else if (error instanceof VisibleError && error.status < 500) {
-      await setStatus(tenant, importId, "failed", { error: error.detail });
-      await deleteObjects([key]);
+    if (error instanceof AlongsideRefused) return undefined;
+    if (timedOut) {
+      await updateHeld(tenant, importId, held, { status: "awaiting_upload" }, ["claim", "lease_until"]);
+      throw outOfTime();
+    }
+    if (error instanceof VisibleError && error.status < 500 && error.code !== "import.missing_upload") {
+      if (await updateHeld(tenant, importId, held, { status: "failed", error: error.detail, error_status: error.status, error_code: error.code }, ["claim", "lease_until"])) {
+        await deleteObjectsOfGoneRecords([key]);
+      }
     } else {
-      await setStatus(tenant, importId, "awaiting_upload");
+      await updateHeld(tenant, importId, held, { status: "awaiting_upload" }, ["claim", "lease_until"]);
     }
     throw error;
+  } finally {
+    clearInterval(renewal);
+    clearTimeout(budget);
   }
 }

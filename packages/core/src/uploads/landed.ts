@@ -1,44 +1,48 @@
 import { VisibleError } from "../errors";
-import { isId } from "../ids";
 import { completeGeneration } from "../generations/lifecycle";
 import { completeVersion } from "../generations/versions";
-import { tenantFromSegment } from "../table/keys";
-
-export type LandedUpload =
-  | { kind: "generation"; tenant: string; generationId: string }
-  | { kind: "version"; tenant: string; generationId: string; versionId: string };
-
-/**
- * Which pending upload an object key belongs to, or undefined for any other key. Only keys this
- * service itself hands out match, so a stray object can't complete anything.
- */
-export function parseUploadKey(key: string): LandedUpload | undefined {
-  const match = /^t\/([A-Za-z0-9_-]+)\/audio\/([0-9a-f-]{36})(?:\/([0-9a-f-]{36}))?\.wav$/.exec(key);
-  if (!match) return undefined;
-  const [, segment, generationId, versionId] = match;
-  const tenant = tenantFromSegment(segment!);
-  if (tenant === undefined || !isId(generationId!) || (versionId !== undefined && !isId(versionId))) return undefined;
-  return versionId
-    ? { kind: "version", tenant, generationId: generationId!, versionId }
-    : { kind: "generation", tenant, generationId: generationId! };
-}
+import { parseKey } from "../storage/keys";
+import { deleteObjectsOfGoneRecords } from "../storage/objects";
 
 export type LandedOutcome = "completed" | "ignored" | "refused";
 
+/** Refusals after which nothing will ever use the object that landed. */
+const SPENT = new Set(["generation.not_found", "version.not_found"]);
+
+export interface LandedOptions {
+  /** How long an import event may wait for an import someone else is running (its function's time left). */
+  waitMs?: number;
+}
+
 /**
  * Completes whatever the object just uploaded was for, exactly as the client's `complete` call
- * would; both may happen, and the second finds the work done. Refusals (bad audio, gone records)
- * are final for this object, so they are reported rather than retried.
+ * would; both may happen, and the second finds the work done (or waits for it, for an import).
+ * Only upload keys (`uploads/`) and import archives (`imports/<seg>/<id>.zip`) act: the audio the
+ * service copies under `t/` and the entries an import stages are never uploads. Refusals (bad
+ * audio, a bad archive, gone records) are final for this object, so they are reported rather than
+ * retried; an object nothing will use is deleted.
  */
-export async function onUploadLanded(key: string): Promise<{ outcome: LandedOutcome; detail?: string }> {
-  const upload = parseUploadKey(key);
-  if (!upload) return { outcome: "ignored" };
+export async function onUploadLanded(key: string, options: LandedOptions = {}): Promise<{ outcome: LandedOutcome; detail?: string }> {
+  const landed = parseKey(key);
+  if (!landed || landed.area === "audio") return { outcome: "ignored" };
+  let refusal: VisibleError | undefined;
   try {
-    if (upload.kind === "generation") await completeGeneration(upload.tenant, upload.generationId);
-    else await completeVersion(upload.tenant, upload.generationId, upload.versionId);
-    return { outcome: "completed" };
+    if (landed.area === "import") {
+      // Loaded here only: the import pulls in the ZIP reader, which upload events never need.
+      const { completeImport } = await import("../transfer/imports");
+      await completeImport(landed.tenant, landed.importId, { waitMs: options.waitMs ?? 0 });
+    } else if (landed.versionId) {
+      await completeVersion(landed.tenant, landed.generationId, landed.versionId);
+    } else {
+      await completeGeneration(landed.tenant, landed.generationId);
+    }
   } catch (error) {
-    if (error instanceof VisibleError && error.status < 500) return { outcome: "refused", detail: `${error.code}: ${error.detail}` };
-    throw error;
+    if (!(error instanceof VisibleError && error.status < 500)) throw error;
+    refusal = error;
   }
+  // An import reads its archive once: unless it is still running, what sits at the key now (a
+  // second PUT, say) is never read. Completions remove spent uploads themselves.
+  const spent = landed.area === "import" ? refusal?.code !== "import.in_progress" : refusal !== undefined && SPENT.has(refusal.code);
+  if (spent) await deleteObjectsOfGoneRecords([key]);
+  return refusal ? { outcome: "refused", detail: `${refusal.code}: ${refusal.detail}` } : { outcome: "completed" };
 }

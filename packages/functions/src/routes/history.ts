@@ -49,7 +49,9 @@ export const historyRoutes = router()
     describe({
       tags,
       summary: "Create a pending generation and get its upload URL",
-      description: "PUT the WAV bytes to `upload.url` (with `upload.headers`), then call `POST /history/{id}/complete`.",
+      description:
+        "PUT the WAV bytes to `upload.url` (with `upload.headers`), then call `POST /history/{id}/complete`. " +
+        "The URL names an upload key, never the served audio: a PUT after completion changes nothing.",
       responses: {
         201: jsonContent(GenerationCreated, "The pending generation and its upload."),
         ...commonErrors,
@@ -127,7 +129,10 @@ export const historyRoutes = router()
     describe({
       tags,
       summary: "Complete a pending generation from its uploaded WAV",
-      description: "Duration and size come from the uploaded file. Completing twice returns the same result.",
+      description:
+        "Duration and size come from the uploaded file, and exactly the bytes inspected are copied to the served audio. " +
+        "Completing twice returns the same result (the upload's S3 notification completes it too). " +
+        "409 `upload.changed` (Retry-After) when the upload was replaced while completing: complete again.",
       responses: {
         200: jsonContent(GenerationSchema, "The completed generation."),
         ...commonErrors,

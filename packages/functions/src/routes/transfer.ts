@@ -58,6 +58,11 @@ const importedResponses = {
   ...unprocessableError,
 };
 
+/** A complete call waits this long for an import the upload event is running before answering 409 import.in_progress. */
+const IMPORT_WAIT_MS = 20_000;
+/** Kept back from a Lambda request's time to hand an unfinished import back and answer. */
+const ANSWER_MARGIN_MS = 5_000;
+
 export const transferRoutes = router()
   .get(
     "/:id/export",
@@ -121,10 +126,20 @@ export const transferRoutes = router()
   )
   .post(
     "/imports/:import_id/complete",
-    describe({ tags, summary: "Import the uploaded ZIP", description: "Completing again returns the same generation.", responses: importedResponses }),
+    describe({
+      tags,
+      summary: "Import the uploaded ZIP",
+      description:
+        "The upload's own S3 notification runs the import too; whichever comes first runs it and the other waits for it. " +
+        "Every call answers the same: 201 with the imported generation (whoever ran the import), or the refusal the archive got. " +
+        "409 `import.in_progress` (with Retry-After) while it is still running, e.g. an archive too big to import within one request.",
+      responses: importedResponses,
+    }),
     validate("param", ImportParam),
     async (c) => {
       const { completeImport } = await largeImports();
-      return c.json(await completeImport(c.get("tenant"), c.req.valid("param").import_id), 201);
+      const lambda = c.env?.lambdaContext;
+      const deadline = lambda ? Date.now() + lambda.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : undefined;
+      return c.json(await completeImport(c.get("tenant"), c.req.valid("param").import_id, { waitMs: IMPORT_WAIT_MS, deadline }), 201);
     },
   );
