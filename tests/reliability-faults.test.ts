@@ -18,9 +18,9 @@ import { tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
 import { assertConsistent as consistent, assertStatsMatchRecount, bucketKeys, createCompleted, createPending, createProfile, inParallel, objectExists as exists, recount, smallWav, uploadAudio, waitForJob } from "./support/fixtures";
-import { assertFaultAnswer, breakDownload, countFault, faultFigures, inject, reset, unavailable } from "./support/faults";
+import { assertFaultAnswer, breakDownload, cancelled, conflicted, countFault, faultFigures, inject, reset, throttled, unavailable } from "./support/faults";
 import { putCountedGenerations, withMessageLost } from "./support/seed";
-import { startApi, tenant, type Api, type Tenant } from "./support/server";
+import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
 import { completeLarge, exportZip, fetchBytes, importInRequest, sameBytes, startLarge } from "./support/transfer";
 
 let api: Api;
@@ -147,6 +147,56 @@ describe("faults the app must answer with 503 and survive", () => {
     const created = await createCompleted(t, profileId);
     assert.ok(created.id);
     figures.sdk_retried_ok += d.state.hit + s.state.hit;
+    await assertConsistent();
+  });
+});
+
+describe("DynamoDB contention: transaction conflicts and throttling (DynamoDB Local raises neither)", () => {
+  test("a transaction cancelled by a conflict or a throttle is tried again: favorite, create, complete and delete succeed", async () => {
+    for (const reason of ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"] as const) {
+      const gen = await createCompleted(t, profileId);
+      const { generation, upload } = await createPending(t, profileId);
+      await uploadAudio(upload, await smallWav());
+      const steps: [string, () => Promise<JsonResponse>, number][] = [
+        ["favorite", () => t.json(`/history/${gen.id}/favorite`, { method: "PUT" }), 200],
+        ["create", () => t.json("/history", { method: "POST", body: { profile_id: profileId, text: "contended" } }), 201],
+        ["complete", () => t.json(`/history/${generation.id}/complete`, { method: "POST" }), 200],
+        ["delete", () => t.json(`/history/${gen.id}`, { method: "DELETE" }), 204],
+      ];
+      for (const [what, send, status] of steps) {
+        const fault = inject(dynamo, /TransactWrite/, 2, cancelled(reason, 1));
+        const res = await send();
+        assert.equal(res.status, status, `${what} after two ${reason} cancellations: ${res.status} ${JSON.stringify(res.body)}`);
+        assert.equal(fault.state.hit, 2);
+        await assertConsistent();
+      }
+    }
+  });
+
+  test("conflicts that outlast the retries answer 503 with Retry-After and change nothing; then the request works", async () => {
+    const gen = await createCompleted(t, profileId);
+    const fault = inject(dynamo, /TransactWrite/, () => true, cancelled("TransactionConflict"));
+    assert.equal(assertFaultAnswer(await t.json(`/history/${gen.id}/favorite`, { method: "PUT" }), "favorite under endless conflicts"), "503");
+    fault.remove();
+    assert.equal((await t.json(`/history/${gen.id}`)).body.is_favorited, false);
+    await assertConsistent();
+    assert.equal((await t.json(`/history/${gen.id}/favorite`, { method: "PUT" })).status, 200);
+    await assertConsistent();
+  });
+
+  test("throttled calls are retried by the SDK; a throttle that outlasts them, or a single write's conflict, is a 503", async () => {
+    const gen = await createCompleted(t, profileId);
+    for (const name of ["ProvisionedThroughputExceededException", "ThrottlingException"] as const) {
+      const absorbed = inject(dynamo, /GetItem|TransactWrite/, 2, throttled(name), "deserialize");
+      const fav = await t.json(`/history/${gen.id}/favorite`, { method: "POST" });
+      assert.equal(fav.status, 200, `${name} inside the SDK's retries: ${fav.status} ${JSON.stringify(fav.body)}`);
+      assert.equal(absorbed.state.hit, 2);
+      figures.sdk_retried_ok += absorbed.state.hit;
+      inject(dynamo, /GetItem/, 1, throttled(name));
+      assert.equal(assertFaultAnswer(await t.json(`/history/${gen.id}`), `GET after ${name}`), "503");
+    }
+    inject(dynamo, /PutItem|UpdateItem/, 1, conflicted);
+    assert.equal(assertFaultAnswer(await t.json("/history/imports", { method: "POST", body: {} }), "start import under a conflict"), "503");
     await assertConsistent();
   });
 });

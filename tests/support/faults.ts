@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { afterEach } from "node:test";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactionCanceledException, TransactionConflictException } from "@aws-sdk/client-dynamodb";
 import { dynamo, s3 } from "@sonna/core/aws";
 import type { JsonResponse } from "./server";
 
@@ -39,6 +39,10 @@ export const throttled = (name: "ProvisionedThroughputExceededException" | "Thro
     $fault: "client",
     $metadata: { httpStatusCode: 400, attempts: 1 },
   });
+
+/** What a single-item write gets when a transaction in progress holds its item. */
+export const conflicted = () =>
+  new TransactionConflictException({ message: "Transaction is ongoing for the item", $metadata: { httpStatusCode: 400, attempts: 1 } });
 
 /**
  * What TransactWriteItems answers when another transaction holds one of its items (or the
