@@ -115,6 +115,20 @@ export function inject(client: Client, match: Match, when: number | (() => boole
   return { state, remove };
 }
 
+/** Runs `action` once, just before the first matching call goes out: a race made deterministic. */
+export function interpose(client: Client, match: Match, action: () => Promise<unknown>) {
+  const state = { left: 1, hit: 0 };
+  const remove = install(client, "initialize", (next, context) => async (args) => {
+    if (state.left > 0 && matches(match, context.commandName ?? "", args.input)) {
+      state.left--;
+      state.hit++;
+      await action();
+    }
+    return next(args);
+  });
+  return { state, remove };
+}
+
 /** The answer to a faulted request: 503 with Retry-After and the error shape, or a success. */
 export function assertFaultAnswer(res: JsonResponse, what: string): "503" | "ok" {
   if (res.status >= 500 && res.status !== 503) faultFigures.five_hundreds++;

@@ -15,11 +15,11 @@ const touched = (item: GenerationItem, fields: Partial<GenerationItem>): Generat
 });
 
 /** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
+const audioMissing = () => new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
+
 export async function inspectUploadedAudio(key: string): Promise<WavInfo & { size: number }> {
   const head = await headObject(key);
-  if (!head) {
-    throw new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
-  }
+  if (!head) throw audioMissing();
   if (head.size > limits.maxAudioBytes) {
     await deleteObjects([key]);
     throw new VisibleError(
@@ -32,6 +32,7 @@ export async function inspectUploadedAudio(key: string): Promise<WavInfo & { siz
     throw new VisibleError(422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
   }
   const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size));
+  if (!start) throw audioMissing();
   try {
     return { ...inspectWav(start, head.size), size: head.size };
   } catch (error) {
@@ -73,7 +74,11 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
   const current = await getGeneration(tenant, id);
   if (current.status === "completed") return toGeneration(current);
   if (current.status !== "pending") throw notPending(current, "completed");
-  const audio = await inspectUploadedAudio(current.audio_path);
+  const audio = await inspectUploadedAudio(current.audio_path).catch(async (error: unknown) => {
+    // A delete landing after the record was read takes the audio too: say the generation is gone.
+    if (error instanceof VisibleError && error.code === "audio.missing") await getGeneration(tenant, id);
+    throw error;
+  });
   const quotas = await quotasOf(tenant);
   const { after } = await mutateGeneration(tenant, id, (item) => {
     if (item.status === "completed") return { kind: "keep" };

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
 import { s3 } from "../aws";
 import { bucketName } from "../resources";
 
@@ -8,24 +8,33 @@ export interface ObjectHead {
   lastModified: Date;
 }
 
+const isMissing = (error: unknown) =>
+  error instanceof NotFound || error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+
 export async function headObject(key: string): Promise<ObjectHead | undefined> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
     return { size: head.ContentLength ?? 0, etag: head.ETag ?? "", lastModified: head.LastModified ?? new Date(0) };
   } catch (error) {
-    if (error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
-      return undefined;
-    }
+    if (isMissing(error)) return undefined;
     throw error;
   }
 }
 
-/** The first `length` bytes of exactly the object version `etag` names. */
-export async function readObjectStart(key: string, etag: string, length: number): Promise<Uint8Array> {
-  const response = await s3.send(
-    new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
-  );
-  return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+/**
+ * The first `length` bytes of exactly the object version `etag` names, or undefined if the object
+ * went since it was seen (a delete racing the caller).
+ */
+export async function readObjectStart(key: string, etag: string, length: number): Promise<Uint8Array | undefined> {
+  try {
+    const response = await s3.send(
+      new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
+    );
+    return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
 }
 
 /**
