@@ -12,4 +12,10 @@ export const limits = {
   maxListLimit: 200,
   defaultListLimit: 50,
   presignSeconds: 15 * 60,
+  /**
+   * How long a large import's completion holds its claim: a retry arriving sooner is told the import
+   * is under way. Longer than any request can live (the API function stops at 29 s,
+   * infra/api.ts), so a holder is dead once it runs out; SONNA_IMPORT_LEASE_MS shortens it in tests.
+   */
+  importLeaseMs: Number(process.env.SONNA_IMPORT_LEASE_MS ?? 60_000),
 } as const;

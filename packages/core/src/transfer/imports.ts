@@ -7,6 +7,7 @@ import { VisibleError, notFound } from "../errors";
 import { getGeneration } from "../generations/repo";
 import { toGeneration, type Generation } from "../generations/model";
 import { isId, newId } from "../ids";
+import { limits } from "../limits";
 import { findProfileItem } from "../profiles/service";
 import { bucketName, tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
@@ -15,8 +16,6 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { importArchive } from "./import";
 
-/** An import holds its claim this long; a worker that died mid-import is replaced after it. */
-const LEASE_MS = 15 * 60 * 1000;
 const IMPORT_RECORD_SECONDS = 24 * 3600;
 
 type ImportStatus = "awaiting_upload" | "importing" | "completed" | "failed";
@@ -75,7 +74,7 @@ async function claim(tenant: string, importId: string): Promise<boolean> {
         UpdateExpression: "SET #status = :importing, lease_until = :until",
         ConditionExpression: "#status = :awaiting OR (#status = :importing AND lease_until < :now)",
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":importing": "importing", ":awaiting": "awaiting_upload", ":until": Date.now() + LEASE_MS, ":now": Date.now() },
+        ExpressionAttributeValues: { ":importing": "importing", ":awaiting": "awaiting_upload", ":until": Date.now() + limits.importLeaseMs, ":now": Date.now() },
       }),
     );
     return true;
