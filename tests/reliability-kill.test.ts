@@ -97,6 +97,7 @@ test("POST /history/import killed after placing the audio, before the record: th
 
 const LARGE_KILLS: [string, StopAt, number][] = [
   ["after placing the audio, before the record", { client: "s3", command: "CopyObjectCommand", nth: 1, when: "after" }, 1],
+  ["after the record's transaction committed", { client: "dynamo", command: "TransactWriteItemsCommand", nth: 1, when: "after" }, 0],
 ];
 for (const [where, stopAt, orphans] of LARGE_KILLS) {
   test(`POST /history/imports/{id}/complete killed ${where}: the same request then answers the one generation`, async () => {

@@ -21,8 +21,12 @@ import { ConditionFailed, transact, type TransactItem } from "../table/transact"
 export interface ImportOptions {
   /** The profile to file the generation under; otherwise it is chosen from the archive. */
   profileId?: string | undefined;
-  /** Names the staging area; the large-import flow passes its import id. */
-  importId?: string | undefined;
+  /**
+   * Writes that must commit with the generation or not at all (the large flow marks its import
+   * done with them). They go first in the transaction, so a failed condition among them surfaces
+   * as ConditionFailed with their own index.
+   */
+  commitWith?: (generationId: string) => TransactItem[];
 }
 
 /** Stages every WAV entry in the bucket as it streams past, keyed by entry name. */
@@ -105,8 +109,9 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
   if (options.profileId !== undefined && !(await findProfileItem(tenant, options.profileId))) {
     throw notFound("profile", options.profileId);
   }
-  const importId = options.importId ?? newId();
-  const { result, staged } = await stageEntries(tenant, importId, source);
+  // Each attempt stages under its own name: a retry running beside a slow first attempt never
+  // reads or deletes the other's entries.
+  const { result, staged } = await stageEntries(tenant, newId(), source);
   const placed: string[] = [];
   try {
     const archive = parseArchive(result);
@@ -197,15 +202,17 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         ]
       : [profileMustExist(tenant, profile.id)];
     const stats = statsUpdates(tenant, [[null, countedFacts(item)]], await quotasOf(tenant));
+    const commit = options.commitWith?.(item.id) ?? [];
     try {
       await transact([
+        ...commit,
         ...profileWrites,
         { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
         ...stats,
       ]);
     } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-      const statsIndex = error.index - profileWrites.length - 1;
+      if (!(error instanceof ConditionFailed) || error.index < commit.length) throw error;
+      const statsIndex = error.index - commit.length - profileWrites.length - 1;
       if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }
