@@ -201,11 +201,11 @@ async function workload(suite: string, ops: number, contention?: Contention): Pr
   };
 }
 
-test(`${OPS} mixed operations in parallel keep stats exact and audio and records in step`, { timeout: 170_000 }, async () => {
+test(`${OPS} mixed operations in parallel keep stats exact and audio and records in step`, { timeout: Math.max(170_000, OPS * 1_000) }, async () => {
   console.log(`RELIABILITY ${JSON.stringify(await workload("concurrency", OPS))}`);
 });
 
-test(`${CONTENDED_OPS} mixed operations under injected transaction conflicts and throttling: no 500, stats exact`, { timeout: 170_000 }, async () => {
+test(`${CONTENDED_OPS} mixed operations under injected transaction conflicts and throttling: no 500, stats exact`, { timeout: Math.max(170_000, CONTENDED_OPS * 1_000) }, async () => {
   const reasons = ["TransactionConflict", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"] as const;
   const names = ["ProvisionedThroughputExceededException", "ThrottlingException"] as const;
   const figures = await workload("contention", CONTENDED_OPS, {
