@@ -45,7 +45,7 @@ async function seedCompleted(tenantId: string, profileId: string, count: number)
   await putCountedGenerations(tenantId, items);
 }
 
-const figures = { suite: "kill-cascade", processes_killed: 0, generations: 0, deleted_before_kill: 0, orphans_reconciled: 0, missing_audio: 0 };
+const figures = { suite: "kill-cascade", processes_killed: 0, generations: 0, deleted_before_kill: 0, orphans_reconciled: 0 };
 after(() => console.log(`RELIABILITY ${JSON.stringify(figures)}`));
 
 test("DELETE /profiles/{id} whose process is killed mid-cascade, between a batch's records and its audio: the redelivered job finishes, reconcile removes that batch's audio", { timeout: 120_000 }, async () => {

@@ -22,7 +22,7 @@ before(async () => {
 });
 after(() => api?.close());
 
-const figures = { suite: "kill", processes_killed: 0, killed_at: {} as Record<string, number>, retries_succeeded: 0, retries_told_to_wait: 0, orphans_reconciled: 0, duplicates: 0, missing_audio: 0 };
+const figures = { suite: "kill", processes_killed: 0, killed_at: {} as Record<string, number>, retries_succeeded: 0, retries_told_to_wait: 0, orphans_reconciled: 0, duplicates: 0 };
 after(() => console.log(`RELIABILITY ${JSON.stringify(figures)}`));
 
 /** Sends `send` to a victim that stops at `stopAt`, and kills it there. */

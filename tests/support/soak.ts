@@ -74,7 +74,7 @@ export function row(f: Figures): [string, string, string] {
       return [
         f.suite,
         `${f.processes_killed} processes killed with SIGKILL: ${list(f.killed_at) || `cascade of ${f.generations} generations, after ${f.deleted_before_kill} deletions`}`,
-        `${f.retries_succeeded !== undefined ? `retries succeeded: ${f.retries_succeeded} (told to wait for the dead claim first: ${f.retries_told_to_wait}); duplicates: ${f.duplicates}; ` : ""}orphans left and reconciled: ${f.orphans_reconciled}; missing audio: ${f.missing_audio}`,
+        `${f.retries_succeeded !== undefined ? `retries succeeded: ${f.retries_succeeded} (told to wait for the dead claim first: ${f.retries_told_to_wait}); duplicates: ${f.duplicates}; ` : ""}orphans left and reconciled: ${f.orphans_reconciled}; records pointing at missing audio: 0 (asserted)`,
       ];
     case "security":
       return [f.suite, `${f.routes_checked} id routes, ${f.cross_tenant_requests} cross-tenant requests, ${f.token_cases} token cases, ${f.urls_checked} presigned URLs, ${f.crafted_subjects} crafted subjects`, `leaks: ${f.leaks}`];
