@@ -51,8 +51,10 @@ after(() => console.log(`RELIABILITY ${JSON.stringify(figures)}`));
 test("DELETE /profiles/{id} whose process is killed mid-cascade, between a batch's records and its audio: the redelivered job finishes, reconcile removes that batch's audio", { timeout: 120_000 }, async () => {
   const t = await tenant(api);
   const profile = await createProfile(t.id, { name: "Killed voice" });
-  await seedCompleted(t.id, profile.id, 300);
-  figures.generations += 300;
+  // More than a page (100), so the job is mid-way through its first page when it dies.
+  const seeded = 150;
+  await seedCompleted(t.id, profile.id, seeded);
+  figures.generations += seeded;
   await assertStatsMatchRecount(t);
 
   // TransactWriteItems 1 records the job; 2 and 3 each delete a batch of 25 records, and each batch's
@@ -68,16 +70,16 @@ test("DELETE /profiles/{id} whose process is killed mid-cascade, between a batch
 
   // Records go before audio: whatever was deleted took its counts with it, and nothing points at missing audio.
   const midway = await assertConsistent(t, { orphansAllowed: true });
-  assert.equal(midway.recount.generations, 250);
+  assert.equal(midway.recount.generations, seeded - 50);
   assert.equal(midway.orphans.length, 25, `audio orphaned by the kill: ${midway.orphans.length}`);
-  figures.deleted_before_kill += 300 - midway.recount.generations;
+  figures.deleted_before_kill += seeded - midway.recount.generations;
   // The profile went with the request; the same request again finds it gone, the job owns the rest.
   assertError(await t.json(`/profiles/${profile.id}`, { method: "DELETE" }), 404, "profile.not_found");
 
   // The queue redelivers the message to another worker, which finishes the job.
   await runJob({ tenant: t.id, job_id: job!.id });
   const done = await waitForJob(t, job!.id);
-  assert.deepEqual(done.result, { profile_id: profile.id, deleted_generations: 250 });
+  assert.deepEqual(done.result, { profile_id: profile.id, deleted_generations: seeded - 50 });
   const left = await assertConsistent(t, { orphansAllowed: true });
   assert.equal(left.recount.generations, 0);
   assert.equal(left.orphans.length, 25);
