@@ -136,9 +136,7 @@ export function cpuByCategory(path: string): Map<string, number> {
 const OUR_LAYERS = [
   "hono",
   "@hono/node-server",
-  "@hono/zod-openapi",
   "zod",
-  "@asteasolutions/zod-to-openapi",
   "jose",
   "Node.js undici (Web Request/Headers/Response)",
   "our code: packages/functions",

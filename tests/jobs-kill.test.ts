@@ -1,46 +1,27 @@
-// A worker process really killed (SIGKILL, at whatever point it has reached) in the middle of a
-// profile.delete job: the job is picked up again and finishes, and reconcile removes any audio the
-// killed worker deleted the records of but not yet the objects.
+// A cascade killed with SIGKILL: DELETE /profiles/{id} sent to a separate API process
+// (tests/support/victim.ts) whose in-process runner starts the profile.delete job and is killed at
+// a fixed point inside it, after a batch's records went and before their audio did. The job's
+// message is delivered again and finishes it; reconcile removes exactly the audio left behind.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "@sonna/core/aws";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { s3 } from "@sonna/core/storage/client";
 import { newGenerationItem } from "@sonna/core/generations/create";
-import type { JobItem } from "@sonna/core/jobs/model";
 import { runJob } from "@sonna/core/jobs/run";
 import { findJob } from "@sonna/core/jobs/store";
 import { requestReconcile } from "@sonna/core/maintenance/jobs";
-import { deleteProfile } from "@sonna/core/profiles/delete";
 import { createProfile } from "@sonna/core/profiles/service";
-import { bucketName, tableName } from "@sonna/core/resources";
-import { objectKeys } from "@sonna/core/storage/keys";
-import { keys } from "@sonna/core/table/keys";
-import { assertStatsMatchRecount, inParallel, recount, smallWav, waitForJob } from "./support/fixtures";
+import { bucketName } from "@sonna/core/resources";
+import { assertConsistent, assertError, assertStatsMatchRecount, inParallel, smallWav, waitForJob } from "./support/fixtures";
+import { startVictim } from "./support/kill";
 import { putCountedGenerations } from "./support/seed";
 import { startApi, tenant, type Api } from "./support/server";
-
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 let api: Api;
 before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-async function tenantObjects(tenantId: string): Promise<string[]> {
-  const found: string[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: objectKeys.tenantPrefix(tenantId), ContinuationToken }));
-    found.push(...(page.Contents ?? []).map((o) => o.Key!));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return found;
-}
 
 /**
  * Completed generations with real audio, written the way completeGeneration leaves them (item,
@@ -60,86 +41,56 @@ async function seedCompleted(tenantId: string, profileId: string, count: number)
     item.active_version_id = item.id;
     return item;
   });
-  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
   await inParallel(items, 8, (item) => s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: item.audio_path, Body: wav })));
   await putCountedGenerations(tenantId, items);
 }
 
-test("a worker killed with SIGKILL mid-job: a new worker finishes, reconcile sweeps up the audio in between", { timeout: 120_000 }, async () => {
+const figures = { suite: "kill-cascade", processes_killed: 0, generations: 0, deleted_before_kill: 0, orphans_reconciled: 0 };
+after(() => console.log(`RELIABILITY ${JSON.stringify(figures)}`));
+
+test("DELETE /profiles/{id} whose process is killed mid-cascade, between a batch's records and its audio: the redelivered job finishes, reconcile removes that batch's audio", { timeout: 120_000 }, async () => {
   const t = await tenant(api);
   const profile = await createProfile(t.id, { name: "Killed voice" });
-  await seedCompleted(t.id, profile.id, 300);
+  // More than a page (100), so the job is mid-way through its first page when it dies.
+  const seeded = 150;
+  await seedCompleted(t.id, profile.id, seeded);
+  figures.generations += seeded;
   await assertStatsMatchRecount(t);
 
-  // Record the job without anyone running it (the message is "lost": jobs go to SQS, which has no link here).
-  const saved = { jobs: process.env.SONNA_LOCAL_JOBS, endpoint: process.env.AWS_ENDPOINT_URL_SQS };
-  delete process.env.SONNA_LOCAL_JOBS;
-  process.env.AWS_ENDPOINT_URL_SQS = "http://127.0.0.1:9";
-  try {
-    await assert.rejects(deleteProfile(t.id, profile.id), /SST links|not linked/);
-  } finally {
-    process.env.SONNA_LOCAL_JOBS = saved.jobs;
-    if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SQS;
-    else process.env.AWS_ENDPOINT_URL_SQS = saved.endpoint;
-  }
-  const { Items } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :job)",
-      ExpressionAttributeValues: { ":pk": keys.tenantPartition(t.id), ":job": "JOB#" },
-      ConsistentRead: true,
-    }),
-  );
-  const job = (Items ?? [])[0] as JobItem;
-  assert.equal(job?.type, "profile.delete");
-  const message = { tenant: t.id, job_id: job.id };
+  // TransactWriteItems 1 records the job; 2 and 3 each delete a batch of 25 records, and each batch's
+  // audio goes right after its transaction. Stopping after 3 leaves exactly one batch of audio orphaned.
+  const victim = await startVictim({ client: "dynamo", command: "TransactWriteItemsCommand", nth: 3, when: "after" });
+  const answered = (await tenant(victim, t.id)).json(`/profiles/${profile.id}`, { method: "DELETE" });
+  await victim.killAtStop();
+  figures.processes_killed++;
+  const accepted = await answered;
+  assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+  const job = await findJob(t.id, accepted.body.id);
+  assert.equal(job?.status, "running", "the killed process's job should still be running");
 
-  // A separate worker process runs it; it is killed once it has recorded progress.
-  const worker = spawn(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", `import { runJob } from "@sonna/core/jobs/run"; await runJob(${JSON.stringify(message)});`],
-    { cwd: repoRoot, env: process.env, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  worker.stderr!.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => worker.on("exit", (code, signal) => done({ code, signal })));
-  let killedAt: number | undefined;
-  for (let polls = 0; killedAt === undefined; polls++) {
-    const current = await findJob(t.id, job.id);
-    if (current?.status === "succeeded" || worker.exitCode !== null) break;
-    if ((current?.progress.done ?? 0) > 0) {
-      worker.kill("SIGKILL");
-      killedAt = current!.progress.done;
-    }
-    assert.ok(polls < 3_000, `the worker never made progress: ${stderr.slice(0, 2000)}`);
-    await new Promise((wake) => setTimeout(wake, 10));
-  }
-  const { signal } = await exited;
-  console.log(`# worker killed after ${killedAt ?? "(finished first)"} deletions, signal ${signal}`);
-  if (killedAt !== undefined) {
-    assert.equal(signal, "SIGKILL");
-    const midway = await findJob(t.id, job.id);
-    assert.equal(midway?.status, "running");
-    // Whatever point it died at, every record it deleted took its counts with it.
-    await assertStatsMatchRecount(t);
-  }
+  // Records go before audio: whatever was deleted took its counts with it, and nothing points at missing audio.
+  const midway = await assertConsistent(t, { orphansAllowed: true });
+  assert.equal(midway.recount.generations, seeded - 50);
+  assert.equal(midway.orphans.length, 25, `audio orphaned by the kill: ${midway.orphans.length}`);
+  figures.deleted_before_kill += seeded - midway.recount.generations;
+  // The profile went with the request; the same request again finds it gone, the job owns the rest.
+  assertError(await t.json(`/profiles/${profile.id}`, { method: "DELETE" }), 404, "profile.not_found");
 
-  // The restarted worker (the message redelivered) finishes the job.
-  await runJob(message);
-  const done = await findJob(t.id, job.id);
-  assert.equal(done?.status, "succeeded", JSON.stringify(done));
-  assert.equal((await recount(t.id)).generations, 0);
-  const left = await tenantObjects(t.id);
-  assert.ok(left.length <= 25, `at most one batch of audio can be orphaned by a kill, found ${left.length}`);
-  console.log(`# objects orphaned by the kill: ${left.length}`);
+  // The queue redelivers the message to another worker, which finishes the job.
+  await runJob({ tenant: t.id, job_id: job!.id });
+  const done = await waitForJob(t, job!.id);
+  assert.deepEqual(done.result, { profile_id: profile.id, deleted_generations: seeded - 50 });
+  const left = await assertConsistent(t, { orphansAllowed: true });
+  assert.equal(left.recount.generations, 0);
+  assert.equal(left.orphans.length, 25);
 
-  // Records go before audio, so a kill can only leave orphaned objects; reconcile removes them.
   const reconcile = await requestReconcile(t.id, { minAgeMs: 0 });
   const { result } = await waitForJob(t, reconcile.id);
-  assert.equal(result.orphans_deleted, left.length);
+  assert.equal(result.orphans_deleted, 25);
   assert.equal(result.missing_audio, 0);
-  assert.deepEqual(await tenantObjects(t.id), []);
-  const { stats } = await assertStatsMatchRecount(t);
+  figures.orphans_reconciled += result.orphans_deleted;
+  const { stats, objects } = await assertConsistent(t);
+  assert.deepEqual(objects, []);
   assert.equal(stats.total_generations, 0);
   assert.equal(stats.total_bytes, 0);
 });

@@ -1,18 +1,23 @@
 // Reliability: 500 mixed operations in parallel (at most 25 in flight) over 5 profiles of one
 // tenant, then the invariants: stats equal a recount, no record lacks its audio, no audio lacks
-// its record, and no request was ever answered with a 5xx. 150 by default, so the file stays near a
-// minute on a loaded machine; SONNA_RELIABILITY_OPS=500 (or more) runs the full figure.
+// its record, and no request was ever answered with a 5xx. Then the same mix again under injected
+// DynamoDB contention (TransactionConflict and throttling cancellations, throttled calls), which
+// DynamoDB Local never raises: only well-formed 503s are allowed, and the invariants still hold.
+// 150 and 100 operations by default, so the file stays near a minute on a loaded machine;
+// SONNA_RELIABILITY_OPS and SONNA_CONTENTION_OPS raise them (npm run soak runs 500 of each).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { dynamo } from "@sonna/core/aws";
 import { s3 } from "@sonna/core/storage/client";
-import { bucketName } from "@sonna/core/resources";
-import { objectKeys } from "@sonna/core/storage/keys";
 import { makeWav } from "@sonna/core/wav/make";
-import { assertStatsMatchRecount, createCompleted, createProfile, inParallel, recount, uploadAudio } from "./support/fixtures";
-import { startApi, tenant, type Api, type Tenant } from "./support/server";
+import { assertConsistent, assertError, createCompleted, createPending, createProfile, inParallel, smallWav, uploadAudio } from "./support/fixtures";
+import { cancelled, faultFigures, inject, interpose, prng, removeAllFaults, throttled } from "./support/faults";
+import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { exportZip, importInRequest } from "./support/transfer";
 
 const OPS = Number(process.env.SONNA_RELIABILITY_OPS ?? 150);
+const CONTENDED_OPS = Number(process.env.SONNA_CONTENTION_OPS ?? 100);
+const SEED = Number(process.env.SONNA_RELIABILITY_SEED ?? 20261124);
 const WIDTH = 25;
 
 let api: Api;
@@ -20,16 +25,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-/** Deterministic PRNG (mulberry32), so a failing run can be replayed with the same seed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = "create" | "upload_complete" | "favorite" | "delete" | "double_delete" | "import" | "fail" | "version";
 const KINDS: [Kind, number][] = [
@@ -44,31 +39,19 @@ const KINDS: [Kind, number][] = [
   // weights sum to 96; the rest falls to upload_complete
 ];
 
-async function listKeys(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, ContinuationToken }));
-    found.push(...(page.Contents ?? []).map((o) => o.Key!));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return found;
+interface Contention {
+  /** Installs the faults; removed before the invariants are checked. */
+  install(random: () => number): void;
 }
 
-async function exists(key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-    throw error;
-  }
-}
-
-test(`${OPS} mixed operations in parallel keep stats exact and audio and records in step`, { timeout: 170_000 }, async () => {
+/**
+ * `ops` operations drawn from KINDS (seeded) over 5 fresh profiles of a fresh tenant, at most
+ * WIDTH in flight, then the invariants. Without `contention` no answer may be a 5xx; with it, a
+ * 503 must carry Retry-After and `service.unavailable`, and nothing else may be a 5xx.
+ */
+async function workload(suite: string, ops: number, contention?: Contention): Promise<Record<string, unknown>> {
   const started = Date.now();
-  const seed = Number(process.env.SONNA_RELIABILITY_SEED ?? 20261124);
-  const random = prng(seed);
+  const random = prng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const raw: Tenant = await tenant(api);
   // A keep-alive socket the server closes just as a request goes out fails the fetch
@@ -90,34 +73,28 @@ test(`${OPS} mixed operations in parallel keep stats exact and audio and records
   // A few completed generations to start from, and one exported archive kept for imports.
   const known: string[] = [];
   for (const p of profiles) known.push((await createCompleted(t, p.id, { wav, text: `seed ${p.name}` })).id);
-  const exp = await t.json(`/history/${known[0]}/export`);
-  assert.equal(exp.status, 200, JSON.stringify(exp.body));
-  const seedArchive = new Uint8Array(await (await fetch(exp.body.url)).arrayBuffer());
+  const { bytes: seedArchive } = await exportZip(t, known[0]!);
 
   const byKind: Record<string, number> = {};
   const statuses: Record<string, Record<string, number>> = {};
-  const fiveHundreds: string[] = [];
-  const note = (kind: string, what: string, res: { status: number; body?: unknown }) => {
+  const violations: string[] = [];
+  let unavailable = 0;
+  const note = (kind: string, what: string, res: JsonResponse) => {
     ((statuses[kind] ??= {})[res.status] ??= 0);
     statuses[kind]![res.status]!++;
-    if (res.status >= 500) fiveHundreds.push(`${kind} ${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  };
-  const doImport = async (archive: Uint8Array, profileId: string) => {
-    const form = new FormData();
-    form.set("file", new Blob([archive], { type: "application/zip" }), "clip.zip");
-    form.set("profile_id", profileId);
-    const res = await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } });
-    const text = await res.text();
-    const body = res.headers.get("content-type")?.includes("json") && text ? JSON.parse(text) : text;
-    return { status: res.status, body };
+    if (res.status < 500) return;
+    const wellFormed503 = res.status === 503 && Number(res.headers.get("retry-after")) > 0 && res.body?.code === "service.unavailable";
+    if (contention && wellFormed503) unavailable++;
+    else violations.push(`${kind} ${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   };
 
-  const plan: Kind[] = Array.from({ length: OPS }, () => {
+  const plan: Kind[] = Array.from({ length: ops }, () => {
     let r = random() * 100;
     for (const [kind, weight] of KINDS) if ((r -= weight) < 0) return kind;
     return "upload_complete";
   });
 
+  contention?.install(prng(SEED + 1));
   const msByKind: Record<string, number> = {};
   await inParallel(plan, WIDTH, async (kind) => {
     byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -167,16 +144,16 @@ test(`${OPS} mixed operations in parallel keep stats exact and audio and records
         // (deleted meanwhile), import the archive kept from the start.
         const id = pick(known);
         let archive = seedArchive;
-        const res = random() < 0.4 ? await t.json(`/history/${id}/export`) : { status: 0, body: null as any };
-        if (res.status !== 0) note(kind, "export", res);
-        if (res.status === 200) {
+        const res = random() < 0.4 ? await t.json(`/history/${id}/export`) : undefined;
+        if (res) note(kind, "export", res);
+        if (res?.status === 200) {
           const download = await fetch(res.body.url);
           if (download.ok) archive = new Uint8Array(await download.arrayBuffer());
           else await download.arrayBuffer();
         }
-        const imported = await doImport(archive, profile.id);
+        const imported = await importInRequest(t, archive, profile.id);
         note(kind, "import", imported);
-        if (imported.status === 201) known.push((imported.body as any).id ?? (imported.body as any).generation?.id);
+        if (imported.status === 201) known.push(imported.body.id);
         return;
       }
       case "fail": {
@@ -198,46 +175,61 @@ test(`${OPS} mixed operations in parallel keep stats exact and audio and records
       }
     }
   }
+  removeAllFaults();
 
-  assert.deepEqual(fiveHundreds, [], "a request was answered with a 5xx");
+  assert.deepEqual(violations, [], "a request was answered with a 5xx (other than a well-formed 503 under contention)");
+  // Sanity: the run did real work of every kind.
+  assert.ok(Object.keys(byKind).length >= 7, JSON.stringify(byKind));
 
   // Let in-process upload notifications and jobs settle before counting.
   await new Promise((wake) => setTimeout(wake, 500));
-  const { stats, recount: counted } = await assertStatsMatchRecount(t);
-
-  // No record lacks its audio.
-  const owned = new Set<string>();
-  const missing: string[] = [];
-  await inParallel(counted.items, 16, async (item) => {
-    owned.add(item.audio_path);
-    for (const v of item.versions ?? []) owned.add(v.audio_path);
-    if (item.status === "completed" && !(await exists(item.audio_path))) missing.push(`${item.id} ${item.audio_path}`);
-    for (const v of item.versions ?? []) if (v.status === "completed" && !(await exists(v.audio_path))) missing.push(`${item.id}/${v.id} ${v.audio_path}`);
-  });
-  assert.deepEqual(missing, [], "records point at audio that is not in the bucket");
-
-  // No audio lacks its record (pending generations' and versions' keys count as owned).
-  const keysInBucket = await listKeys(objectKeys.tenantPrefix(t.id));
-  const orphans = keysInBucket.filter((key) => !owned.has(key));
-  assert.deepEqual(orphans, [], "objects under the tenant's prefix that no record owns");
-
-  const figures = {
-    suite: "concurrency",
-    seed,
-    operations: OPS,
+  const { stats, recount: counted, objects, orphans, missing } = await assertConsistent(t);
+  return {
+    suite,
+    seed: SEED,
+    operations: ops,
     width: WIDTH,
     by_kind: byKind,
     busy_ms_by_kind: msByKind,
     statuses,
-    five_xx: fiveHundreds.length,
+    five_xx: violations.length,
+    ...(contention ? { answered_503: unavailable } : {}),
     network_errors_resent: networkErrors.length,
-    final: { generations: stats.total_generations, by_status: stats.generations_by_status, favorites: stats.favorites, objects: keysInBucket.length, records: counted.items.length },
+    final: { generations: stats.total_generations, by_status: stats.generations_by_status, favorites: stats.favorites, objects: objects.length, records: counted.items.length },
     missing_audio: missing.length,
     orphan_objects: orphans.length,
     ms: Date.now() - started,
   };
-  console.log(`RELIABILITY ${JSON.stringify(figures)}`);
-  // Sanity: the run did real work of every kind.
-  assert.ok(Object.keys(byKind).length >= 7, JSON.stringify(byKind));
-  void recount;
+}
+
+test(`${OPS} mixed operations in parallel keep stats exact and audio and records in step`, { timeout: Math.max(170_000, OPS * 1_000) }, async () => {
+  console.log(`RELIABILITY ${JSON.stringify(await workload("concurrency", OPS))}`);
+});
+
+test(`${CONTENDED_OPS} mixed operations under injected transaction conflicts and throttling: no 500, stats exact`, { timeout: Math.max(170_000, CONTENDED_OPS * 1_000) }, async () => {
+  const reasons = ["TransactionConflict", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"] as const;
+  const names = ["ProvisionedThroughputExceededException", "ThrottlingException"] as const;
+  const figures = await workload("contention", CONTENDED_OPS, {
+    install(random) {
+      const pickOf = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+      // A fifth of all transactions meet another holding one of their items (or a throttled partition).
+      inject(dynamo, /TransactWrite/, () => random() < 0.2, (command, input) => cancelled(pickOf(reasons), Math.floor(random() * 8))(command, input));
+      // Throttled calls the SDK's retries absorb, and a few that outlast them.
+      inject(dynamo, /GetItem|Query|TransactWrite|BatchGetItem|PutItem|UpdateItem/, () => random() < 0.04, () => throttled(pickOf(names))(), "deserialize");
+      inject(dynamo, /GetItem|Query/, () => random() < 0.005, () => throttled(pickOf(names))());
+    },
+  });
+  console.log(`RELIABILITY ${JSON.stringify({ ...figures, faults_injected: faultFigures.faults_injected, faults_by_command: faultFigures.faults_by_command })}`);
+  assert.ok(faultFigures.faults_injected > 0, "no fault was injected");
+});
+
+test("a delete that lands between complete's HEAD and its read of the WAV header answers 404, not 500", async () => {
+  const t = await tenant(api);
+  const profile = await createProfile(t);
+  const { generation, upload } = await createPending(t, profile.id);
+  await uploadAudio(upload, await smallWav());
+  const race = interpose(s3, /GetObject/, async () => assert.equal((await t.json(`/history/${generation.id}`, { method: "DELETE" })).status, 204));
+  assertError(await t.json(`/history/${generation.id}/complete`, { method: "POST" }), 404, "generation.not_found");
+  assert.equal(race.state.hit, 1, "complete never read the audio");
+  await assertConsistent(t);
 });

@@ -4,9 +4,9 @@
 // Retry-After (or succeeded through the SDK's retries), never a 500 or a 4xx blaming the client;
 // no record points at missing audio; stats equal a recount; the retried request succeeds.
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { after, before, beforeEach, describe, test } from "node:test";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { unzipSync } from "fflate";
 import { dynamo } from "@sonna/core/aws";
 import { s3 } from "@sonna/core/storage/client";
 import { newGenerationItem } from "@sonna/core/generations/create";
@@ -15,122 +15,37 @@ import type { JobItem } from "@sonna/core/jobs/model";
 import { runJob } from "@sonna/core/jobs/run";
 import { reconcileTenant } from "@sonna/core/maintenance/reconcile";
 import { findJob } from "@sonna/core/jobs/store";
-import { bucketName, tableName } from "@sonna/core/resources";
+import { tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
-import { assertStatsMatchRecount, createCompleted, createPending, createProfile, inParallel, recount, smallWav, uploadAudio } from "./support/fixtures";
+import { assertConsistent as consistent, assertStatsMatchRecount, bucketKeys, createCompleted, createPending, createProfile, inParallel, objectExists as exists, recount, smallWav, uploadAudio, waitForJob } from "./support/fixtures";
+import { assertFaultAnswer, breakDownload, cancelled, conflicted, countFault, faultFigures, inject, reset, throttled, unavailable } from "./support/faults";
 import { putCountedGenerations, withMessageLost } from "./support/seed";
 import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { completeLarge, exportZip, fetchBytes, importInRequest, sameBytes, startLarge } from "./support/transfer";
 
 let api: Api;
 let t: Tenant;
 let profileId: string;
 before(async () => {
   api = await startApi();
-  t = await tenant(api);
-  profileId = (await createProfile(t, "Faulty voice")).id;
 });
 after(() => api?.close());
 /** Each test gets its own tenant, so one test's leftovers never fail another's checks. */
 beforeEach(async () => {
-  if (!api) return;
   t = await tenant(api);
   profileId = (await createProfile(t, "Faulty voice")).id;
 });
 
-const figures = { faults_injected: 0, faults_by_command: {} as Record<string, number>, requests_503: 0, sdk_retried_ok: 0, five_hundreds: 0, client_blamed_4xx: 0, lost_records: 0, orphan_objects: 0 };
-after(() => console.log(`RELIABILITY ${JSON.stringify({ suite: "faults", ...figures })}`));
+const figures = { sdk_retried_ok: 0, invariant_failures: 0, orphans_reconciled: 0 };
+after(() => console.log(`RELIABILITY ${JSON.stringify({ suite: "faults", ...faultFigures, ...figures })}`));
 
-const unavailable = () =>
-  Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable", $fault: "server", $metadata: { httpStatusCode: 503, attempts: 1 } });
-const reset = () => Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", $metadata: {} });
-
-type Step = "initialize" | "deserialize";
-let installed: (() => void)[] = [];
-afterEach(() => {
-  for (const remove of installed) remove();
-  installed = [];
-});
-
-/**
- * Fails the next `times` calls whose command name matches. At "initialize" the error bypasses the
- * SDK's retry loop (the app sees it); at "deserialize" it is inside it (the SDK retries).
- */
-function inject(client: typeof s3 | typeof dynamo, match: RegExp, times: number, error: () => Error, step: Step = "initialize") {
-  const name = `reliability-fault-${Math.random().toString(36).slice(2)}`;
-  const state = { left: times, hit: 0 };
-  (client.middlewareStack as any).add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      if (state.left > 0 && match.test(context.commandName ?? "")) {
-        state.left--;
-        state.hit++;
-        figures.faults_injected++;
-        figures.faults_by_command[context.commandName!] = (figures.faults_by_command[context.commandName!] ?? 0) + 1;
-        throw error();
-      }
-      return next(args);
-    },
-    { step, name, priority: step === "initialize" ? "high" : "low" },
-  );
-  const remove = () => (client.middlewareStack as any).remove(name);
-  installed.push(remove);
-  return { state, remove };
-}
-
-/** The answer to a faulted request: 503 with Retry-After and the error shape, or a success. */
-function assertFaultAnswer(res: JsonResponse, what: string): "503" | "ok" {
-  if (res.status >= 500 && res.status !== 503) figures.five_hundreds++;
-  if (res.status >= 400 && res.status < 500) figures.client_blamed_4xx++;
-  if (res.status === 503) {
-    figures.requests_503++;
-    assert.ok(Number(res.headers.get("retry-after")) > 0, `${what}: 503 without Retry-After`);
-    assert.equal(res.body?.code, "service.unavailable", `${what}: ${JSON.stringify(res.body)}`);
-    assert.equal(typeof res.body?.detail, "string");
-    return "503";
-  }
-  assert.ok(res.status >= 200 && res.status < 300, `${what}: expected 503 or success, got ${res.status} ${JSON.stringify(res.body)}`);
-  return "ok";
-}
-
-async function exists(key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+/** The shared invariants, a failure counted in this suite's figures. */
+const assertConsistent = (who: Tenant = t, options: { orphansAllowed?: boolean } = {}) =>
+  consistent(who, options).catch((error: unknown) => {
+    figures.invariant_failures++;
     throw error;
-  }
-}
-
-async function tenantObjects(tenantId: string): Promise<string[]> {
-  const found: string[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: objectKeys.tenantPrefix(tenantId), ContinuationToken }));
-    found.push(...(page.Contents ?? []).map((o) => o.Key!));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return found;
-}
-
-/** Stats equal a recount, no completed record lacks its audio, and (unless allowed) no object lacks its record. */
-async function assertConsistent(who: Tenant = t, { orphansAllowed = false } = {}): Promise<{ orphans: string[] }> {
-  const { recount: counted } = await assertStatsMatchRecount(who);
-  const owned = new Set<string>();
-  const missing: string[] = [];
-  for (const item of counted.items) {
-    owned.add(item.audio_path);
-    for (const v of item.versions ?? []) owned.add(v.audio_path);
-    if (item.status === "completed" && !(await exists(item.audio_path))) missing.push(item.audio_path);
-    for (const v of item.versions ?? []) if (v.status === "completed" && !(await exists(v.audio_path))) missing.push(v.audio_path);
-  }
-  figures.lost_records += missing.length;
-  assert.deepEqual(missing, [], "records point at missing audio");
-  const orphans = (await tenantObjects(who.id)).filter((key) => !owned.has(key));
-  figures.orphan_objects += orphans.length;
-  if (!orphansAllowed) assert.deepEqual(orphans, [], "objects no record owns");
-  return { orphans };
-}
+  });
 
 describe("faults the app must answer with 503 and survive", () => {
   test("DynamoDB TransactWriteItems fails during DELETE /history/{id}: 503, nothing changed, retry deletes", async () => {
@@ -162,6 +77,7 @@ describe("faults the app must answer with 503 and survive", () => {
     fault.remove();
     const reconciled = await reconcileTenant(t.id, { minAgeMs: 0 });
     assert.equal(reconciled.orphans_deleted, orphans.length, JSON.stringify(reconciled));
+    figures.orphans_reconciled += reconciled.orphans_deleted;
     await assertConsistent();
   });
 
@@ -195,27 +111,6 @@ describe("faults the app must answer with 503 and survive", () => {
     const zip = await fetch(retry.body.url);
     assert.equal(zip.status, 200);
     assert.equal((await zip.arrayBuffer()).byteLength, retry.body.size_bytes);
-    await assertConsistent();
-  });
-
-  test("S3 PutObject fails during POST /history/import: 503, nothing persisted, retry imports", async () => {
-    const gen = await createCompleted(t, profileId, { text: "import me" });
-    const exp = await t.json(`/history/${gen.id}/export`);
-    const archive = new Uint8Array(await (await fetch(exp.body.url)).arrayBuffer());
-    const before = (await recount(t.id)).generations;
-    const send = async () => {
-      const form = new FormData();
-      form.set("file", new Blob([archive], { type: "application/zip" }), "clip.zip");
-      const res = await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, body: res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text } as JsonResponse;
-    };
-    inject(s3, /PutObject|UploadPart|CreateMultipartUpload/, 1, reset);
-    assert.equal(assertFaultAnswer(await send(), "import"), "503");
-    assert.equal((await recount(t.id)).generations, before, "a refused import left a record");
-    await assertConsistent();
-    const retry = await send();
-    assert.equal(retry.status, 201, JSON.stringify(retry.body));
     await assertConsistent();
   });
 
@@ -255,6 +150,113 @@ describe("faults the app must answer with 503 and survive", () => {
   });
 });
 
+describe("DynamoDB contention: transaction conflicts and throttling (DynamoDB Local raises neither)", () => {
+  test("a transaction cancelled by a conflict or a throttle is tried again: favorite, create, complete and delete succeed", async () => {
+    for (const reason of ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"] as const) {
+      const gen = await createCompleted(t, profileId);
+      const { generation, upload } = await createPending(t, profileId);
+      await uploadAudio(upload, await smallWav());
+      const steps: [string, () => Promise<JsonResponse>, number][] = [
+        ["favorite", () => t.json(`/history/${gen.id}/favorite`, { method: "PUT" }), 200],
+        ["create", () => t.json("/history", { method: "POST", body: { profile_id: profileId, text: "contended" } }), 201],
+        ["complete", () => t.json(`/history/${generation.id}/complete`, { method: "POST" }), 200],
+        ["delete", () => t.json(`/history/${gen.id}`, { method: "DELETE" }), 204],
+      ];
+      for (const [what, send, status] of steps) {
+        const fault = inject(dynamo, /TransactWrite/, 2, cancelled(reason, 1));
+        const res = await send();
+        assert.equal(res.status, status, `${what} after two ${reason} cancellations: ${res.status} ${JSON.stringify(res.body)}`);
+        assert.equal(fault.state.hit, 2);
+        await assertConsistent();
+      }
+    }
+  });
+
+  test("conflicts that outlast the retries answer 503 with Retry-After and change nothing; then the request works", async () => {
+    const gen = await createCompleted(t, profileId);
+    const fault = inject(dynamo, /TransactWrite/, () => true, cancelled("TransactionConflict"));
+    assert.equal(assertFaultAnswer(await t.json(`/history/${gen.id}/favorite`, { method: "PUT" }), "favorite under endless conflicts"), "503");
+    fault.remove();
+    assert.equal((await t.json(`/history/${gen.id}`)).body.is_favorited, false);
+    await assertConsistent();
+    assert.equal((await t.json(`/history/${gen.id}/favorite`, { method: "PUT" })).status, 200);
+    await assertConsistent();
+  });
+
+  test("throttled calls are retried by the SDK; a throttle that outlasts them, or a single write's conflict, is a 503", async () => {
+    const gen = await createCompleted(t, profileId);
+    for (const name of ["ProvisionedThroughputExceededException", "ThrottlingException"] as const) {
+      const absorbed = inject(dynamo, /GetItem|TransactWrite/, 2, throttled(name), "deserialize");
+      const fav = await t.json(`/history/${gen.id}/favorite`, { method: "POST" });
+      assert.equal(fav.status, 200, `${name} inside the SDK's retries: ${fav.status} ${JSON.stringify(fav.body)}`);
+      assert.equal(absorbed.state.hit, 2);
+      figures.sdk_retried_ok += absorbed.state.hit;
+      inject(dynamo, /GetItem/, 1, throttled(name));
+      assert.equal(assertFaultAnswer(await t.json(`/history/${gen.id}`), `GET after ${name}`), "503");
+    }
+    inject(dynamo, /PutItem|UpdateItem/, 1, conflicted);
+    assert.equal(assertFaultAnswer(await t.json("/history/imports", { method: "POST", body: {} }), "start import under a conflict"), "503");
+    await assertConsistent();
+  });
+});
+
+/** An import's S3 GetObject of the uploaded archive (not the WAV header probes of its entries). */
+const archiveRead = (command: string, input: { Key?: string }) => command === "GetObjectCommand" && String(input?.Key).endsWith(".zip");
+
+describe("imports meeting faults answer 503, leave nothing behind, and the same request then imports", () => {
+  const FAULTS: { what: string; largeOnly?: boolean; install: () => { state: { hit: number } } }[] = [
+    { what: "S3 GetObject of the uploaded archive fails", largeOnly: true, install: () => inject(s3, archiveRead, 1, unavailable) },
+    { what: "the archive's download is reset mid-stream", largeOnly: true, install: () => breakDownload(s3, archiveRead, 4096) },
+    { what: "S3 fails while staging an entry's audio", install: () => inject(s3, /PutObject|UploadPart|CreateMultipartUpload/, 1, reset) },
+    { what: "S3 CopyObject fails while placing the audio", install: () => inject(s3, /CopyObject/, 1, unavailable) },
+    { what: "DynamoDB fails at the final transaction", install: () => inject(dynamo, /TransactWrite/, 1, unavailable) },
+  ];
+  for (const flow of ["POST /history/import", "POST /history/imports/{id}/complete"] as const) {
+    test(flow, async () => {
+      const gen = await createCompleted(t, profileId, { text: "import me", wav: await smallWav(40_000) });
+      const { bytes: archive } = await exportZip(t, gen.id);
+      let imported = (await recount(t.id)).generations;
+      for (const fault of FAULTS.filter((f) => flow.includes("{id}") || !f.largeOnly)) {
+        const what = `${flow}: ${fault.what}`;
+        const importId = flow.includes("{id}") ? (await startLarge(t, archive)).import_id : undefined;
+        const send = () => (importId ? completeLarge(t, importId) : importInRequest(t, archive));
+        const injected = fault.install();
+        assert.equal(assertFaultAnswer(await send(), what), "503");
+        assert.equal(injected.state.hit, 1, `${what}: the fault was never reached`);
+        assert.equal((await recount(t.id)).generations, imported, `${what}: the failed import left a record`);
+        await assertConsistent();
+        const retry = await send();
+        assert.equal(retry.status, 201, `${what}, retried: ${retry.status} ${JSON.stringify(retry.body)}`);
+        assert.deepEqual([retry.body.text, retry.body.duration, retry.body.size_bytes], [gen.text, gen.duration, gen.size_bytes], what);
+        imported++;
+        await assertConsistent();
+      }
+      // Staged entries and finished uploads are removed as the imports end.
+      assert.deepEqual(await bucketKeys(objectKeys.importUpload(t.id, "").replace(/\.zip$/, "")), [], "objects left under the tenant's imports/");
+    });
+  }
+});
+
+test("S3 UploadPart fails during a bulk export's multi-part ZIP: the job is retried and its part holds every clip", { timeout: 120_000 }, async () => {
+  // Two clips of about 5 MB make a part bigger than one 8 MiB upload part.
+  const wavs = [await smallWav(2_600_000), await smallWav(2_650_000)];
+  const gens = await Promise.all(wavs.map((wav, i) => createCompleted(t, profileId, { wav, text: `big ${i}` })));
+  const fault = inject(s3, /UploadPart/, 1, unavailable);
+  const started = await t.json("/history/exports", { method: "POST", body: { ids: gens.map((g) => g.id) } });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const job = await waitForJob(t, started.body.id, 110_000);
+  assert.equal(fault.state.hit, 1, "the export never uploaded a part");
+  assert.equal(job.attempts, 2, "the failed attempt was not retried");
+  assert.equal(job.result.parts.length, 1);
+  const entries = unzipSync((await fetchBytes(job.result.parts[0].url)).bytes);
+  for (const [i, g] of gens.entries()) {
+    const name = Object.keys(entries).find((n) => n.endsWith(`/${g.id}/audio.wav`));
+    assert.ok(name, `no audio for ${g.id} in ${Object.keys(entries).join(", ")}`);
+    sameBytes(entries[name]!, wavs[i]!, `clip ${i}`);
+  }
+  await assertConsistent();
+});
+
 async function seedPending(tenantId: string, profile: string, count: number, text: string): Promise<void> {
   const items = Array.from({ length: count }, (_, i) => newGenerationItem(tenantId, { profile_id: profile, text: `${text} ${i}`, engine: "qwen" }));
   await putCountedGenerations(tenantId, items);
@@ -278,8 +280,7 @@ test("a bulk delete by filter whose worker dies mid-way, then hits a DynamoDB fa
 
   const killed = new Error("worker killed");
   await assert.rejects(runJob(message, { afterProgress: () => { throw killed; } }), killed);
-  figures.faults_injected++;
-  figures.faults_by_command["worker killed"] = 1;
+  countFault("worker killed");
   assert.equal((await findJob(u.id, job.id))?.status, "running");
   const half = await assertConsistent(u);
   assert.ok(half.orphans.length === 0);

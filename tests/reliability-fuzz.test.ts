@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { createCompleted, createPending, createProfile } from "./support/fixtures";
-import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { startApi, tenant, toJson, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { exportZip, importInRequest } from "./support/transfer";
 
 const RUNS = Number(process.env.SONNA_FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.SONNA_FUZZ_SEED ?? 424242);
@@ -27,21 +28,12 @@ before(async () => {
   profileId = (await createProfile(t, "Fuzz voice")).id;
   genId = (await createCompleted(t, profileId, { text: "fuzz target" })).id;
   pendingId = (await createPending(t, profileId, { text: "fuzz pending" })).generation.id;
-  const exp = await t.json(`/history/${genId}/export`);
-  assert.equal(exp.status, 200);
-  archive = new Uint8Array(await (await fetch(exp.body.url)).arrayBuffer());
+  archive = (await exportZip(t, genId)).bytes;
 });
 after(async () => {
   console.log(`RELIABILITY ${JSON.stringify({ suite: "fuzz", seed: SEED, runs_per_property: RUNS, ...counts })}`);
   await api?.close();
 });
-
-async function parse(res: Response): Promise<JsonResponse> {
-  const text = await res.text();
-  let body: unknown = text.length > 0 ? text : null;
-  if (text.length > 0 && res.headers.get("content-type")?.includes("json")) body = JSON.parse(text);
-  return { status: res.status, body, headers: res.headers };
-}
 
 /** Never a 5xx; every error is JSON with string detail and code. */
 function check(res: JsonResponse, what: string): boolean {
@@ -72,7 +64,7 @@ async function snapshot(): Promise<string> {
 }
 
 function property<T>(name: string, arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, runs = RUNS) {
-  test(name, { timeout: 120_000 }, async () => {
+  test(name, { timeout: Math.max(120_000, runs * 1_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(arb, async (value) => {
         counts.cases++;
@@ -160,7 +152,7 @@ describe("fuzz", () => {
       async ({ raw, v }) => {
         const { method, path } = target(endpoint);
         await mutation(`${endpoint} ${String(raw ? v : JSON.stringify(v)).slice(0, 200)}`, async () =>
-          parse(await t.request(path, { method, headers: { "content-type": "application/json", accept: "application/json" }, body: raw ? (v as string) : JSON.stringify(v) ?? "undefined" })),
+          toJson(await t.request(path, { method, headers: { "content-type": "application/json", accept: "application/json" }, body: raw ? (v as string) : JSON.stringify(v) ?? "undefined" })),
         );
       },
       // Accepted creates add items; keep those properties a bit smaller.
@@ -189,7 +181,7 @@ describe("fuzz", () => {
       const encoded = encodeURIComponent(id.toWellFormed());
       const path = template.replace("{id}", raw ? encoded.replace(/%2F/g, "/") : encoded).replace(`/history/x/`, `/history/${genId}/`);
       await mutation(`${method} ${path.slice(0, 200)}`, async () => {
-        const res = await parse(await t.request(path, { method, headers: { accept: "application/json" }, redirect: "manual" }));
+        const res = await toJson(await t.request(path, { method, headers: { accept: "application/json" }, redirect: "manual" }));
         // A real id never matches an arbitrary string; a 2xx here would mean a mutation happened.
         return res.status === 302 ? { ...res, status: 200 } : res;
       });
@@ -214,11 +206,7 @@ describe("fuzz", () => {
         else if (edit.op === "truncate") bytes = bytes.slice(0, at);
         else bytes = new Uint8Array([...bytes.slice(0, at), ...edit.bytes, ...bytes.slice(at)]);
       }
-      await mutation(`import ${JSON.stringify(edits).slice(0, 200)}`, async () => {
-        const form = new FormData();
-        form.set("file", new Blob([bytes], { type: "application/zip" }), "fuzz.zip");
-        return parse(await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } }));
-      });
+      await mutation(`import ${JSON.stringify(edits).slice(0, 200)}`, () => importInRequest(t, bytes));
     },
     Math.ceil(RUNS / 4),
   );

@@ -10,8 +10,9 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { Deflate, zipSync } from "fflate";
 import { tenantFromSegment, tenantSegment } from "@sonna/core/table/keys";
 import { makeWav } from "@sonna/core/wav/make";
-import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
-import { assertError, createCompleted, createProfile, objectExists, uploadAudio, type Upload } from "./support/fixtures";
+import { startApi, tenant, toJson, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { assertError, createCompleted, createProfile, objectExists } from "./support/fixtures";
+import { completeLarge, importInRequest, startLarge } from "./support/transfer";
 
 let api: Api;
 let t: Tenant;
@@ -172,29 +173,12 @@ function zerosCrc(mib: number): number {
 // ---------------------------------------------------------------------------------------------
 // Sending and checking
 
-async function toJson(res: Response): Promise<JsonResponse> {
-  const text = await res.text();
-  let body: unknown = text.length > 0 ? text : null;
-  if (text.length > 0 && res.headers.get("content-type")?.includes("json")) body = JSON.parse(text);
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function importInRequest(zip: Uint8Array): Promise<JsonResponse> {
-  const form = new FormData();
-  form.set("file", new Blob([zip], { type: "application/zip" }), "hostile.zip");
-  return toJson(await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } }));
-}
-
 /** The large flow; returns the completion's answer and the key the ZIP was uploaded to. */
 async function importLarge(zip: Uint8Array): Promise<{ res: JsonResponse; uploadKey: string; importId: string }> {
-  const start = await t.json("/history/imports", { method: "POST", body: {} });
-  assert.equal(start.status, 201, JSON.stringify(start.body));
-  const upload = start.body.upload as Upload;
-  await uploadAudio(upload, zip);
+  const { import_id, upload } = await startLarge(t, zip);
   const uploadKey = decodeURIComponent(new URL(upload.url).pathname).split("/").slice(2).join("/");
   assert.ok(await objectExists(uploadKey), `the upload landed at ${uploadKey}`);
-  const res = await t.json(`/history/imports/${start.body.import_id}/complete`, { method: "POST" });
-  return { res, uploadKey, importId: start.body.import_id };
+  return { res: await completeLarge(t, import_id), uploadKey, importId: import_id };
 }
 
 async function bucketKeys(): Promise<Set<string>> {
@@ -268,7 +252,7 @@ interface Expect {
 /** Sends the archive in the request and checks the refusal and that nothing was left behind; returns the answer. */
 async function refusal(zip: Uint8Array, expected: Expect): Promise<JsonResponse> {
   const before = await baseline();
-  const res = await importInRequest(zip);
+  const res = await importInRequest(t, zip);
   assertError(res, expected.status ?? 422, expected.code, expected.detail);
   await assertNothingLeft(before);
   return res;
@@ -491,7 +475,7 @@ describe("the request itself", () => {
     const big = makeWav({ frames: 3_300_000 }); // 6.6 MB
     const zip = rawZip(goodEntries().map((e) => (e.name === "audio.wav" ? { ...e, data: big } : e)));
     assert.ok(zip.length > 6_000_000);
-    assertError(await importInRequest(zip), 413, "request.too_large", "/history/imports");
+    assertError(await importInRequest(t, zip), 413, "request.too_large", "/history/imports");
     await assertNothingLeft(before);
   });
 
@@ -509,7 +493,7 @@ describe("the request itself", () => {
     }
     // The same archive imports once the quota allows it: the refusals were about the quota only.
     const before = await snapshot();
-    const ok = await importInRequest(rawZip(goodEntries()));
+    const ok = await importInRequest(t, rawZip(goodEntries()));
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     // And the leftover check does notice what a successful import leaves.
     await assert.rejects(assertNothingLeft(before), /no new generation/);
@@ -521,7 +505,7 @@ describe("versions", () => {
   test("an archive with 50 processed versions besides the original is refused (a generation holds at most 50)", async () => {
     const versions = Array.from({ length: 50 }, (_, i) => ({ label: `v${i}`, effects_chain: [], is_default: false, file: "versions/shared.wav" }));
     const before = await snapshot();
-    const res = await importInRequest(rawZip(goodEntries([{ name: "versions/shared.wav", data: WAV }], manifest({}, { versions }))));
+    const res = await importInRequest(t, rawZip(goodEntries([{ name: "versions/shared.wav", data: WAV }], manifest({}, { versions }))));
     if (res.status === 201) {
       settled = undefined;
       const stored = res.body.versions.length;

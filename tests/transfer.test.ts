@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import zlib from "node:zlib";
-import { strFromU8, unzipSync } from "fflate";
 import { makeWav } from "@sonna/core/wav/make";
-import { startApi, tenant, type Api, type JsonResponse, type Tenant } from "./support/server";
+import { startApi, tenant, type Api, type Tenant } from "./support/server";
+import { addVersion, exportLink, exportZip, fetchBytes, importInRequest, importLarge, sameBytes, startLarge } from "./support/transfer";
 import {
   assertError,
   assertStatsMatchRecount,
@@ -43,25 +43,6 @@ function wavNo(n: number): Uint8Array {
   });
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array, what: string) => {
-  assert.equal(a.length, b.length, `${what}: length`);
-  assert.ok(Buffer.from(a).equals(Buffer.from(b)), `${what}: bytes differ`);
-};
-
-async function toJson(res: Response): Promise<JsonResponse> {
-  const text = await res.text();
-  let body: unknown = text.length > 0 ? text : null;
-  if (text.length > 0 && res.headers.get("content-type")?.includes("json")) body = JSON.parse(text);
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function fetchBytes(url: string): Promise<{ res: Response; bytes: Uint8Array }> {
-  const res = await fetch(url);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  assert.equal(res.status, 200, `GET ${url}: ${res.status} ${Buffer.from(bytes).toString("utf8", 0, 300)}`);
-  return { res, bytes };
-}
-
 async function detail(t: Tenant, id: string) {
   const res = await t.json(`/history/${id}`);
   assert.equal(res.status, 200, `GET /history/${id}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -78,58 +59,6 @@ async function profiles(t: Tenant): Promise<any[]> {
   const res = await t.json("/profiles");
   assert.equal(res.status, 200);
   return Array.isArray(res.body) ? res.body : res.body.items ?? res.body.profiles;
-}
-
-/** Adds a processed version with `wav` as its audio and completes it; returns its id. */
-async function addVersion(t: Tenant, id: string, label: string, effects: unknown[], wav: Uint8Array): Promise<string> {
-  const created = await t.json(`/history/${id}/versions`, { method: "POST", body: { label, effects_chain: effects } });
-  assert.equal(created.status, 201, `add version: ${created.status} ${JSON.stringify(created.body)}`);
-  await uploadAudio(created.body.upload as Upload, wav);
-  const done = await t.json(`/history/${id}/versions/${created.body.version.id}/complete`, { method: "POST" });
-  assert.equal(done.status, 200, `complete version: ${done.status} ${JSON.stringify(done.body)}`);
-  return created.body.version.id;
-}
-
-interface Link {
-  url: string;
-  expires_at: string;
-  filename: string;
-  size_bytes: number;
-}
-
-async function exportLink(t: Tenant, id: string, what: "export" | "export-audio" = "export"): Promise<Link> {
-  const res = await t.json(`/history/${id}/${what}`);
-  assert.equal(res.status, 200, `GET /history/${id}/${what}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Link;
-}
-
-/** Exports a generation and returns the ZIP's bytes and entries. */
-async function exportZip(t: Tenant, id: string) {
-  const link = await exportLink(t, id);
-  const { bytes } = await fetchBytes(link.url);
-  assert.equal(bytes.length, link.size_bytes, "size_bytes is the archive's size");
-  const entries = unzipSync(bytes);
-  const manifest = JSON.parse(strFromU8(entries["generation.json"]!));
-  return { link, bytes, entries, manifest };
-}
-
-async function importInRequest(t: Tenant, zip: Uint8Array, profileId?: string): Promise<JsonResponse> {
-  const form = new FormData();
-  form.set("file", new Blob([zip], { type: "application/zip" }), "archive.sonna.zip");
-  if (profileId !== undefined) form.set("profile_id", profileId);
-  return toJson(await t.request("/history/import", { method: "POST", body: form, headers: { accept: "application/json" } }));
-}
-
-async function startLarge(t: Tenant, zip: Uint8Array, profileId?: string) {
-  const start = await t.json("/history/imports", { method: "POST", body: profileId === undefined ? {} : { profile_id: profileId } });
-  assert.equal(start.status, 201, `POST /history/imports: ${start.status} ${JSON.stringify(start.body)}`);
-  await uploadAudio(start.body.upload as Upload, zip);
-  return start.body as { import_id: string; upload: Upload };
-}
-
-async function importLarge(t: Tenant, zip: Uint8Array, profileId?: string): Promise<JsonResponse> {
-  const { import_id } = await startLarge(t, zip, profileId);
-  return t.json(`/history/imports/${import_id}/complete`, { method: "POST" });
 }
 
 /** The key a presigned URL points at (path-style: /bucket/key). */

@@ -3,7 +3,7 @@
 // list.ts, generations/detail.ts + profiles/service.ts profileNames, stats/read.ts) with the same
 // SDK clients and configuration, and answers with the same JSON shapes. What it leaves out is our
 // layers: Hono routing and middleware, token verification (it only decodes the token's `sub`),
-// zod-openapi request validation, error mapping, the capacity middleware.
+// request validation, error mapping, the capacity middleware.
 // Prints "listening <port>" once it accepts connections on 127.0.0.1.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

@@ -114,6 +114,28 @@ export async function objectExists(key: string): Promise<boolean> {
   }
 }
 
+/** Every key under `prefix` (ListObjectsV2 through the app's own client, page by page). */
+export async function bucketKeys(prefix: string): Promise<string[]> {
+  assertLoopbackEnv();
+  const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
+  const { s3 } = await import("@sonna/core/storage/client");
+  const { bucketName } = await import("@sonna/core/resources");
+  const found: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, ContinuationToken }));
+    found.push(...(page.Contents ?? []).map((o) => o.Key!));
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return found;
+}
+
+/** Every object under the tenant's audio prefix. */
+export async function tenantObjects(tenantId: string): Promise<string[]> {
+  const { objectKeys } = await import("@sonna/core/storage/keys");
+  return bucketKeys(objectKeys.tenantPrefix(tenantId));
+}
+
 export interface Usage {
   generations: number;
   duration_ms: number;
@@ -246,6 +268,30 @@ export async function assertStatsMatchRecount(t: Client & { id: string }): Promi
     assert.deepEqual(reported, expectedDays, "generations_per_day differs from a recount");
   }
   return { stats, recount: counted };
+}
+
+/**
+ * The invariants every reliability scenario ends on: stats equal a recount, no completed
+ * generation or version points at missing audio, and (unless `orphansAllowed`) every object under
+ * the tenant's prefix belongs to a record (a pending one's upload counts). Keys come from the
+ * records and the bucket listing, never from how uploads are named.
+ */
+export async function assertConsistent(t: Client & { id: string }, { orphansAllowed = false } = {}) {
+  const { stats, recount: counted } = await assertStatsMatchRecount(t);
+  const owned = new Set<string>();
+  const missing: string[] = [];
+  await inParallel(counted.items, 16, async (item) => {
+    const audio: { audio_path: string; status: string; id: string }[] = [item as any, ...(item.versions ?? [])];
+    for (const a of audio) {
+      owned.add(a.audio_path);
+      if (a.status === "completed" && !(await objectExists(a.audio_path))) missing.push(`${item.id}/${a.id} ${a.audio_path}`);
+    }
+  });
+  assert.deepEqual(missing, [], "records point at audio that is not in the bucket");
+  const objects = await tenantObjects(t.id);
+  const orphans = objects.filter((key) => !owned.has(key));
+  if (!orphansAllowed) assert.deepEqual(orphans, [], "objects under the tenant's prefix that no record owns");
+  return { stats, recount: counted, objects, orphans, missing };
 }
 
 /** Stats of a tenant that has never had a generation. */

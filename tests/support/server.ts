@@ -65,12 +65,17 @@ function client(baseUrl: string, headers: Record<string, string> = {}): Client {
         headers: merged,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-      const text = await response.text();
-      let parsed: unknown = text.length > 0 ? text : null;
-      if (text.length > 0 && response.headers.get("content-type")?.includes("json")) parsed = JSON.parse(text);
-      return { status: response.status, body: parsed as any, headers: response.headers };
+      return toJson(response);
     },
   };
+}
+
+/** A fetch Response read whole: its body parsed as JSON when it says so, else text, else null. */
+export async function toJson<T = any>(res: Response): Promise<JsonResponse<T>> {
+  const text = await res.text();
+  let body: unknown = text.length > 0 ? text : null;
+  if (text.length > 0 && res.headers.get("content-type")?.includes("json")) body = JSON.parse(text);
+  return { status: res.status, body: body as T, headers: res.headers };
 }
 
 let current: Api | undefined;

@@ -12,4 +12,10 @@ export const limits = {
   maxListLimit: 200,
   defaultListLimit: 50,
   presignSeconds: 15 * 60,
+  /**
+   * How long a large import's claim lasts unless its holder renews it (transfer/imports.ts): a call
+   * arriving meanwhile waits or is told the import is under way. SONNA_IMPORT_LEASE_MS shortens it
+   * in tests.
+   */
+  importLeaseMs: Number(process.env.SONNA_IMPORT_LEASE_MS ?? 60_000),
 } as const;

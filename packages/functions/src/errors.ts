@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { VisibleError } from "@sonna/core/errors";
+import { isTransientCancellation } from "@sonna/core/table/transact";
 
 export const errorBody = (detail: string, code: string) => ({ detail, code });
 
@@ -34,7 +35,7 @@ export function handleError(error: Error, c: Context) {
   return c.json(errorBody("Internal error.", "internal"), 500);
 }
 
-/** Connection failures and throttling of DynamoDB or S3: the client may retry. */
+/** Connection failures, throttling and transaction conflicts of DynamoDB or S3: the client may retry. */
 function isUnavailable(error: Error): boolean {
   const name = error.name ?? "";
   const code = (error as { code?: string }).code ?? "";
@@ -42,6 +43,7 @@ function isUnavailable(error: Error): boolean {
   return (
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code) ||
     ["TimeoutError", "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "SlowDown", "InternalServerError", "TransactionConflictException"].includes(name) ||
-    status === 503
+    status === 503 ||
+    isTransientCancellation(error)
   );
 }

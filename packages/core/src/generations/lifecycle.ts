@@ -165,6 +165,10 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
       });
       return after!;
     },
+  }).catch(async (error: unknown) => {
+    // A delete landing after the record was read takes the upload too: say the generation is gone.
+    if (error instanceof VisibleError && error.code === "audio.missing") await getGeneration(tenant, id);
+    throw error;
   });
 }
 

@@ -10,6 +10,7 @@ import { VisibleError, notFound } from "../errors";
 import { getGeneration } from "../generations/repo";
 import { toGeneration, type Generation } from "../generations/model";
 import { isId, newId } from "../ids";
+import { limits } from "../limits";
 import { findProfileItem } from "../profiles/service";
 import { bucketName, tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
@@ -20,11 +21,11 @@ import type { TransactItem } from "../table/transact";
 import { AlongsideRefused, importArchive } from "./import";
 
 /**
- * How long a claim on an import lasts unless renewed. The holder renews it every third of this
- * while it works, so a live import is never taken over, and one whose process died (a Lambda
- * killed at its timeout) is free again within a minute.
+ * How long a claim on an import lasts unless renewed (`limits.importLeaseMs`, a minute). The holder
+ * renews it every third of this while it works, so a live import is never taken over, and one
+ * whose process died (a Lambda killed at its timeout) is free again within a minute.
  */
-const LEASE_MS = 60 * 1000;
+const LEASE_MS = limits.importLeaseMs;
 /** How often a caller waiting for another's import looks again. */
 const POLL_MS = 1000;
 const IMPORT_RECORD_SECONDS = 24 * 3600;
