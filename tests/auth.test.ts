@@ -116,6 +116,27 @@ describe("every authenticated route answers 401 JSON", () => {
   });
 });
 
+describe("remembered tokens", () => {
+  test("a token that verified is refused once it expires, though it was remembered", async () => {
+    const exp = now() + 5;
+    const token = await signLocalToken(secret(), `t-${randomBytes(4).toString("hex")}`, { expiresIn: exp });
+    assert.equal((await api.json("/profiles", { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await api.json("/profiles", { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    // Waits until the token's exp (whole seconds) has passed, however long the requests took.
+    await new Promise((wake) => setTimeout(wake, Math.max(0, exp * 1000 - Date.now()) + 1_100));
+    const res = await api.json("/profiles", { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 401, JSON.stringify(res.body));
+  });
+
+  test("a remembered token's subject is never lent to a token that differs in one character", async () => {
+    const token = await signLocalToken(secret(), "alice-remembered", { expiresIn: "1h" });
+    assert.equal((await api.json("/profiles", { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    const last = token.at(-1)!;
+    const altered = `${token.slice(0, -1)}${last === "A" ? "B" : "A"}`;
+    assert.equal((await api.json("/profiles", { headers: { authorization: `Bearer ${altered}` } })).status, 401);
+  });
+});
+
 describe("public routes need no token", () => {
   test("/health answers JSON", async () => {
     for (const headers of [{}, { authorization: "Bearer garbage" }] as Record<string, string>[]) {

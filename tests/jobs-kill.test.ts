@@ -11,7 +11,9 @@ import { runJob } from "@sonna/core/jobs/run";
 import { findJob } from "@sonna/core/jobs/store";
 import { requestReconcile } from "@sonna/core/maintenance/jobs";
 import { createProfile } from "@sonna/core/profiles/service";
+import { newId } from "@sonna/core/ids";
 import { bucketName } from "@sonna/core/resources";
+import { objectKeys } from "@sonna/core/storage/keys";
 import { assertConsistent, assertError, assertStatsMatchRecount, inParallel, smallWav, waitForJob } from "./support/fixtures";
 import { startVictim } from "./support/kill";
 import { putCountedGenerations } from "./support/seed";
@@ -33,6 +35,8 @@ async function seedCompleted(tenantId: string, profileId: string, count: number)
   const items = Array.from({ length: count }, (_, i) => {
     const item = newGenerationItem(tenantId, { profile_id: profileId, text: `line ${i}` });
     item.status = "completed";
+    // Completed audio lives under the tenant's prefix; a new item's audio_path is still its upload key.
+    item.audio_path = objectKeys.audio(tenantId, item.id, newId());
     item.size_bytes = wav.byteLength;
     item.duration = 0.042;
     item.versions = [

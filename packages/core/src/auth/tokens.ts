@@ -11,14 +11,31 @@ export interface TokenVerifier {
 
 const MAX_SUBJECT_CHARS = 256;
 
+/** Verified tokens remembered per process, and for how long at most. */
+const REMEMBERED_TOKENS = 1000;
+const REMEMBER_MS = 60_000;
+
+/**
+ * A client sends the same token with every request, so a verified token's subject is remembered
+ * until the token expires, for a minute at most (a key withdrawn from the JWKS stops being
+ * honoured within that minute). Only exact token strings that verified are remembered; anything
+ * else is checked in full every time.
+ */
 function verifierFor(key: Uint8Array | JWTVerifyGetKey, issuer: string, audience: string, algorithms: string[]): TokenVerifier {
+  const remembered = new Map<string, { sub: string; until: number }>();
   return {
     async verify(token) {
+      const known = remembered.get(token);
+      if (known && known.until > Date.now()) return known.sub;
+      remembered.delete(token);
       const { payload } = await jwtVerify(token, key as Uint8Array, { issuer, audience, algorithms, requiredClaims: ["sub", "exp"] });
       const sub = payload.sub;
       if (typeof sub !== "string" || sub.length === 0 || sub.length > MAX_SUBJECT_CHARS) {
         throw new Error("token subject is empty or too long");
       }
+      // The oldest entry makes room: insertion order is a Map's iteration order.
+      if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value!);
+      remembered.set(token, { sub, until: Math.min(payload.exp! * 1000, Date.now() + REMEMBER_MS) });
       return sub;
     },
   };
