@@ -1,9 +1,7 @@
-import { deleteGenerationItems, deleteMatching } from "../generations/bulk-delete";
 import type { GenerationFilter } from "../generations/query";
 import { findGeneration } from "../generations/repo";
 import type { GenerationItem } from "../generations/model";
-import { deleteProfileGenerations } from "../profiles/delete";
-import { bulkExport, type Selection } from "../transfer/bulk-export";
+import type { Selection } from "../transfer/bulk-export";
 import type { JobItem, JobType } from "./model";
 
 export interface JobContext {
@@ -15,6 +13,7 @@ export interface JobContext {
 export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>;
 
 async function deleteByIds(context: JobContext, ids: string[]): Promise<number> {
+  const { deleteGenerationItems } = await import("../generations/bulk-delete");
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const found = await Promise.all(ids.slice(i, i + 100).map((id) => findGeneration(context.tenant, id)));
@@ -26,16 +25,19 @@ async function deleteByIds(context: JobContext, ids: string[]): Promise<number> 
 
 /**
  * One handler per job type. Each re-reads what is left to do, so running it again after a crash
- * finishes the work without doing any of it twice.
+ * finishes the work without doing any of it twice. Each loads its own modules (S3, fflate, the
+ * multipart upload) on first use, so a worker's cold start carries only the job it runs.
  */
 export const jobHandlers: Record<JobType, JobHandler> = {
   "profile.delete": async (context) => {
     const profileId = context.job.params.profile_id as string;
+    const { deleteProfileGenerations } = await import("../profiles/delete");
     const deleted = await deleteProfileGenerations(context.tenant, profileId, (n) => context.progress(n));
     return { profile_id: profileId, deleted_generations: deleted };
   },
   "history.delete": async (context) => {
     const { ids, filter } = context.job.params as { ids?: string[]; filter?: GenerationFilter };
+    const { deleteMatching } = await import("../generations/bulk-delete");
     const deleted = ids
       ? await deleteByIds(context, ids)
       : await deleteMatching(context.tenant, filter ?? {}, (n) => context.progress(n));
@@ -43,6 +45,7 @@ export const jobHandlers: Record<JobType, JobHandler> = {
   },
   "history.export": async (context) => {
     const selection = context.job.params as unknown as Selection;
+    const { bulkExport } = await import("../transfer/bulk-export");
     return { ...(await bulkExport(context.tenant, context.job.id, selection, (n) => context.progress(n))) };
   },
   reconcile: async (context) => {
