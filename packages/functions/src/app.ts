@@ -1,5 +1,4 @@
-import { Scalar } from "@scalar/hono-api-reference";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
@@ -61,7 +60,12 @@ app.get("/openapi.json", async (c) => {
   document ??= import("./openapi-document").then(({ openApiDocument }) => openApiDocument(app as never, info));
   return c.json(await document, 200);
 });
-app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" }));
+// The rendered reference is for people browsing, not for API clients: it loads on its first view.
+let reference: Promise<MiddlewareHandler> | undefined;
+app.get("/docs", async (c, next) => {
+  reference ??= import("@scalar/hono-api-reference").then(({ Scalar }) => Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" }));
+  return (await reference)(c, next);
+});
 
 export type AppType = typeof routes;
 export { app };
