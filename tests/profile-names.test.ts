@@ -4,11 +4,11 @@
 // these tests hold both paths to the profile items after creates, renames, deletes, name items
 // of the old shape, more profiles than the Query reads, and races.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "@sonna/core/aws";
 import { NAME_ITEMS_PER_PROFILE, profileNames } from "@sonna/core/profiles/names";
-import { createProfile as coreCreateProfile } from "@sonna/core/profiles/service";
+import { createProfile as coreCreateProfile, updateProfile } from "@sonna/core/profiles/service";
 import { tableName } from "@sonna/core/resources";
 import { keys } from "@sonna/core/table/keys";
 import { assertError, createPending, createProfile, inParallel, waitForJob } from "./support/fixtures";
@@ -19,6 +19,23 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
+
+type Next = (args: { input: any }) => Promise<unknown>;
+let installed: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of installed.splice(0)) remove();
+});
+
+/** Runs `around` instead of every DynamoDB command whose name matches (call `next` to send it). */
+function intercept(command: RegExp, around: (input: any, next: () => Promise<unknown>) => Promise<unknown>) {
+  const name = `profile-names-${Math.random().toString(36).slice(2)}`;
+  (dynamo.middlewareStack as any).add(
+    (next: Next, context: { commandName?: string }) => async (args: { input: any }) =>
+      command.test(context.commandName ?? "") ? around(args.input, () => next(args)) : next(args),
+    { step: "initialize", name, priority: "high" },
+  );
+  installed.push(() => (dynamo.middlewareStack as any).remove(name));
+}
 
 type Profile = { id: string; name: string };
 
@@ -200,5 +217,22 @@ describe("names under concurrent changes", () => {
     alpha.name = (await t.json(`/profiles/${alpha.id}`)).body.name;
     await assertNamesShown(t, profiles);
     await assertOneNameItemEach(t.id, profiles);
+  });
+
+  test("a rename between a delete's read and its transaction: the delete tries again and leaves no lock behind", async () => {
+    const { t, profiles } = await tenantWith(["Alpha", "Beta"]);
+    const alpha = profiles[0]!;
+    let deleteTransactions = 0;
+    intercept(/^TransactWrite/, async (input, next) => {
+      const deletesProfile = input.TransactItems.some((item: any) => item.Delete?.Key?.sk === keys.profile(t.id, alpha.id).sk);
+      if (deletesProfile && ++deleteTransactions === 1) await updateProfile(t.id, alpha.id, { name: "Renamed meanwhile" });
+      return next();
+    });
+    const deleted = await t.json(`/profiles/${alpha.id}`, { method: "DELETE" });
+    assert.equal(deleted.status, 202);
+    assert.equal(deleteTransactions, 2, "the first transaction, on the version read before the rename, was refused");
+    await waitForJob(t, deleted.body.id);
+    await assertOneNameItemEach(t.id, [profiles[1]!]);
+    await createProfile(t, "Renamed meanwhile");
   });
 });

@@ -18,6 +18,9 @@ export interface ProfileInput {
 const nameTaken = (name: string) =>
   new VisibleError(409, "profile.name_taken", `A profile named ${JSON.stringify(name)} already exists.`);
 
+export const profileBusy = () =>
+  new VisibleError(409, "profile.busy", "The profile is being changed by other requests; retry.", { "Retry-After": "1" });
+
 const notExists = { ConditionExpression: "attribute_not_exists(pk)" };
 
 export async function createProfile(tenant: string, input: ProfileInput): Promise<Profile> {
@@ -132,7 +135,7 @@ export async function updateProfile(tenant: string, id: string, patch: Partial<P
       if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
       if (!(error instanceof ConditionFailed)) throw error;
       if (attempt >= 8) {
-        throw new VisibleError(409, "profile.busy", "The profile is being changed by other requests; retry.", { "Retry-After": "1" });
+        throw profileBusy();
       }
     }
   }
