@@ -21,6 +21,8 @@ interface Measured {
   /** Capacity per DynamoDB operation, as reported. */
   breakdown?: string;
   ops?: Record<string, number>;
+  /** The answer, for reads. */
+  json?: any;
   /** What AWS would bill for the writes (see estimateWrites), where it differs from Local's report. */
   awsWrite?: number;
 }
@@ -121,16 +123,23 @@ function estimateWrites(calls: Call[]): number {
   return total;
 }
 
+/** The operation a call is counted under; the profile-names Query apart from the page's. */
+function operationOf(call: Call): string {
+  const name = call.command.replace(/Command$/, "");
+  const prefix = plain(call.input.ExpressionAttributeValues)[":prefix"];
+  return name === "Query" && prefix === "PNAME#" ? "Query (names)" : name;
+}
+
 function opsOf(calls: Call[]): Record<string, number> {
   const ops: Record<string, number> = {};
-  for (const call of calls) ops[call.command.replace(/Command$/, "")] = (ops[call.command.replace(/Command$/, "")] ?? 0) + call.units;
+  for (const call of calls) ops[operationOf(call)] = (ops[operationOf(call)] ?? 0) + call.units;
   return ops;
 }
 
 function breakdownOf(calls: Call[]): string {
   const groups = new Map<string, { count: number; units: number }>();
   for (const call of calls) {
-    const name = call.command.replace(/Command$/, "");
+    const name = operationOf(call);
     const group = groups.get(name) ?? { count: 0, units: 0 };
     group.count++;
     group.units += call.units;
@@ -527,18 +536,26 @@ async function measureAll(large: number, small: number): Promise<Section> {
     "",
     ...[first, byProfile, deep].map((row) => {
       const ops = row.large!.ops ?? {};
-      const names = ops.BatchGetItem ?? 0;
+      const names = (ops["Query (names)"] ?? 0) + (ops.BatchGetItem ?? 0);
       const min = minimumOf(row);
+      const distinct = new Set((row.large!.json?.items ?? []).map((item: { profile_id: string }) => item.profile_id)).size;
+      const how = ops["Query (names)"] !== undefined
+        ? `one Query of the tenant's name items${ops.BatchGetItem !== undefined ? " and a BatchGetItem of what it did not name" : ""}`
+        : "a BatchGetItem of its one profile item";
       return (
         `**Where \`${row.endpoint}\` (${row.note}) goes beyond the minimum** at ${large}: the page Query (limit + 1 = 51 items) ` +
         `${units(ops.Query)} RCU vs ${units(min)} for exactly 50; the \`total\` counter (GetItem) ${units(ops.GetItem)}; the profile ` +
-        `names of the page (one BatchGetItem, 0.5 RCU per distinct profile on the page) ${units(names)}. Without the ` +
-        `profile-name lookup the page would cost ${units(row.large!.read - names)} RCU (${ratio(row.large!.read - names, min)}).`
+        `names of the ${distinct} profile${distinct === 1 ? "" : "s"} on the page (${how}) ${units(names)}, where a BatchGetItem ` +
+        `of every profile on the page costs ${units(distinct * 0.5)}. Without the profile-name lookup the page would cost ` +
+        `${units(row.large!.read - names)} RCU (${ratio(row.large!.read - names, min)}).`
       );
     }).flatMap((line) => [line, ""]),
-    `The profile-name lookup grows with the number of distinct profiles on a page, up to 50 × 0.5 = 25 RCU for a page ` +
-      `whose generations all have different voices, while one Query of the tenant's profile items (\`GET /profiles\`, ` +
-      `${units(profiles.large!.read)} RCU here) returns every name for 0.5 RCU per 4 KB of profiles.`,
+    `A page naming two or more profiles reads one Query of the tenant's name items (\`PNAME#\`, about 30 to 4 KB, with ` +
+      `\`Limit\` 25 per distinct profile on the page): ${units(first.large!.ops?.["Query (names)"])} RCU for these 5 profiles, ` +
+      `where a BatchGetItem of the profile items costs 0.5 RCU per profile (up to 25 RCU for a page of 50 voices). Profiles the Query did not name (name items ` +
+      `from before they held the display name, profiles past its \`Limit\`) come from a BatchGetItem; so does the one ` +
+      `profile of a profile's page or of \`GET /history/{id}\` (0.5 RCU, the least a read costs). Costs at 2, 5, 30 and ` +
+      `60 profiles are in \`tests/capacity.test.ts\` and [data-model.md](data-model.md#profile-names-on-lists).`,
     "",
     `**Search and offset, plainly.** \`offset=1000\` costs ${units(offset.large!.read)} RCU at ${large} generations ` +
       `(${ratio(offset.large!.read, minimumOf(offset))} a page): it reads and discards every skipped item, so its cost grows ` +

@@ -2,10 +2,17 @@
 // the call, so the app is called with app.request rather than over HTTP): reads that must not grow
 // with the size of a tenant's history.
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { before, describe, test } from "node:test";
+import { PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { signLocalToken } from "@sonna/core/auth/tokens";
+import { dynamo } from "@sonna/core/aws";
 import { createGeneration } from "@sonna/core/generations/create";
+import { generationQuery } from "@sonna/core/generations/query";
+import { NAME_ITEMS_PER_PROFILE } from "@sonna/core/profiles/names";
+import { createProfile, updateProfile } from "@sonna/core/profiles/service";
+import { tableName } from "@sonna/core/resources";
 import { measureCapacity, type CapacityTally } from "@sonna/core/table/capacity";
+import { keys } from "@sonna/core/table/keys";
 import { assertLoopbackEnv } from "./support/server";
 
 type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
@@ -102,4 +109,135 @@ test("read capacity of stats, first pages and deep pages does not grow with the 
   assert.equal(deep.capacity.read, first1000.capacity.read, "a deep page via cursor reads the same as the first page");
   assert.equal(profileDeep.capacity.read, profile1000.capacity.read, "a profile's deep page via cursor reads the same as its first page");
   for (const [label, capacity] of Object.entries(figures)) assert.equal(capacity.write, 0, `${label} writes nothing`);
+});
+
+// The names of a page: what each profile count costs, beside the page's own reads measured with
+// the same Query the list sends. Names used to cost a BatchGet of 0.5 RCU per distinct profile on
+// the page; now one Query of the tenant's name items (~110 bytes each here), plus a BatchGet for
+// whatever it does not name.
+describe("profile names on a page, at several profile counts", () => {
+  const GENERATIONS = 160;
+
+  interface Scenario {
+    tenant: string;
+    headers: Record<string, string>;
+    profiles: { id: string; name: string }[];
+  }
+
+  /** A tenant with `count` profiles ("Voice 00", ...) and 160 same-sized generations, in turn over the ones `pick` picks. */
+  async function scenario(count: number, pick: (profiles: Scenario["profiles"]) => Scenario["profiles"]): Promise<Scenario> {
+    const tenant = `capacity-names-${count}-${Date.now()}`;
+    const profiles: Scenario["profiles"] = [];
+    for (let p = 0; p < count; p++) profiles.push(await createProfile(tenant, { name: `Voice ${String(p).padStart(2, "0")}` }));
+    const used = pick(profiles);
+    for (let start = 0; start < GENERATIONS; start += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) =>
+          createGeneration(tenant, { profile_id: used[(start + k) % used.length]!.id, text: `Line number ${String(start + k).padStart(6, "0")} of the script` }),
+        ),
+      );
+    }
+    const token = await signLocalToken(process.env.SONNA_JWT_SECRET!, tenant, { expiresIn: "1h" });
+    return { tenant, headers: { authorization: `Bearer ${token}` }, profiles };
+  }
+
+  async function get(s: Scenario, path: string) {
+    const { result, capacity } = await measureCapacity(async () => {
+      const res = await app.request(path, { headers: s.headers });
+      assert.equal(res.status, 200, `${path}: ${res.status}`);
+      return (await res.json()) as { items: { id: string; profile_id: string; profile_name: string | null }[]; next_cursor: string | null };
+    });
+    return { body: result, capacity };
+  }
+
+  /** RCU of a Query sent straight to DynamoDB. */
+  async function direct(input: QueryCommandInput): Promise<number> {
+    return (await measureCapacity(() => dynamo.send(new QueryCommand(input)))).capacity.read;
+  }
+  const pageQuery = (s: Scenario, filter: { profile_id?: string } = {}, after?: string) =>
+    direct({
+      ...generationQuery(s.tenant, filter, false),
+      Limit: 51,
+      ...(after ? { ExclusiveStartKey: { ...keys.generation(s.tenant, after), ...(filter.profile_id ? keys.generationByProfile(s.tenant, filter.profile_id, after) : {}) } } : {}),
+    });
+  const nameItemsQuery = (s: Scenario, limit: number) =>
+    direct({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": keys.tenantPartition(s.tenant), ":prefix": keys.profileNamePrefix },
+      Limit: limit,
+    });
+
+  const assertNames = (s: Scenario, items: { profile_id: string; profile_name: string | null }[]) => {
+    for (const item of items) assert.equal(item.profile_name, s.profiles.find((p) => p.id === item.profile_id)!.name);
+  };
+
+  /**
+   * Measures the first page, page 3 via cursor and one profile's page, and checks each against
+   * its parts: the page Query, the `total` counter (a GetItem, 0.5 RCU) and `names` RCU of names
+   * (a profile's page names one profile: a BatchGet of 0.5 RCU).
+   */
+  async function checkPages(label: string, s: Scenario, names: number, nameCalls: number) {
+    const first = await get(s, "/history?limit=50");
+    const page2 = await get(s, `/history?limit=50&cursor=${first.body.next_cursor}`);
+    const deep = await get(s, `/history?limit=50&cursor=${page2.body.next_cursor}`);
+    const profileId = first.body.items[0]!.profile_id;
+    const byProfile = await get(s, `/history?limit=50&profile_id=${profileId}`);
+    for (const page of [first, deep, byProfile]) assertNames(s, page.body.items);
+    const distinct = new Set(first.body.items.map((item) => item.profile_id)).size;
+
+    const firstQuery = await pageQuery(s);
+    const deepQuery = await pageQuery(s, {}, page2.body.items.at(-1)!.id);
+    const profileQuery = await pageQuery(s, { profile_id: profileId });
+    const minimum = await direct({ ...generationQuery(s.tenant, {}, false), Limit: 50 });
+    console.log(
+      `capacity names: ${label.padEnd(44)} first ${first.capacity.read} RCU, deep ${deep.capacity.read}, profile ${byProfile.capacity.read}` +
+        ` (page Query ${firstQuery}, names ${names}; a BatchGet of the ${distinct} profiles would be ${distinct * 0.5}; minimum ${minimum})`,
+    );
+    assert.equal(first.capacity.read, firstQuery + 0.5 + names, `${label}: first page = page Query + total + names`);
+    assert.equal(first.capacity.calls, 2 + nameCalls);
+    assert.equal(deep.capacity.read, deepQuery + 0.5 + names, `${label}: deep page = page Query + total + names`);
+    assert.equal(deep.capacity.calls, 2 + nameCalls);
+    assert.equal(byProfile.capacity.read, profileQuery + 0.5 + 0.5, `${label}: a profile's page names its one profile for 0.5 RCU`);
+    assert.equal(byProfile.capacity.calls, 3);
+    return { first: first.capacity.read, deep: deep.capacity.read, minimum, distinct };
+  }
+
+  test("5 profiles on every page: one Query of 0.5 RCU names them", { timeout: 240_000 }, async () => {
+    const s = await scenario(5, (all) => all);
+    const { first, deep, minimum } = await checkPages("5 profiles, 5 on a page", s, 0.5, 1);
+    // 50 generations of ~40-character texts: 4.5 RCU for exactly 50, 4.5 for the list's 51, + 0.5
+    // for the total + 0.5 for the names (the BatchGet of 5 profiles was 2.5: 7.5 RCU, 1.67x).
+    assert.equal(minimum, 4.5);
+    assert.equal(first, 5.5);
+    assert.equal(deep, 5.5);
+    assert.ok(deep / minimum <= 1.5, "a page within 1.5x of one Query of 50 (issue #5)");
+  });
+
+  test("30 profiles, 30 on every page: still one Query of 0.5 RCU, not 15 RCU of BatchGet", { timeout: 240_000 }, async () => {
+    const s = await scenario(30, (all) => all);
+    const { first, minimum, distinct } = await checkPages("30 profiles, 30 on a page", s, 0.5, 1);
+    assert.equal(distinct, 30);
+    assert.equal(first, 5.5);
+    assert.ok(first / minimum <= 1.5, "a page within 1.5x of one Query of 50");
+  });
+
+  test("60 profiles, 2 on a page that sort past the Query's limit of 50: every name right, the rest from a BatchGet", { timeout: 240_000 }, async () => {
+    const s = await scenario(60, (all) => all.slice(-2));
+    const limited = await nameItemsQuery(s, 2 * NAME_ITEMS_PER_PROFILE);
+    // The bound: the Query of 25 name items per profile costs about what its BatchGet would.
+    assert.ok(limited <= 2 * 0.5, `50 name items read for ${limited} RCU`);
+    await checkPages("60 profiles, the last 2 on a page", s, limited + 2 * 0.5, 2);
+  });
+
+  test("name items written before they held the display name: the BatchGet names those profiles", { timeout: 240_000 }, async () => {
+    const s = await scenario(5, (all) => all);
+    // The lock as it was written before: the profile id alone.
+    for (const p of s.profiles) await dynamo.send(new PutCommand({ TableName: tableName(), Item: { ...keys.profileName(s.tenant, p.name), profile_id: p.id } }));
+    await checkPages("5 profiles, every lock old", s, 0.5 + 5 * 0.5, 2);
+    // A rename writes the new lock with its display name: one fewer for the BatchGet.
+    const renamed = s.profiles[0]!;
+    renamed.name = (await updateProfile(s.tenant, renamed.id, { name: "Voice renamed" })).name;
+    await checkPages("5 profiles, 4 locks old", s, 0.5 + 4 * 0.5, 2);
+  });
 });

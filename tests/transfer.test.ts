@@ -5,6 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import zlib from "node:zlib";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "@sonna/core/aws";
+import { tableName } from "@sonna/core/resources";
+import { keys } from "@sonna/core/table/keys";
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import { addVersion, exportLink, exportZip, fetchBytes, importInRequest, importLarge, sameBytes, startLarge } from "./support/transfer";
@@ -644,6 +648,9 @@ describe("profile choice: profile_id > the archive's profile id (this tenant's) 
     assert.notEqual(res.body.profile_id, unrelated.id);
     const created = (await profiles(t)).find((x) => x.id === res.body.profile_id);
     assert.deepEqual({ name: created.name, description: created.description, language: created.language }, { name: p.name, description: "the archive's", language: "es" });
+    // Its name lock carries the display name, like one written by POST /profiles, for the list's names Query.
+    const { Item: lock } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.profileName(t.id, p.name), ConsistentRead: true }));
+    assert.deepEqual({ profile_id: lock?.profile_id, name: lock?.name }, { profile_id: created.id, name: p.name });
     assertError(await t.json(`/profiles/${p.id}`), 404, "profile.not_found");
     // Importing the same archive again now finds that profile by name.
     const again = await importInRequest(t, bytes);

@@ -1,6 +1,6 @@
 // The baseline for the HTTP benchmark: a bare node:http server, in its own process like ours, that
 // makes the same DynamoDB calls our endpoints make (mirrored from packages/core/src: generations/
-// list.ts, generations/detail.ts + profiles/service.ts profileNames, stats/read.ts) with the same
+// list.ts, generations/detail.ts + profiles/names.ts profileNames, stats/read.ts) with the same
 // SDK clients and configuration, and answers with the same JSON shapes. What it leaves out is our
 // layers: Hono routing and middleware, token verification (it only decodes the token's `sub`),
 // request validation, error mapping, the capacity middleware.
@@ -43,13 +43,31 @@ function tenantOf(request: IncomingMessage): string | undefined {
   return (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: string }).sub;
 }
 
+/** Several profiles: one Query of the name items (25 per profile), then the profile items of the rest. */
 async function profileNames(tenant: string, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const unique = [...new Set(ids)];
   if (unique.length === 0) return names;
+  if (unique.length > 1) {
+    const { Items = [] } = await dynamo.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk(tenant), ":prefix": "PNAME#" },
+        ProjectionExpression: "profile_id, #name",
+        ExpressionAttributeNames: { "#name": "name" },
+        Limit: 25 * unique.length,
+      }),
+    );
+    const counts = new Map<string, number>();
+    for (const item of Items) counts.set(item.profile_id, (counts.get(item.profile_id) ?? 0) + 1);
+    for (const item of Items) if (typeof item.name === "string" && counts.get(item.profile_id) === 1) names.set(item.profile_id, item.name);
+  }
+  const missing = unique.filter((id) => !names.has(id));
+  if (missing.length === 0) return names;
   let request: Record<string, any> | undefined = {
     [TABLE]: {
-      Keys: unique.map((id) => ({ pk: pk(tenant), sk: `PROFILE#${id}` })),
+      Keys: missing.map((id) => ({ pk: pk(tenant), sk: `PROFILE#${id}` })),
       ProjectionExpression: "id, #name",
       ExpressionAttributeNames: { "#name": "name" },
     },

@@ -1,4 +1,4 @@
-import { profileNames } from "../profiles/service";
+import { profileNames } from "../profiles/names";
 import { presignDownload } from "../storage/presign";
 import { toGeneration } from "./model";
 import { getGeneration } from "./repo";

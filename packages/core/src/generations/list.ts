@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { isId } from "../ids";
-import { profileNames } from "../profiles/service";
+import { profileNames } from "../profiles/names";
 import { tableName } from "../resources";
 import type { Counter } from "../stats/aggregates";
 import { keys } from "../table/keys";

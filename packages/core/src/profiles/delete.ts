@@ -8,7 +8,7 @@ import { keys } from "../table/keys";
 import { enqueueJob } from "../jobs/enqueue";
 import type { Job } from "../jobs/model";
 import { ConditionFailed } from "../table/transact";
-import { findProfileItem } from "./service";
+import { findProfileItem, profileBusy } from "./service";
 
 const profileGenerationCount = async (tenant: string, profileId: string): Promise<number> => {
   const { Item } = await dynamo.send(
@@ -23,16 +23,27 @@ const profileGenerationCount = async (tenant: string, profileId: string): Promis
  * is never lost. Works the same for 1 or 50,000 generations.
  */
 export async function deleteProfile(tenant: string, profileId: string): Promise<Job> {
-  const profile = await findProfileItem(tenant, profileId);
-  if (!profile) throw notFound("profile", profileId);
-  try {
-    return await enqueueJob(tenant, "profile.delete", { profile_id: profileId }, [
-      { Delete: { TableName: tableName(), Key: keys.profile(tenant, profileId), ConditionExpression: "attribute_exists(pk)" } },
-      { Delete: { TableName: tableName(), Key: keys.profileName(tenant, profile.name) } },
-    ]);
-  } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", profileId);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const profile = await findProfileItem(tenant, profileId);
+    if (!profile) throw notFound("profile", profileId);
+    try {
+      return await enqueueJob(tenant, "profile.delete", { profile_id: profileId }, [
+        // Guarded by the version read: a rename in between moves the lock, and deleting the old
+        // one would leave the new one (and the name it holds) behind for a profile that is gone.
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.profile(tenant, profileId),
+            ConditionExpression: "updated_at = :seen",
+            ExpressionAttributeValues: { ":seen": profile.updated_at },
+          },
+        },
+        { Delete: { TableName: tableName(), Key: keys.profileName(tenant, profile.name) } },
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
+      if (attempt >= 8) throw profileBusy();
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId, newId } from "../ids";
@@ -7,7 +7,7 @@ import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
 import { ConditionFailed, transact } from "../table/transact";
 import { registerTenant } from "../settings/service";
-import { toProfile, type Profile, type ProfileItem } from "./model";
+import { profileNameItem, toProfile, type Profile, type ProfileItem } from "./model";
 
 export interface ProfileInput {
   name: string;
@@ -17,6 +17,9 @@ export interface ProfileInput {
 
 const nameTaken = (name: string) =>
   new VisibleError(409, "profile.name_taken", `A profile named ${JSON.stringify(name)} already exists.`);
+
+export const profileBusy = () =>
+  new VisibleError(409, "profile.busy", "The profile is being changed by other requests; retry.", { "Retry-After": "1" });
 
 const notExists = { ConditionExpression: "attribute_not_exists(pk)" };
 
@@ -36,7 +39,7 @@ export async function createProfile(tenant: string, input: ProfileInput): Promis
   try {
     await transact([
       { Put: { TableName: tableName(), Item: item, ...notExists } },
-      { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, item.name), profile_id: id }, ...notExists } },
+      { Put: { TableName: tableName(), Item: profileNameItem(tenant, item), ...notExists } },
       registerTenant(tenant),
     ]);
   } catch (error) {
@@ -81,27 +84,6 @@ export async function listProfiles(tenant: string): Promise<Profile[]> {
   return profiles;
 }
 
-/** Current names of the given profiles, in one BatchGet per 100 ids. */
-export async function profileNames(tenant: string, ids: string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
-      [tableName()]: {
-        Keys: unique.slice(i, i + 100).map((id) => keys.profile(tenant, id)),
-        ProjectionExpression: "id, #name",
-        ExpressionAttributeNames: { "#name": "name" },
-      },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const result = await dynamo.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[tableName()] ?? []) names.set(item.id as string, item.name as string);
-      request = result.UnprocessedKeys as typeof request;
-    }
-  }
-  return names;
-}
-
 /**
  * Applies a patch under an optimistic lock on `updated_at`; a concurrent change makes the lock
  * fail and the patch is applied again to the fresh profile, so non-overlapping edits all land.
@@ -117,7 +99,7 @@ export async function updateProfile(tenant: string, id: string, patch: Partial<P
       ...(patch.language !== undefined ? { language: patch.language } : {}),
       updated_at: laterThan(current.updated_at),
     };
-    const renamed = next.name.toLowerCase() !== current.name.toLowerCase();
+    const lockMoves = keys.profileName(tenant, next.name).sk !== keys.profileName(tenant, current.name).sk;
     try {
       await transact([
         {
@@ -128,19 +110,32 @@ export async function updateProfile(tenant: string, id: string, patch: Partial<P
             ExpressionAttributeValues: { ":seen": current.updated_at },
           },
         },
-        ...(renamed
+        ...(lockMoves
           ? [
-              { Put: { TableName: tableName(), Item: { ...keys.profileName(tenant, next.name), profile_id: id }, ...notExists } },
+              { Put: { TableName: tableName(), Item: profileNameItem(tenant, next), ...notExists } },
               { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
             ]
-          : []),
+          : next.name !== current.name
+            ? [
+                // A change of case only keeps the lock's key, but the lock carries the display name
+                // that lists show: rewrite it, as long as it is this profile's.
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: profileNameItem(tenant, next),
+                    ConditionExpression: "attribute_not_exists(pk) OR profile_id = :id",
+                    ExpressionAttributeValues: { ":id": id },
+                  },
+                },
+              ]
+            : []),
       ]);
       return toProfile(next);
     } catch (error) {
       if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
       if (!(error instanceof ConditionFailed)) throw error;
       if (attempt >= 8) {
-        throw new VisibleError(409, "profile.busy", "The profile is being changed by other requests; retry.", { "Retry-After": "1" });
+        throw profileBusy();
       }
     }
   }

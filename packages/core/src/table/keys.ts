@@ -18,6 +18,7 @@ export const keys = {
   profilePrefix: "PROFILE#",
   /** Holds a lower-cased profile name so names stay unique per tenant. */
   profileName: (tenant: string, name: string) => ({ pk: tenantPk(tenant), sk: `PNAME#${name.trim().toLowerCase()}` }),
+  profileNamePrefix: "PNAME#",
   generation: (tenant: string, generationId: string) => ({ pk: tenantPk(tenant), sk: `GEN#${generationId}` }),
   generationPrefix: "GEN#",
   generationIdFromSk: (sk: string) => sk.slice("GEN#".length),

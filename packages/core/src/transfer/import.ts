@@ -7,7 +7,7 @@ import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/li
 import { countedFacts, toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
 import { quotaExceeded } from "../generations/repo";
 import { MAX_VERSIONS } from "../generations/versions";
-import type { ProfileItem } from "../profiles/model";
+import { profileNameItem, type ProfileItem } from "../profiles/model";
 import { findProfileByName, findProfileItem } from "../profiles/service";
 import { tableName } from "../resources";
 import { registerTenant } from "../settings/service";
@@ -201,7 +201,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.profileName(tenant, profile.name), profile_id: profile.id },
+              Item: profileNameItem(tenant, profile),
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },

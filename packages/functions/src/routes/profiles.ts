@@ -46,7 +46,7 @@ export const profileRoutes = router()
       tags,
       summary: "Delete a profile with all its generations and their audio",
       description: "The profile disappears at once; a job deletes its generations and audio. Follow `GET /jobs/{id}`.",
-      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...notFoundError },
+      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...notFoundError, ...conflictError },
     }),
     validate("param", IdParam),
     async (c) => {
