@@ -1,5 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst/resource";
+import { onFirstUse } from "../lazy";
 import type { JobMessage } from "./model";
 
 /**
@@ -8,6 +9,8 @@ import type { JobMessage } from "./model";
  * them instead and calls the same `runJob` with the same message shape.
  */
 let sqs: SQSClient | undefined;
+// Loaded on the first job, not at cold start: most requests never queue one.
+const sqsModule = onFirstUse(() => import("@aws-sdk/client-sqs"));
 
 export async function sendJobMessage(message: JobMessage): Promise<void> {
   if (process.env.SONNA_LOCAL_JOBS === "1") {
@@ -15,8 +18,7 @@ export async function sendJobMessage(message: JobMessage): Promise<void> {
     localJobRunner().send(message);
     return;
   }
-  // Loaded on the first job, not at cold start: most requests never queue one.
-  const { SQSClient, SendMessageCommand } = await import("@aws-sdk/client-sqs");
+  const { SQSClient, SendMessageCommand } = await sqsModule();
   sqs ??= new SQSClient({});
   await sqs.send(
     new SendMessageCommand({

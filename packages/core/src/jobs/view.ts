@@ -1,6 +1,10 @@
 import type { ExportPart } from "../transfer/bulk-export";
+import { onFirstUse } from "../lazy";
 import { toJob, type Job, type JobItem } from "./model";
 import { getJob } from "./store";
+
+// Presigning loads the S3 SDK; only a finished export needs it, so polling other jobs stays light.
+const bulkExportModule = onFirstUse(() => import("../transfer/bulk-export"));
 
 /**
  * A job as the API shows it. A finished export's result carries download links made at read
@@ -11,8 +15,7 @@ export async function jobView(tenant: string, id: string): Promise<Job> {
   const job = toJob(item);
   if (item.type !== "history.export" || item.status !== "succeeded" || !item.result) return job;
   const { parts, ...rest } = item.result as { parts: ExportPart[] };
-  // Presigning loads the S3 SDK; only a finished export needs it, so polling other jobs stays light.
-  const { partLinks } = await import("../transfer/bulk-export");
+  const { partLinks } = await bulkExportModule();
   const links = await partLinks(parts);
   return { ...job, result: { ...rest, url: links[0]?.url ?? null, parts: links } };
 }

@@ -30,15 +30,16 @@ import {
   ListResponse,
   StatsSchema,
 } from "../schemas";
+import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["History"];
 
 // Modules that reach S3 load on the first request that needs them, not at cold start
 // (tests/bundle.test.ts keeps the S3 SDK out of the handler's static imports).
-const create = () => import("@sonna/core/generations/create");
-const detail = () => import("@sonna/core/generations/detail");
-const lifecycle = () => import("@sonna/core/generations/lifecycle");
-const bulkDelete = () => import("@sonna/core/generations/bulk-delete");
+const create = onFirstUse(() => import("@sonna/core/generations/create"));
+const detail = onFirstUse(() => import("@sonna/core/generations/detail"));
+const lifecycle = onFirstUse(() => import("@sonna/core/generations/lifecycle"));
+const bulkDelete = onFirstUse(() => import("@sonna/core/generations/bulk-delete"));
 
 const favoriteDoc = (summary: string) =>
   describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });

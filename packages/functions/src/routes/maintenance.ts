@@ -1,8 +1,9 @@
 import { acceptedJob, commonErrors, describe, jsonContent, router, validate } from "../openapi";
 import { JobSchema, ReconcileRequest } from "../schemas";
+import { onFirstUse } from "@sonna/core/lazy";
 
 // Reconcile's module reaches S3; it loads on first use, not at cold start (tests/bundle.test.ts).
-const maintenanceJobs = () => import("@sonna/core/maintenance/jobs");
+const maintenanceJobs = onFirstUse(() => import("@sonna/core/maintenance/jobs"));
 
 export const maintenanceRoutes = router().post(
   "/reconcile",

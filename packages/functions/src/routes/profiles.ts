@@ -1,11 +1,12 @@
 import { createProfile, getProfile, listProfiles, updateProfile } from "@sonna/core/profiles/service";
 import { acceptedJob, commonErrors, conflictError, describe, jsonContent, notFoundError, router, validate } from "../openapi";
 import { IdParam, JobSchema, ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "../schemas";
+import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Profiles"];
 
 // The cascade reaches S3; it loads on the first delete, not at cold start (tests/bundle.test.ts).
-const profileDelete = () => import("@sonna/core/profiles/delete");
+const profileDelete = onFirstUse(() => import("@sonna/core/profiles/delete"));
 
 export const profileRoutes = router()
   .post(

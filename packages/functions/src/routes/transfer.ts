@@ -24,13 +24,14 @@ import {
   ImportStarted,
   JobSchema,
 } from "../schemas";
+import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Export and import"];
 
 // Exports and imports reach S3 and fflate; they load on first use, not at cold start (tests/bundle.test.ts).
-const exports = () => import("@sonna/core/transfer/export");
-const inRequestImport = () => import("@sonna/core/transfer/import");
-const largeImports = () => import("@sonna/core/transfer/imports");
+const exports = onFirstUse(() => import("@sonna/core/transfer/export"));
+const inRequestImport = onFirstUse(() => import("@sonna/core/transfer/import"));
+const largeImports = onFirstUse(() => import("@sonna/core/transfer/imports"));
 
 /** A browser follows the redirect; an API client asking for JSON gets the link itself. */
 const answerWithLink = (c: Context, link: DownloadLink) =>

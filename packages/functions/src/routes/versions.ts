@@ -1,10 +1,11 @@
 import { commonErrors, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate, type ResponseDoc } from "../openapi";
 import { GenerationSchema, IdParam, VersionCreate, VersionCreated, VersionParams } from "../schemas";
+import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Versions"];
 
 // Every version route reaches S3; the module loads on first use, not at cold start (tests/bundle.test.ts).
-const versions = () => import("@sonna/core/generations/versions");
+const versions = onFirstUse(() => import("@sonna/core/generations/versions"));
 
 const versionChange = (summary: string, extra: Record<number, ResponseDoc> = {}) =>
   describe({
