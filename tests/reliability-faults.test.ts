@@ -203,13 +203,15 @@ describe("DynamoDB contention: transaction conflicts and throttling (DynamoDB Lo
 /** An import's S3 GetObject of the uploaded archive (not the WAV header probes of its entries). */
 const archiveRead = (command: string, input: { Key?: string }) => command === "GetObjectCommand" && String(input?.Key).endsWith(".zip");
 
-describe("imports meeting faults answer 503, leave nothing behind, and the same request then imports", () => {
-  const FAULTS: { what: string; largeOnly?: boolean; install: () => { state: { hit: number } } }[] = [
+describe("imports meeting faults answer 503, leave nothing a record could need behind, and the same request then imports", () => {
+  // `uncertain`: a 5xx on the transaction may hide a commit, so the placed audio is left for
+  // reconcile instead of deleted (deleting it could leave a committed record without audio).
+  const FAULTS: { what: string; largeOnly?: boolean; uncertain?: boolean; install: () => { state: { hit: number } } }[] = [
     { what: "S3 GetObject of the uploaded archive fails", largeOnly: true, install: () => inject(s3, archiveRead, 1, unavailable) },
     { what: "the archive's download is reset mid-stream", largeOnly: true, install: () => breakDownload(s3, archiveRead, 4096) },
     { what: "S3 fails while staging an entry's audio", install: () => inject(s3, /PutObject|UploadPart|CreateMultipartUpload/, 1, reset) },
     { what: "S3 CopyObject fails while placing the audio", install: () => inject(s3, /CopyObject/, 1, unavailable) },
-    { what: "DynamoDB fails at the final transaction", install: () => inject(dynamo, /TransactWrite/, 1, unavailable) },
+    { what: "DynamoDB fails at the final transaction", uncertain: true, install: () => inject(dynamo, /TransactWrite/, 1, unavailable) },
   ];
   for (const flow of ["POST /history/import", "POST /history/imports/{id}/complete"] as const) {
     test(flow, async () => {
@@ -224,11 +226,17 @@ describe("imports meeting faults answer 503, leave nothing behind, and the same 
         assert.equal(assertFaultAnswer(await send(), what), "503");
         assert.equal(injected.state.hit, 1, `${what}: the fault was never reached`);
         assert.equal((await recount(t.id)).generations, imported, `${what}: the failed import left a record`);
-        await assertConsistent();
+        const { orphans } = await assertConsistent(t, { orphansAllowed: fault.uncertain });
         const retry = await send();
         assert.equal(retry.status, 201, `${what}, retried: ${retry.status} ${JSON.stringify(retry.body)}`);
         assert.deepEqual([retry.body.text, retry.body.duration, retry.body.size_bytes], [gen.text, gen.duration, gen.size_bytes], what);
         imported++;
+        if (fault.uncertain) {
+          assert.equal(orphans.length, 1, `${what}: the placed audio should wait for reconcile`);
+          const reconciled = await reconcileTenant(t.id, { minAgeMs: 0 });
+          assert.equal(reconciled.orphans_deleted, 1, `${what}: reconcile`);
+          figures.orphans_reconciled += reconciled.orphans_deleted;
+        }
         await assertConsistent();
       }
       // Staged entries and finished uploads are removed as the imports end.

@@ -1,4 +1,4 @@
-import { VisibleError } from "../errors";
+import { certainlyNotApplied, VisibleError } from "../errors";
 import { limits } from "../limits";
 import { copyObject, SourceChanged } from "../storage/copy";
 import { objectKeys } from "../storage/keys";
@@ -91,9 +91,10 @@ export interface Placement {
  *
  * Every completion copies to its own key, so racing ones (the upload event and the `complete`
  * call) never overwrite each other: the rev-guarded transaction picks one, and the others delete
- * their copy. A refusal of the transaction (quota, a record gone or changed) deletes the copy and
- * keeps the upload, so the client can retry; any other failure may hide a committed transaction,
- * so the copy is left for reconcile, which deletes it after a day if no record points at it.
+ * their copy. A transaction that certainly applied nothing (refused: quota, a record gone or
+ * changed; cancelled by contention; throttled) deletes the copy and keeps the upload, so the client
+ * can retry; any other failure (a 5xx, a timeout) may hide a committed transaction, so the copy is
+ * left for reconcile, which deletes it after a day if no record points at it.
  */
 export async function completeFromUpload(placement: Placement): Promise<Generation> {
   const { upload, audioPath } = placement;
@@ -118,7 +119,7 @@ export async function completeFromUpload(placement: Placement): Promise<Generati
   try {
     after = await placement.record(audio);
   } catch (error) {
-    if (error instanceof VisibleError) await deleteObjectsOfGoneRecords([audioPath]);
+    if (certainlyNotApplied(error)) await deleteObjectsOfGoneRecords([audioPath]);
     throw error;
   }
   await deleteObjectsOfGoneRecords(placement.recorded(after) ? [upload] : [audioPath, upload]);

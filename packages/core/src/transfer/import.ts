@@ -1,6 +1,6 @@
 import { isManifestName, parseArchive, type ImportedArchive } from "../archive/format";
 import { readZip } from "../archive/read";
-import { VisibleError, notFound } from "../errors";
+import { certainlyNotApplied, VisibleError, notFound } from "../errors";
 import { isId, newId } from "../ids";
 import { newGenerationItem, profileMustExist } from "../generations/create";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
@@ -119,6 +119,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
   const importId = options.importId ?? newId();
   const { result, staged } = await stageEntries(tenant, importId, source);
   const placed: string[] = [];
+  let transactionSent = false;
   try {
     const archive = parseArchive(result);
     const audioOf = async (file: string) => {
@@ -209,6 +210,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         ]
       : [profileMustExist(tenant, profile.id)];
     const stats = statsUpdates(tenant, [[null, countedFacts(item)]], await quotasOf(tenant));
+    transactionSent = true;
     try {
       await transact([
         ...profileWrites,
@@ -225,7 +227,9 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
     }
     return toGeneration(item);
   } catch (error) {
-    await deleteObjects(placed).catch(() => {});
+    // A transaction that may have committed (a 5xx, a timeout) left a record that may point at the
+    // placed audio: reconcile deletes it after a day if none does, never sooner.
+    if (!transactionSent || error instanceof AlongsideRefused || certainlyNotApplied(error)) await deleteObjects(placed).catch(() => {});
     throw error;
   } finally {
     await deleteObjects([...staged.values()]).catch(() => {});
