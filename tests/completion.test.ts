@@ -19,7 +19,8 @@ import { dynamo } from "@sonna/core/aws";
 import { s3 } from "@sonna/core/storage/client";
 import { reconcileTenant } from "@sonna/core/maintenance/reconcile";
 import { bucketName } from "@sonna/core/resources";
-import { copyObject, SourceChanged } from "@sonna/core/storage/copy";
+import { copyObject } from "@sonna/core/storage/copy";
+import { SourceChanged } from "@sonna/core/storage/objects";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, type Api, type Tenant } from "./support/server";
@@ -222,6 +223,33 @@ describe("completion", () => {
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.equal(again.body.size_bytes, racing.length);
     assert.ok(Buffer.from(await served(t, generation.id)).equals(Buffer.from(racing)));
+    await assertStatsMatchRecount(t);
+  });
+
+  test("a PUT landing between the HEAD and the header read: 409 upload.changed, not a 500, and completing again takes the new bytes", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    await uploadAudio(upload, wav(1));
+    const racing = wav(7);
+    let raced = false;
+    // s3rver ignores If-Match on GetObject; the interceptor answers as S3 does (412) once a second
+    // PUT has replaced the object whose ETag the HEAD saw.
+    intercept(s3, /^GetObjectCommand$/, async (input: { Key?: string; IfMatch?: string }, next) => {
+      if (!raced && input.IfMatch) {
+        raced = true;
+        await uploadAudio(upload, racing);
+      }
+      if (input.IfMatch && (await etagOf(input.Key!)) !== input.IfMatch) throw s3Error("PreconditionFailed", 412);
+      return next();
+    });
+    const res = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assertError(res, 409, "upload.changed", "complete again");
+    assert.equal((await t.json(`/history/${generation.id}`)).body.status, "pending");
+    assert.deepEqual(await copiesOf(t, generation.id), []);
+
+    const again = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.size_bytes, racing.length);
     await assertStatsMatchRecount(t);
   });
 

@@ -1,8 +1,8 @@
 import { certainlyNotApplied, VisibleError } from "../errors";
 import { limits } from "../limits";
-import { copyObject, SourceChanged } from "../storage/copy";
+import { copyObject } from "../storage/copy";
 import { objectKeys } from "../storage/keys";
-import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart } from "../storage/objects";
+import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart, SourceChanged } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
 import { getSettings } from "../settings/service";

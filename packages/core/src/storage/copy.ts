@@ -6,6 +6,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { s3 } from "./client";
+import { isStatus, SourceChanged } from "./objects";
 import { eachInParallel } from "../parallel";
 import { bucketName } from "../resources";
 
@@ -19,10 +20,6 @@ const COPY_CONCURRENCY = 8;
 /** S3's smallest part (the last one aside). */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-/** The source is no longer the version `ifMatch` named: someone wrote it again, or deleted it, meanwhile. */
-export class SourceChanged extends Error {
-  override name = "SourceChanged";
-}
 
 export interface CopyOptions {
   /**
@@ -39,8 +36,6 @@ export interface CopyOptions {
 
 const copySource = (key: string) => `${bucketName()}/${key.split("/").map(encodeURIComponent).join("/")}`;
 
-const isStatus = (error: unknown, name: string, status: number) =>
-  (error as { name?: string }).name === name || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === status;
 
 /** A server-side copy: the bytes never pass through this process. */
 export async function copyObject(sourceKey: string, destKey: string, options: CopyOptions = {}): Promise<void> {

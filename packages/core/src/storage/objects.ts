@@ -22,11 +22,25 @@ export async function headObject(key: string): Promise<ObjectHead | undefined> {
 
 /** The first `length` bytes of exactly the object version `etag` names. */
 export async function readObjectStart(key: string, etag: string, length: number): Promise<Uint8Array> {
-  const response = await s3.send(
-    new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
-  );
-  return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+  try {
+    const response = await s3.send(
+      new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
+    );
+    return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+  } catch (error) {
+    // S3 answers 412 when the object was written again since `etag` was seen (s3rver ignores If-Match).
+    if (isStatus(error, "PreconditionFailed", 412)) throw new SourceChanged(`${key} changed while it was being read`);
+    throw error;
+  }
 }
+
+/** The object is no longer the version an ETag named: someone wrote it again, or deleted it, meanwhile. */
+export class SourceChanged extends Error {
+  override name = "SourceChanged";
+}
+
+export const isStatus = (error: unknown, name: string, status: number) =>
+  (error as { name?: string }).name === name || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === status;
 
 /**
  * Deletes objects no record will use again: the audio of records that are already gone, spent or
