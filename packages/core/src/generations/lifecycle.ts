@@ -1,10 +1,11 @@
-import { certainlyNotApplied, VisibleError } from "../errors";
+import { VisibleError } from "../errors";
 import { limits } from "../limits";
 import { copyObject } from "../storage/copy";
 import { objectKeys } from "../storage/keys";
 import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart, SourceChanged } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
+import { certainlyNotApplied } from "../table/transact";
 import { getSettings } from "../settings/service";
 import type { Quotas } from "../stats/aggregates";
 import { ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
+import { VisibleError } from "../errors";
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -48,4 +49,17 @@ export async function transact(items: TransactItem[]): Promise<void> {
       await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
     }
   }
+}
+
+/**
+ * Whether a failed write certainly changed nothing: our own refusals, a failed condition, and
+ * anything the service answered with a 4xx (a cancelled transaction, throttling), which AWS applies
+ * none of. A 5xx, a timeout or a dropped connection may hide a write that was applied, so whatever
+ * it would have referenced must be left for reconcile rather than deleted.
+ */
+export function certainlyNotApplied(error: unknown): boolean {
+  if (error instanceof VisibleError || error instanceof ConditionFailed) return true;
+  const { $fault, $metadata } = (error ?? {}) as { $fault?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return $fault === "client" || (status !== undefined && status >= 400 && status < 500);
 }

@@ -1,6 +1,6 @@
 import { isManifestName, parseArchive, type ImportedArchive } from "../archive/format";
 import { readZip } from "../archive/read";
-import { certainlyNotApplied, VisibleError, notFound } from "../errors";
+import { VisibleError, notFound } from "../errors";
 import { isId, newId } from "../ids";
 import { newGenerationItem, profileMustExist } from "../generations/create";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
@@ -17,7 +17,7 @@ import { deleteObjects } from "../storage/objects";
 import { copyObject } from "../storage/copy";
 import { streamUpload, type StreamUpload } from "../storage/stream-upload";
 import { keys } from "../table/keys";
-import { ConditionFailed, transact, type TransactItem } from "../table/transact";
+import { certainlyNotApplied, ConditionFailed, transact, type TransactItem } from "../table/transact";
 
 export interface ImportOptions {
   /** The profile to file the generation under; otherwise it is chosen from the archive. */
@@ -32,7 +32,7 @@ export interface ImportOptions {
 }
 
 /** The `alongside` write's condition failed: nothing was written and nothing is left behind. */
-export class AlongsideRefused extends Error {
+export class AlongsideRefused extends ConditionFailed {
   override name = "AlongsideRefused";
 }
 
@@ -221,7 +221,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       const statsIndex = error.index - profileWrites.length - 1;
-      if (statsIndex >= stats.length) throw new AlongsideRefused("the write alongside the import was refused");
+      if (statsIndex >= stats.length) throw new AlongsideRefused(error.index);
       if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }
@@ -229,7 +229,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
   } catch (error) {
     // A transaction that may have committed (a 5xx, a timeout) left a record that may point at the
     // placed audio: reconcile deletes it after a day if none does, never sooner.
-    if (!transactionSent || error instanceof AlongsideRefused || certainlyNotApplied(error)) await deleteObjects(placed).catch(() => {});
+    if (!transactionSent || certainlyNotApplied(error)) await deleteObjects(placed).catch(() => {});
     throw error;
   } finally {
     await deleteObjects([...staged.values()]).catch(() => {});
