@@ -4,7 +4,7 @@
  *
  * Written with `zod/mini`: the same validation as classic zod, but tree-shakable, so a Lambda
  * bundle carries only the checks it uses (classic zod and its locales cost the API cold start
- * about half the floor; see docs/benchmarks.md).
+ * about half the floor; see docs/decisions.md).
  */
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
@@ -62,21 +62,11 @@ export const effectParams = z
 
 export const MAX_EFFECTS = 32;
 
-/** The parts of a validation issue that zod and Standard Schema issues have in common. */
-export interface Issue {
-  readonly message: string;
-  readonly code?: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-}
-
 /** One line per issue, the path dotted (`versions[2].label`). */
-export function issueLines(issues: readonly Issue[]): string[] {
+export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const path = (issue.path ?? [])
-      .map((segment, i) => {
-        const part = typeof segment === "object" ? segment.key : segment;
-        return typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`;
-      })
+    const path = issue.path
+      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
       .join("");
     const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
     return `${path || "(root)"}: ${missing ? "Required" : issue.message}`;

@@ -20,7 +20,6 @@ const COPY_CONCURRENCY = 8;
 /** S3's smallest part (the last one aside). */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-
 export interface CopyOptions {
   /**
    * The ETag the source must still have. S3 checks it atomically on CopyObject and on every
@@ -35,7 +34,6 @@ export interface CopyOptions {
 }
 
 const copySource = (key: string) => `${bucketName()}/${key.split("/").map(encodeURIComponent).join("/")}`;
-
 
 /** A server-side copy: the bytes never pass through this process. */
 export async function copyObject(sourceKey: string, destKey: string, options: CopyOptions = {}): Promise<void> {

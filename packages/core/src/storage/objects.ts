@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { s3 } from "./client";
 import { bucketName } from "../resources";
 
@@ -13,9 +13,7 @@ export async function headObject(key: string): Promise<ObjectHead | undefined> {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
     return { size: head.ContentLength ?? 0, etag: head.ETag ?? "", lastModified: head.LastModified ?? new Date(0) };
   } catch (error) {
-    if (error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
-      return undefined;
-    }
+    if (isStatus(error, "NotFound", 404)) return undefined;
     throw error;
   }
 }
