@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { onFirstUse } from "@sonna/core/lazy";
 import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError } from "./errors";
 import { historyRoutes } from "./routes/history";
@@ -55,17 +56,13 @@ const info = {
   version: "1.0.0",
   description: "The history of every clip a text-to-speech studio generates: text, voice profile, settings and audio.",
 };
-let document: Promise<unknown> | undefined;
-app.get("/openapi.json", async (c) => {
-  document ??= import("./openapi-document").then(({ openApiDocument }) => openApiDocument(app as never, info));
-  return c.json(await document, 200);
-});
+const openApiDocument = onFirstUse(() => import("./openapi-document").then((m) => m.openApiDocument(app as never, info)));
+app.get("/openapi.json", async (c) => c.json(await openApiDocument(), 200));
 // The rendered reference is for people browsing, not for API clients: it loads on its first view.
-let reference: Promise<MiddlewareHandler> | undefined;
-app.get("/docs", async (c, next) => {
-  reference ??= import("@scalar/hono-api-reference").then(({ Scalar }) => Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" }));
-  return (await reference)(c, next);
-});
+const reference = onFirstUse<MiddlewareHandler>(() =>
+  import("@scalar/hono-api-reference").then(({ Scalar }) => Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" })),
+);
+app.get("/docs", async (c, next) => (await reference())(c, next));
 
 export type AppType = typeof routes;
 export { app };
