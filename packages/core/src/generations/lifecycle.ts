@@ -102,7 +102,12 @@ export async function completeFromUpload(placement: Placement): Promise<Generati
   let audio: InspectedAudio;
   try {
     audio = await inspectUploadedAudio(upload);
-    await copyObject(upload, audioPath, { ifMatch: audio.etag, size: audio.size });
+    await copyObject(upload, audioPath, { ifMatch: audio.etag, size: audio.size }).catch(async (error: unknown) => {
+      // A failed copy can still leave an object (s3rver when the source vanishes mid-copy; S3
+      // when a 200 carries an error). The key is this attempt's alone, so nothing else can lose by this.
+      await deleteObjectsOfGoneRecords([audioPath]);
+      throw error;
+    });
   } catch (error) {
     const gone = error instanceof VisibleError && error.code === "audio.missing";
     if (!(gone || error instanceof SourceChanged)) throw error;
