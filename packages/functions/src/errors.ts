@@ -6,6 +6,8 @@ import { isTransientCancellation } from "@sonna/core/table/transact";
 
 export const errorBody = (detail: string, code: string) => ({ detail, code });
 
+export const routeNotFound = (c: Context) => c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+
 /**
  * The single place errors become responses: visible errors as they are, malformed requests as
  * 400, and anything else logged and answered 500 (or 503 when a dependency is unreachable)

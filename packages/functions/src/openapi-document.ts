@@ -3,7 +3,7 @@
  * `describe`, parameters and bodies from `validate`, schemas by zod's own JSON Schema generator.
  * Imported only when /openapi.json is asked for, so the generator never weighs on a cold start.
  */
-import type { Hono } from "hono";
+import type { RouterRoute } from "hono/types";
 import { findTargetHandler } from "hono/utils/handler";
 import { globalRegistry, toJSONSchema, type ZodMiniLazy, type ZodMiniObject, type ZodMiniType } from "zod/mini";
 import { REQUEST_DOC, ROUTE_DOC, type RequestDoc, type RouteDoc, errorResponse } from "./openapi";
@@ -27,9 +27,9 @@ const PARAMETER_PLACES = { query: "query", param: "path", header: "header" } as 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
 
 /** Each (method, path) with the docs its handlers carry; `app.route` wraps handlers, hence findTargetHandler. */
-function operationsOf(app: Hono<never>): Operation[] {
+function operationsOf(routes: RouterRoute[]): Operation[] {
   const operations = new Map<string, Operation>();
-  for (const route of app.routes) {
+  for (const route of routes) {
     const handler = findTargetHandler(route.handler) as { [ROUTE_DOC]?: RouteDoc; [REQUEST_DOC]?: RequestDoc };
     if (!handler[ROUTE_DOC] && !handler[REQUEST_DOC]) continue;
     const key = `${route.method} ${route.path}`;
@@ -152,11 +152,11 @@ function registerDocumentation(): void {
   for (const [schema, meta] of documentation) if (!globalRegistry.has(schema)) globalRegistry.add(schema, { ...meta });
 }
 
-export function openApiDocument(app: Hono<never>, info: { title: string; version: string; description: string }): JsonSchema {
+export function openApiDocument(routes: RouterRoute[], info: { title: string; version: string; description: string }): JsonSchema {
   registerDocumentation();
   const requestComponents = new Set<ZodMiniType>();
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const operation of operationsOf(app)) {
+  for (const operation of operationsOf(routes)) {
     (paths[openApiPath(operation.path)] ??= {})[operation.method] = operationOf(operation, requestComponents);
   }
   return {

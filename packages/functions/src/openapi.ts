@@ -19,7 +19,7 @@ import type { Job } from "@sonna/core/jobs/model";
 import type { AuthEnv } from "./auth";
 import { ErrorSchema } from "./schemas";
 
-/** A sub-app per resource, mounted with `app.route`. */
+/** A sub-app per resource, mounted in its group (./route-groups.ts). */
 export const router = () => new Hono<AuthEnv>();
 
 export interface ResponseDoc {

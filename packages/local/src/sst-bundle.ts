@@ -55,13 +55,7 @@ export async function bundleFunction(entry: string, outdir: string, repoRoot: st
   const outputs = metafile!.outputs;
   // Dynamically imported modules are entry points of their own chunks; the handler's is the one built from `entry`.
   const entryOutput = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === relative(repoRoot, entry))!;
-  const loaded = new Set([entryOutput]);
-  for (const file of loaded) {
-    for (const imported of outputs[file]!.imports) {
-      if (imported.kind === "import-statement" && outputs[imported.path]) loaded.add(imported.path);
-    }
-  }
-  const loadedAtImport = [...loaded];
+  const loadedAtImport = staticallyLoaded(metafile!, entryOutput);
   return {
     entry: join(repoRoot, entryOutput),
     metafile: metafile!,
@@ -69,6 +63,29 @@ export async function bundleFunction(entry: string, outdir: string, repoRoot: st
     bytesAtImport: loadedAtImport.reduce((sum, file) => sum + outputs[file]!.bytes, 0),
     bytesInAll: Object.entries(outputs).reduce((sum, [file, output]) => sum + (file.endsWith(".mjs") ? output.bytes : 0), 0),
   };
+}
+
+/** Output files loaded by importing `output`: it and every chunk it imports statically, transitively. */
+function staticallyLoaded(metafile: esbuild.Metafile, output: string): string[] {
+  const loaded = new Set([output]);
+  for (const file of loaded) {
+    for (const imported of metafile.outputs[file]!.imports) {
+      if (imported.kind === "import-statement" && metafile.outputs[imported.path]) loaded.add(imported.path);
+    }
+  }
+  return [...loaded];
+}
+
+/**
+ * The source files whose code loads when the chunk built for `source` (a module the entry imports
+ * with `import()`, repo-relative) is first imported, beyond what the import already loaded.
+ */
+export function inputsLoadedWith(bundle: FunctionBundle, source: string): string[] {
+  const chunk = Object.keys(bundle.metafile.outputs).find((file) => bundle.metafile.outputs[file]!.entryPoint === source);
+  if (!chunk) throw new Error(`${source} is not a chunk of its own in this bundle`);
+  return staticallyLoaded(bundle.metafile, chunk)
+    .filter((file) => !bundle.loadedAtImport.includes(file))
+    .flatMap((file) => Object.keys(bundle.metafile.outputs[file]!.inputs));
 }
 
 /** `node_modules/<pkg>` (or `@scope/pkg`) of a metafile input; project files keep their path. */
