@@ -252,8 +252,9 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
     `**Target:** API handler import within ${TARGET_RATIO}x of the floor. **Measured:** ${ratio(cpuMedian(apiIndex), cpuMedian(0))} in CPU ` +
       `(${fixed(cpuMedian(apiIndex))} ms vs ${fixed(cpuMedian(0))} ms; wall ${ratio(wallMedian(apiIndex), wallMedian(0))}), ` +
       `${Number.isFinite(apiInstrRatio) ? `${apiInstrRatio.toFixed(2)}x in instructions` : "instructions not counted"} → ${verdict(pass)}. ` +
-      "What the import still loads beyond the floor is below; why it stays (every request validates its input and verifies a " +
-      "token) is in docs/decisions.md.",
+      "The API's import holds its router and the DynamoDB client; each route group (its routes, validation, the token check) " +
+      "loads with the first request under its prefix, so the first-request table below is where that cost shows " +
+      "(docs/decisions.md).",
     "",
     `### What the API loads at import beyond the floor`,
     "",
@@ -269,7 +270,8 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
     `A fresh process imports the bundle and invokes its handler once with an HTTP API (payload 2.0) event, against DynamoDB Local ` +
       `and s3rver on loopback (a tenant with 20 completed generations); CPU from before the import to the answer. ` +
       `${Math.max(5, Math.round(runs / 2))} runs each, in turns. This is what a user waits for on a cold start (less Lambda's own init), ` +
-      `and it shows what loading on first use costs the routes that need S3.`,
+      `and where loading on first use shows: every API request here also loads its route group (validation, the token check), ` +
+      `and the routes that need S3 load it.`,
     "",
     table(
       ["first request", "answered", "CPU median (ms)", "wall median (ms)", "CPU / floor"],
@@ -282,7 +284,16 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
   return {
     title: "Cold start",
     markdown,
-    targets: [{ name: "Cold start: API import / floor (CPU)", measured: `${ratio(cpuMedian(apiIndex), cpuMedian(0))} (instructions ${Number.isFinite(apiInstrRatio) ? `${apiInstrRatio.toFixed(2)}x` : "n/a"})`, target: `≤ ${TARGET_RATIO}x`, pass }],
+    targets: [
+      {
+        name: "Cold start: API import / floor (CPU)",
+        measured:
+          `${ratio(cpuMedian(apiIndex), cpuMedian(0))} (instructions ${Number.isFinite(apiInstrRatio) ? `${apiInstrRatio.toFixed(2)}x` : "n/a"}; ` +
+          `import + first \`GET /history/stats\` ${ratio(firstCpu(1), firstCpu(0))} the floor's import + first GetItem)`,
+        target: `≤ ${TARGET_RATIO}x`,
+        pass,
+      },
+    ],
   };
 }
 
