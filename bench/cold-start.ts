@@ -61,13 +61,15 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
  * One cold start of `file` in a fresh process: the import, then (with `event`) one invocation of
  * its handler. Wall and CPU milliseconds (CPU does not grow while the process waits for a core).
  */
+/** Imports `file`, invokes its handler with BENCH_EVENT if set, and prints wall and CPU milliseconds. */
+const coldScript = (file: string) =>
+  `const c = process.cpuUsage(); const t = performance.now(); const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+  `const r = process.env.BENCH_EVENT ? await handler(JSON.parse(process.env.BENCH_EVENT)) : undefined; ` +
+  `const wall = performance.now() - t; const u = process.cpuUsage(c); ` +
+  `console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000, status: r?.statusCode }));`;
+
 async function coldRun(file: string, event?: unknown, env: NodeJS.ProcessEnv = importEnv): Promise<{ wall: number; cpu: number; status?: number }> {
-  const script =
-    `const c = process.cpuUsage(); const t = performance.now(); const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
-    `const r = process.env.BENCH_EVENT ? await handler(JSON.parse(process.env.BENCH_EVENT)) : undefined; ` +
-    `const wall = performance.now() - t; const u = process.cpuUsage(c); ` +
-    `console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000, status: r?.statusCode }));`;
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", coldScript(file)], {
     ...env,
     ...(event ? { BENCH_EVENT: JSON.stringify(event) } : {}),
   });
@@ -89,13 +91,16 @@ async function interleaved<T>(cases: T[], runs: number, once: (c: T) => Promise<
   return { wall, cpu };
 }
 
-/** Instructions `node -e "await import(file)"` executes, counted by callgrind; undefined without valgrind. */
-async function instructions(file: string): Promise<number | undefined> {
+/**
+ * Instructions a fresh process executes importing `file` (and, with `event`, invoking its handler
+ * once), counted by callgrind; undefined without valgrind.
+ */
+async function instructions(file: string, event?: unknown, env: NodeJS.ProcessEnv = importEnv): Promise<number | undefined> {
   try {
     const { stderr } = await run(
       "valgrind",
-      ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(file).href)})`],
-      importEnv,
+      ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--input-type=module", "-e", coldScript(file)],
+      { ...env, ...(event ? { BENCH_EVENT: JSON.stringify(event) } : {}) },
     );
     const match = /Collected : (\d+)/.exec(stderr);
     return match ? Number(match[1]) : undefined;
@@ -184,7 +189,7 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
 
   log("cold start: first requests against DynamoDB Local and s3rver");
   const stack = await startBenchStack("cold");
-  let first: { cases: FirstRequest[]; wall: number[][]; cpu: number[][]; statuses: Set<number>[] };
+  let first: { cases: FirstRequest[]; wall: number[][]; cpu: number[][]; statuses: Set<number>[]; instructions: number[] };
   try {
     const seeded = await seedForFirstRequests(stack.secret);
     const auth = { token: seeded.token };
@@ -205,7 +210,13 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
       statuses[c.i]!.add(sample.status ?? 0);
       return sample;
     });
-    first = { cases, ...samples, statuses };
+    log(`cold start: first requests' instructions under callgrind, ${INSTRUCTION_RUNS} runs in turns`);
+    const counts = cases.map(() => [] as number[]);
+    for (let r = 0; r < (Number.isFinite(baseline) ? INSTRUCTION_RUNS : 0); r++) {
+      for (const [i, c] of cases.entries()) counts[i]!.push((await instructions(c.file, c.event, { ...importEnv, ...stack.env })) ?? Number.NaN);
+    }
+    const instructionsMedian = counts.map((runs) => (runs.length ? median(runs) - baseline! : Number.NaN));
+    first = { cases, ...samples, statuses, instructions: instructionsMedian };
   } finally {
     await stack.stop();
   }
@@ -268,14 +279,23 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
     `### A first request after a cold start`,
     "",
     `A fresh process imports the bundle and invokes its handler once with an HTTP API (payload 2.0) event, against DynamoDB Local ` +
-      `and s3rver on loopback (a tenant with 20 completed generations); CPU from before the import to the answer. ` +
+      `and s3rver on loopback (a tenant with 20 completed generations); CPU from before the import to the answer, and ` +
+      `instructions counted as above for the whole (import and request). ` +
       `${Math.max(5, Math.round(runs / 2))} runs each, in turns. This is what a user waits for on a cold start (less Lambda's own init), ` +
       `and where loading on first use shows: every API request here also loads its route group (validation, the token check), ` +
       `and the routes that need S3 load it.`,
     "",
     table(
-      ["first request", "answered", "CPU median (ms)", "wall median (ms)", "CPU / floor"],
-      first.cases.map((c, i) => [c.name, [...first.statuses[i]!].join(", "), fixed(firstCpu(i)), fixed(median(first.wall[i]!)), ratio(firstCpu(i), firstCpu(0))]),
+      ["first request", "answered", "CPU median (ms)", "wall median (ms)", "CPU / floor", "instructions (M)", "instructions / floor"],
+      first.cases.map((c, i) => [
+        c.name,
+        [...first.statuses[i]!].join(", "),
+        fixed(firstCpu(i)),
+        fixed(median(first.wall[i]!)),
+        ratio(firstCpu(i), firstCpu(0)),
+        fixed(first.instructions[i]! / 1e6, 0),
+        ratio(first.instructions[i]!, first.instructions[0]!),
+      ]),
     ),
     "",
     `Reproduce: \`${command}\` (set \`BENCH_COLD_RUNS\` to change the number of runs; valgrind is needed for the instruction counts).`,
@@ -289,7 +309,8 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
         name: "Cold start: API import / floor (CPU)",
         measured:
           `${ratio(cpuMedian(apiIndex), cpuMedian(0))} (instructions ${Number.isFinite(apiInstrRatio) ? `${apiInstrRatio.toFixed(2)}x` : "n/a"}; ` +
-          `import + first \`GET /history/stats\` ${ratio(firstCpu(1), firstCpu(0))} the floor's import + first GetItem)`,
+          `import + first \`GET /history/stats\` ${ratio(firstCpu(1), firstCpu(0))} the floor's import + first GetItem, ` +
+          `${ratio(first.instructions[1]!, first.instructions[0]!)} in instructions)`,
         target: `≤ ${TARGET_RATIO}x`,
         pass,
       },

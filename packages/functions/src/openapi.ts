@@ -3,7 +3,7 @@
  * (each request part's schema) are ordinary Hono middleware placed before the handler, so Hono's
  * own types give `c.req.valid(...)` its shape. Both also tag themselves with what they carry, and
  * ./openapi-document.ts (loaded only when /openapi.json is asked for) reads those tags back from
- * `app.routes` to write the document.
+ * the route groups' `routes` to write the document.
  *
  * Why not @hono/zod-openapi or hono-openapi: the first needs classic zod, the second bundles a
  * loader that imports all of zod core and its locales; either adds about half the floor's import
