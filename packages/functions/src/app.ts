@@ -12,9 +12,12 @@ app.notFound(routeNotFound);
 app.get("/health", (c) => c.json({ status: "ok" }, 200));
 
 // Each group is loaded on its prefix's first request and kept (./route-groups.ts says why).
-const groups = routeGroups.map((group) => onFirstUse(() => import("./served-group").then(({ servedGroup }) => servedGroup(group))));
-for (const [index, { prefix }] of routeGroups.entries()) {
-  const dispatch: Handler<AuthEnv> = async (c) => (await groups[index]!()).fetch(c.req.raw, c.env);
+const groups = routeGroups.map((group) => ({
+  prefix: group.prefix,
+  served: onFirstUse(() => import("./served-group").then(({ servedGroup }) => servedGroup(group))),
+}));
+for (const { prefix, served } of groups) {
+  const dispatch: Handler<AuthEnv> = async (c) => (await served()).fetch(c.req.raw, c.env);
   app.all(prefix, dispatch).all(`${prefix}/*`, dispatch);
 }
 
@@ -24,7 +27,7 @@ const info = {
   description: "The history of every clip a text-to-speech studio generates: text, voice profile, settings and audio.",
 };
 const openApiDocument = onFirstUse(async () => {
-  const [{ openApiDocument }, served] = await Promise.all([import("./openapi-document"), Promise.all(groups.map((group) => group()))]);
+  const [{ openApiDocument }, served] = await Promise.all([import("./openapi-document"), Promise.all(groups.map(({ served }) => served()))]);
   return openApiDocument(
     served.flatMap((group) => group.routes),
     info,

@@ -8,7 +8,6 @@ import { requireTenant, type AuthEnv } from "./auth";
 import { errorBody, handleError, routeNotFound } from "./errors";
 import type { RouteGroup } from "./route-groups";
 
-
 /** JSON bodies are small; audio and large archives travel through presigned URLs, never through here. */
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** A ZIP sent to POST /history/import: what a Lambda invocation can carry. */
