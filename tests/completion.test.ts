@@ -144,6 +144,30 @@ describe("completion", () => {
     });
   }
 
+  test("a copy that lands but answers an error (S3 can embed one in a 200): 503, nothing left at the copy's key, the retry completes", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    const bytes = wav(3);
+    await uploadAudio(upload, bytes);
+    let failures = 1;
+    intercept(s3, /^CopyObjectCommand$/, async (_input, next) => {
+      const result = await next();
+      if (failures-- > 0) throw Object.assign(new Error("We encountered an internal error. Please try again."), { name: "InternalError", $fault: "server", $metadata: { httpStatusCode: 200 } });
+      return result;
+    });
+    const failed = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assertError(failed, 503, "service.unavailable");
+    assert.deepEqual(await copiesOf(t, generation.id), [], "the copy that landed is removed");
+    assert.equal((await t.json(`/history/${generation.id}`)).body.status, "pending");
+    assert.equal(await objectExists(keyOf(upload)), true, "the upload stays for the retry");
+
+    const retry = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.deepEqual(await copiesOf(t, generation.id), [retry.body.audio_path]);
+    assert.ok(Buffer.from(await served(t, generation.id)).equals(Buffer.from(bytes)));
+    await assertStatsMatchRecount(t);
+  });
+
   test("a crash between the copy and the transaction: still pending, the retry completes, reconcile removes the stray copy", async () => {
     const { t, profileId } = await setup();
     const { generation, upload } = await createPending(t, profileId);

@@ -44,7 +44,7 @@ function isUnavailable(error: Error): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return (
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code) ||
-    ["TimeoutError", "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "SlowDown", "InternalServerError", "TransactionConflictException"].includes(name) ||
+    ["TimeoutError", "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "SlowDown", "InternalServerError", "InternalError", "TransactionConflictException"].includes(name) ||
     status === 503 ||
     isTransientCancellation(error)
   );
