@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { checkJava, JavaMissingError, startStack, type LocalStack } from "@sonna/local/stack";
 import { MAX_SUBJECT_CHARS, parseSubject } from "@sonna/local/token";
 
@@ -94,6 +94,35 @@ test("a stack with a data dir keeps items and objects across restarts", { timeou
     s3.destroy();
   }
   await assertStopped(second);
+});
+
+test("a delete racing a PUT into the same prefix fails neither, and the prefix lists empty after", async () => {
+  // The runner's stack: s3rver removed directories a delete left empty, under a PUT that had just made one.
+  const bucket = (JSON.parse(process.env.SST_RESOURCE_Bucket!) as { name: string }).name;
+  const s3 = new S3Client({
+    endpoint: process.env.SONNA_S3_ENDPOINT!,
+    region: process.env.AWS_REGION!,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  const prefix = `race-${Date.now()}/`;
+  try {
+    for (let round = 0; round < 100; round++) {
+      const dir = `${prefix}d${round % 5}`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${dir}/old-${round}`, Body: "x" }));
+      await Promise.all([
+        s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${dir}/old-${round}` })),
+        s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${dir}/new-${round}`, Body: Buffer.alloc(1000, round) })),
+      ]);
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${dir}/new-${round}` }));
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: "/" }));
+    assert.deepEqual([listed.Contents ?? [], listed.CommonPrefixes ?? []], [[], []]);
+  } finally {
+    s3.destroy();
+  }
 });
 
 test("checkJava explains how to install Java when it is missing", async () => {

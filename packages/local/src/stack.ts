@@ -1,6 +1,7 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { createRequire } from "node:module";
@@ -23,6 +24,10 @@ import { createTableInput, tableSchema } from "@sonna/core/table/schema";
 export interface S3rver extends EventEmitter {
   configureBuckets(): Promise<void>;
   listen(port: number, address: string, onListening: () => void): Server;
+  store: {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    deleteObject(bucket: string, key: string): Promise<void>;
+  };
 }
 type S3rverConstructor = new (options: {
   port: number;
@@ -194,6 +199,7 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
       // Applied on every start, so a changed CORS rule reaches buckets made by earlier runs.
       configureBuckets: [{ name: options.bucketName, configs: [CORS_XML] }],
     });
+    keepEmptyDirectories(s3rver);
     await s3rver.configureBuckets();
     const s3Server = await listenS3rver(s3rver, options.s3Port ?? 0);
     cleanups.push(() => closeServer(s3Server));
@@ -319,6 +325,24 @@ function listenS3rver(s3rver: S3rver, port: number): Promise<Server> {
     // s3rver.close() proxies this field; keep it working for callers who hold the instance.
     (s3rver as unknown as { httpServer: Server }).httpServer = server;
   });
+}
+
+/**
+ * s3rver keeps an object as files in a directory per key prefix, and its deleteObject removes the
+ * directories it leaves empty. A PUT or copy into the same prefix that has made the directory but
+ * not yet opened its file then fails: a 500 InternalError, or an unhandled stream error that takes
+ * the whole process down. S3 has no directories and no such race, so deleting here removes the
+ * object's files only; listings never show empty directories.
+ */
+function keepEmptyDirectories(s3rver: S3rver): void {
+  const { store } = s3rver;
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(
+      ["object", "object.md5", "metadata.json"].map((resource) =>
+        rm(store.getResourcePath(bucket, key, resource), { force: true }),
+      ),
+    );
+  };
 }
 
 function closeServer(server: Server): Promise<void> {
