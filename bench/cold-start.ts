@@ -57,10 +57,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   );
 }
 
-/**
- * One cold start of `file` in a fresh process: the import, then (with `event`) one invocation of
- * its handler. Wall and CPU milliseconds (CPU does not grow while the process waits for a core).
- */
 /** Imports `file`, invokes its handler with BENCH_EVENT if set, and prints wall and CPU milliseconds. */
 const coldScript = (file: string) =>
   `const c = process.cpuUsage(); const t = performance.now(); const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
@@ -68,6 +64,10 @@ const coldScript = (file: string) =>
   `const wall = performance.now() - t; const u = process.cpuUsage(c); ` +
   `console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000, status: r?.statusCode }));`;
 
+/**
+ * One cold start of `file` in a fresh process: the import, then (with `event`) one invocation of
+ * its handler. Wall and CPU milliseconds (CPU does not grow while the process waits for a core).
+ */
 async function coldRun(file: string, event?: unknown, env: NodeJS.ProcessEnv = importEnv): Promise<{ wall: number; cpu: number; status?: number }> {
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", coldScript(file)], {
     ...env,
@@ -180,9 +180,10 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
   log(`cold start: instructions under callgrind (a bare import, then each bundle), ${INSTRUCTION_RUNS} runs in turns`);
   const emptyModule = join(outDir, "empty.mjs");
   writeFileSync(emptyModule, "export const handler = () => undefined;\n");
-  const counted = [emptyModule, ...built.map((b) => b.bundle.entry)].map(() => [] as number[]);
+  const counting = [emptyModule, ...built.map((b) => b.bundle.entry)];
+  const counted = counting.map(() => [] as number[]);
   for (let r = 0; r < INSTRUCTION_RUNS && !counted.some((runs) => runs.includes(Number.NaN)); r++) {
-    for (const [i, file] of [emptyModule, ...built.map((b) => b.bundle.entry)].entries()) counted[i]!.push((await instructions(file)) ?? Number.NaN);
+    for (const [i, file] of counting.entries()) counted[i]!.push((await instructions(file)) ?? Number.NaN);
   }
   const [baseline, ...totals] = counted.map((runs) => median(runs));
   const importInstructions = totals.map((total) => total! - baseline!);

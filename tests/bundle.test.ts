@@ -3,7 +3,8 @@
  * (infra/bundle.ts, packages/local/src/sst-bundle.ts) and the chunks its entry imports statically
  * (those Lambda loads before the first request) are held to DynamoDB-only weight: S3, the
  * presigner, lib-storage, fflate and SQS load only on the routes that use them; validation, the
- * token check and the routes themselves with the first request of their route group. docs/benchmarks.md times the result; this keeps it from creeping back.
+ * token check and the routes themselves with the first request of their route group.
+ * docs/benchmarks.md times the result; this keeps it from creeping back.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";

@@ -25,15 +25,15 @@ const limitBody = (maxSize: number) =>
         413,
       ),
   });
+const jsonBodyLimit = limitBody(JSON_BODY_LIMIT);
+const importBodyLimit = limitBody(IMPORT_BODY_LIMIT);
 
 export async function servedGroup({ prefix, load }: RouteGroup): Promise<Hono<AuthEnv>> {
   const served = new Hono<AuthEnv>();
   served.onError(handleError);
   served.notFound(routeNotFound);
   for (const path of [prefix, `${prefix}/*`]) {
-    served.use(path, requireTenant, (c, next) =>
-      limitBody(c.req.path === "/history/import" ? IMPORT_BODY_LIMIT : JSON_BODY_LIMIT)(c, next),
-    );
+    served.use(path, requireTenant, (c, next) => (c.req.path === "/history/import" ? importBodyLimit : jsonBodyLimit)(c, next));
   }
   for (const routes of await load()) served.route(prefix, routes);
   return served;
