@@ -169,7 +169,7 @@ export async function capacity(large = Number(process.env.BENCH_CAPACITY_LARGE ?
 async function measureAll(large: number, small: number): Promise<Section> {
   // Imported only now: the app and core build their AWS clients from the env on import.
   const { app } = await import("@sonna/functions/app");
-  const { signLocalToken } = await import("@sonna/core/auth/tokens");
+  const { signLocalToken } = await import("@sonna/local/tokens");
   const { measureCapacity } = await import("@sonna/core/table/capacity");
   const { dynamo } = await import("@sonna/core/aws");
   const { tableName } = await import("@sonna/core/resources");

@@ -142,7 +142,7 @@ async function seedForFirstRequests(secret: string) {
     import("@sonna/core/profiles/service"),
     import("@sonna/core/generations/create"),
     import("@sonna/core/generations/lifecycle"),
-    import("@sonna/core/auth/tokens"),
+    import("@sonna/local/tokens"),
     import("./lib/seed"),
   ]);
   const tenant = `cold-${Date.now()}`;

@@ -192,7 +192,7 @@ export async function http(
   let baseline: Server | undefined;
   try {
     const { seedTenant } = await import("./lib/seed");
-    const { signLocalToken } = await import("@sonna/core/auth/tokens");
+    const { signLocalToken } = await import("@sonna/local/tokens");
     const tenant = `bench-http-${Date.now()}`;
     log(`http: seeding ${generations} generations`);
     const seeded = await seedTenant(tenant, { generations, onProgress: (message) => log(`http: ${message}`) });

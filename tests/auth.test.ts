@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from "@sonna/core/auth/tokens";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from "@sonna/local/tokens";
 import { startApi, tenant, type Api } from "./support/server";
 import { assertError, randomId } from "./support/fixtures";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { signLocalToken } from "@sonna/local/tokens";
 import { dynamo } from "@sonna/core/aws";
 import { createGeneration } from "@sonna/core/generations/create";
 import { generationQuery } from "@sonna/core/generations/query";

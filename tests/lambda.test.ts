@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { signLocalToken } from "@sonna/local/tokens";
 import { bundleFunction } from "@sonna/local/sst-bundle";
 import { httpApiEvent } from "@sonna/local/http-api-event";
 import { assertLoopbackEnv } from "./support/server";

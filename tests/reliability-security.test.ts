@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SignJWT } from "jose";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { signLocalToken } from "@sonna/local/tokens";
 import { bucketName } from "@sonna/core/resources";
 import { tenantSegment } from "@sonna/core/table/keys";
 import { createCompleted, createPending, createProfile, randomId, smallWav, uploadAudio, waitForJob } from "./support/fixtures";

@@ -3,7 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { localGateway } from "@sonna/local/gateway";
+import { loadContract, type Contract } from "./contract";
+import { signLocalToken } from "@sonna/local/tokens";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 const ENDPOINT_VARIABLES = ["SONNA_DYNAMODB_ENDPOINT", "SONNA_S3_ENDPOINT"] as const;
@@ -47,11 +49,34 @@ export interface Tenant extends Client {
   token: string;
 }
 
+const contracts = new Map<string, Promise<Contract>>();
+
+/** The contract of the API at `baseUrl`: the document it serves, loaded once. */
+const contractOf = (baseUrl: string) => {
+  let contract = contracts.get(baseUrl);
+  if (!contract) {
+    contract = fetch(new URL("/openapi.json", baseUrl)).then(async (res) => loadContract(await res.json()));
+    contracts.set(baseUrl, contract);
+  }
+  return contract;
+};
+
+/** Every response the client receives is checked against the API's own document (./contract.ts). */
+async function checked(url: URL, init: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  // A followed redirect's answer comes from the bucket, not from the API.
+  if (response.redirected) return response;
+  const body = await response.clone().text();
+  const contract = await contractOf(url.origin);
+  contract.check(init.method ?? "GET", url.pathname, response.status, response.headers.get("content-type"), body);
+  return response;
+}
+
 function client(baseUrl: string, headers: Record<string, string> = {}): Client {
   const request = (path: string, init: RequestInit = {}) => {
     const merged = new Headers(init.headers);
     for (const [name, value] of Object.entries(headers)) if (!merged.has(name)) merged.set(name, value);
-    return fetch(new URL(path, baseUrl), { ...init, headers: merged });
+    return checked(new URL(path, baseUrl), { ...init, headers: merged });
   };
   return {
     request,
@@ -88,8 +113,10 @@ export async function startApi(): Promise<Api> {
   assertLoopbackEnv();
   // Imported only now, because the app reads its configuration from the environment on import.
   const { app } = await import("@sonna/functions/app");
+  const secret = process.env.SONNA_JWT_SECRET;
+  if (!secret) throw new Error("SONNA_JWT_SECRET is not set: run tests through `npm test`.");
   const server = await new Promise<Server>((done, fail) => {
-    const listening = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => done(listening as Server)) as Server;
+    const listening = serve({ fetch: localGateway(app, secret), port: 0, hostname: "127.0.0.1" }, () => done(listening as Server)) as Server;
     listening.once("error", fail);
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

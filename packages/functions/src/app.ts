@@ -1,38 +1,40 @@
-import { Hono, type Handler, type MiddlewareHandler } from "hono";
+/**
+ * The API: one Hono app, every route group mounted once, so `AppType` types a client
+ * (`hc<AppType>`) and the OpenAPI document (./document.ts) is written from the same routes.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
 import { onFirstUse } from "@sonna/core/lazy";
-import type { AuthEnv } from "./auth";
+import { requireTenant, type AppEnv } from "./auth";
 import { handleError, routeNotFound } from "./errors";
-import { routeGroups } from "./route-groups";
+import { historyRoutes } from "./routes/history";
+import { jobRoutes } from "./routes/jobs";
+import { maintenanceRoutes } from "./routes/maintenance";
+import { profileRoutes } from "./routes/profiles";
+import { settingsRoutes } from "./routes/settings";
+import { transferRoutes } from "./routes/transfer";
+import { versionRoutes } from "./routes/versions";
 
-const app = new Hono<AuthEnv>();
+/** Everything under these needs a tenant; /health, /openapi.json and /docs are public. */
+const authenticated = ["/profiles", "/history", "/jobs", "/settings", "/maintenance"];
+
+const base = new Hono<AppEnv>();
+for (const prefix of authenticated) base.use(`${prefix}/*`, requireTenant);
+
+const app = base
+  .get("/health", (c) => c.json({ status: "ok" as const }, 200))
+  .route("/profiles", profileRoutes)
+  .route("/history", historyRoutes)
+  .route("/history", versionRoutes)
+  .route("/history", transferRoutes)
+  .route("/jobs", jobRoutes)
+  .route("/settings", settingsRoutes)
+  .route("/maintenance", maintenanceRoutes);
 
 app.onError(handleError);
-app.notFound(routeNotFound);
+app.notFound((c) => routeNotFound(c, app.routes));
 
-app.get("/health", (c) => c.json({ status: "ok" }, 200));
-
-// Each group is loaded on its prefix's first request and kept (./route-groups.ts says why).
-const groups = routeGroups.map((group) => ({
-  prefix: group.prefix,
-  served: onFirstUse(() => import("./served-group").then(({ servedGroup }) => servedGroup(group))),
-}));
-for (const { prefix, served } of groups) {
-  const dispatch: Handler<AuthEnv> = async (c) => (await served()).fetch(c.req.raw, c.env);
-  app.all(prefix, dispatch).all(`${prefix}/*`, dispatch);
-}
-
-const info = {
-  title: "Sonna History API",
-  version: "1.0.0",
-  description: "The history of every clip a text-to-speech studio generates: text, voice profile, settings and audio.",
-};
-const openApiDocument = onFirstUse(async () => {
-  const [{ openApiDocument }, served] = await Promise.all([import("./openapi-document"), Promise.all(groups.map(({ served }) => served()))]);
-  return openApiDocument(
-    served.flatMap((group) => group.routes),
-    info,
-  );
-});
+// Written from the routes on its first request; the converters it needs load only then.
+const openApiDocument = onFirstUse(() => import("./document").then(({ openApiDocument }) => openApiDocument(app)));
 app.get("/openapi.json", async (c) => c.json(await openApiDocument(), 200));
 // The rendered reference is for people browsing, not for API clients: it loads on its first view.
 const reference = onFirstUse<MiddlewareHandler>(() =>
@@ -40,4 +42,5 @@ const reference = onFirstUse<MiddlewareHandler>(() =>
 );
 app.get("/docs", async (c, next) => (await reference())(c, next));
 
+export type AppType = typeof app;
 export { app };

@@ -1,12 +1,34 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { RouterRoute } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { VisibleError } from "@sonna/core/errors";
 import { isTransientCancellation } from "@sonna/core/table/transact";
 
 export const errorBody = (detail: string, code: string) => ({ detail, code });
 
-export const routeNotFound = (c: Context) => c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+/** A route's path (`/history/:id`) as a pattern for request paths. */
+const pathPattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z0-9_]+/g, "[^/]+").replace(/\/\*$/, "(?:/.*)?")}/?$`);
+
+let patterns: { method: string; pattern: RegExp }[] = [];
+
+/** The methods some route answers on `path` (HEAD wherever GET is, as Hono serves it). */
+function allowedMethods(routes: readonly RouterRoute[], path: string): string[] {
+  const handlers = routes.filter((route) => route.method !== "ALL");
+  if (patterns.length !== handlers.length) patterns = handlers.map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
+  const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
+
+/** No route: 405 with `Allow` when the path exists under other methods, else 404. */
+export function routeNotFound(c: Context, routes: readonly RouterRoute[]) {
+  const allowed = allowedMethods(routes, c.req.path);
+  if (allowed.length === 0) return c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+  c.header("Allow", allowed.join(", "));
+  return c.json(errorBody(`${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(", ")}.`, "route.method_not_allowed"), 405);
+}
 
 /**
  * The single place errors become responses: visible errors as they are, malformed requests as

@@ -1,58 +1,70 @@
 /**
- * How a route declares itself: `describe(...)` (summary, tags, responses) and `validate(...)`
- * (each request part's schema) are ordinary Hono middleware placed before the handler, so Hono's
- * own types give `c.req.valid(...)` its shape. Both also tag themselves with what they carry, and
- * ./openapi-document.ts (loaded only when /openapi.json is asked for) reads those tags back from
- * the route groups' `routes` to write the document.
- *
- * Why not @hono/zod-openapi or hono-openapi: the first needs classic zod, the second bundles a
- * loader that imports all of zod core and its locales; either adds about half the floor's import
- * time to the API's cold start (docs/decisions.md).
+ * How a route declares itself, through hono-openapi: `describe(...)` (summary, tags, every status
+ * it answers) and `validate(...)` (each request part's valibot shape, from `@sonna/core/shapes`).
+ * The same shapes validate requests, type `c.req.valid(...)`, type core's values and write the
+ * OpenAPI document (./document.ts), so none of them can drift from the others.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, ValidationTargets } from "hono";
 import { Hono } from "hono";
-import { validator } from "hono/validator";
-import * as z from "zod/mini";
+import { bodyLimit } from "hono/body-limit";
+import { describeRoute, resolver, uniqueSymbol, validator, type DescribeRouteOptions } from "hono-openapi";
+import type * as v from "valibot";
 import { VisibleError } from "@sonna/core/errors";
-import { inEnglish, issueLines, summarize } from "@sonna/core/fields";
 import type { Job } from "@sonna/core/jobs/model";
-import type { AuthEnv } from "./auth";
-import { ErrorSchema } from "./schemas";
+import { issueLines, summarize } from "@sonna/core/shapes/fields";
+import { ErrorSchema, UnauthorizedSchema } from "@sonna/core/shapes/error";
+import type { AppEnv } from "./auth";
 
-/** A sub-app per resource, mounted in its group (./route-groups.ts). */
-export const router = () => new Hono<AuthEnv>();
+/** A resource's routes, mounted by ./app.ts, which also requires their tenant. */
+export const router = () => new Hono<AppEnv>();
 
-export interface ResponseDoc {
-  description: string;
-  schema?: z.ZodMiniType;
-}
+type Responses = NonNullable<DescribeRouteOptions["responses"]>;
+type Response = Responses[string];
 
-export interface RouteDoc {
+export const jsonContent = (schema: v.GenericSchema, description: string): Response => ({
+  description,
+  content: { "application/json": { schema: resolver(schema) } },
+});
+
+export const errorResponse = (description: string): Response => jsonContent(ErrorSchema, description);
+
+/** The error answers every authenticated route can give. */
+export const commonErrors = {
+  400: errorResponse("The request is malformed; `detail` names the field."),
+  401: jsonContent(
+    UnauthorizedSchema,
+    "Missing, invalid or expired bearer token. Deployed, API Gateway's JWT authorizer answers `{\"message\": \"Unauthorized\"}`.",
+  ),
+  503: errorResponse("A storage dependency is unavailable; retry after `Retry-After` seconds."),
+} satisfies Responses;
+
+export const notFoundError = { 404: errorResponse("No such resource for this tenant.") } satisfies Responses;
+export const conflictError = { 409: errorResponse("The resource is not in a state that allows this.") } satisfies Responses;
+export const unprocessableError = { 422: errorResponse("The uploaded audio or archive is unusable; `detail` says why.") } satisfies Responses;
+
+/** JSON bodies are small; audio and large archives travel through presigned URLs, never through here. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** The 413 and 415 a route that takes a body can answer. */
+export const bodyErrors = (limit = JSON_BODY_LIMIT) =>
+  ({
+    413: errorResponse(`The body is over ${limit} bytes.`),
+    415: errorResponse("The body is not of the media type this operation takes."),
+  }) satisfies Responses;
+
+interface RouteDoc {
+  tags: string[];
   summary: string;
   description?: string;
-  tags: string[];
-  responses: Record<number, ResponseDoc>;
+  responses: Responses;
 }
 
-export type RequestTarget = "json" | "form" | "query" | "param" | "header";
-
-export interface RequestDoc {
-  target: RequestTarget;
-  schema: z.ZodMiniType;
-  /** Bodies only: whether one must be sent. */
-  required: boolean;
-}
-
-export const ROUTE_DOC = Symbol("route doc");
-export const REQUEST_DOC = Symbol("request doc");
-
-/** What the operation is and what it answers; does nothing at request time. */
-export const describe = (doc: RouteDoc): MiddlewareHandler =>
-  Object.assign(async (_c: Context, next: () => Promise<void>) => next(), { [ROUTE_DOC]: doc });
+/** What the operation is and every status it answers; does nothing at request time. */
+export const describe = (doc: RouteDoc): MiddlewareHandler => describeRoute(doc);
 
 const BODY_MEDIA_TYPES = {
-  json: { test: (type: string) => /^application\/([\w.-]+\+)?json$/.test(type), expected: "application/json" },
-  form: { test: (type: string) => type === "multipart/form-data", expected: "multipart/form-data" },
+  json: { test: (type: string) => /^application\/([\w.-]+\+)?json$/.test(type), expected: "an application/json" },
+  form: { test: (type: string) => type === "multipart/form-data", expected: "a multipart/form-data" },
 } as const;
 
 /**
@@ -67,39 +79,54 @@ function checkMediaType(c: Context, target: "json" | "form", required: boolean):
   throw new VisibleError(
     415,
     "request.unsupported_media_type",
-    `This endpoint takes a ${BODY_MEDIA_TYPES[target].expected} body${header ? `, not ${type || "an empty Content-Type"}` : "; send the Content-Type header"}.`,
+    `This endpoint takes ${BODY_MEDIA_TYPES[target].expected} body${header ? `, not ${type || "an empty Content-Type"}` : "; send the Content-Type header"}.`,
   );
 }
 
-/**
- * Validates one part of the request; `c.req.valid(target)` is then the parsed value. Every
- * failure, in any router, becomes the same 400 shape.
- */
-export function validate<T extends RequestTarget, S extends z.ZodMiniType>(target: T, schema: S, options: { required?: boolean } = {}) {
-  const required = options.required ?? true;
-  const middleware = validator(target, async (value, c): Promise<z.output<S>> => {
-    if (target === "json" || target === "form") checkMediaType(c, target, required);
-    const result = await z.safeParseAsync(schema, value, inEnglish);
-    if (!result.success) throw new VisibleError(400, "request.invalid", summarize(issueLines(result.error.issues)));
-    return result.data;
+const refuseInvalid = (result: { success: boolean; error?: readonly { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }[] }) => {
+  if (!result.success) throw new VisibleError(400, "request.invalid", summarize(issueLines(result.error ?? [])));
+};
+
+const tooLarge = (maxSize: number, hint: string) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new VisibleError(413, "request.too_large", `The request body exceeds ${maxSize} bytes.${hint}`);
+    },
   });
-  return Object.assign(middleware, { [REQUEST_DOC]: { target, schema, required } satisfies RequestDoc });
+
+interface BodyOptions {
+  /** Whether a body must be sent (default true). */
+  required?: boolean;
+  /** The largest body taken, in bytes (default JSON_BODY_LIMIT). */
+  maxBytes?: number;
+  /** Said after the 413's detail, e.g. where larger bodies go. */
+  tooLargeHint?: string;
 }
 
-export const errorResponse = (description: string): ResponseDoc => ({ description, schema: ErrorSchema });
-
-/** The error answers every authenticated route can give. */
-export const commonErrors = {
-  400: errorResponse("The request is malformed; `detail` names the field."),
-  401: errorResponse("Missing, invalid or expired bearer token."),
-  503: errorResponse("A storage dependency is unavailable; retry after `Retry-After` seconds."),
-} as const;
-
-export const notFoundError = { 404: errorResponse("No such resource for this tenant.") } as const;
-export const conflictError = { 409: errorResponse("The resource is not in a state that allows this.") } as const;
-export const unprocessableError = { 422: errorResponse("The uploaded audio or archive is unusable; `detail` says why.") } as const;
-
-export const jsonContent = (schema: z.ZodMiniType, description: string): ResponseDoc => ({ description, schema });
+/**
+ * Validates one part of the request against its shape; `c.req.valid(target)` is then the parsed
+ * value. Every failure, in any route, becomes the same 400. A body's media type and size are
+ * checked first (415, 413), within this one middleware, so a route declares its body in one place.
+ */
+export function validate<T extends keyof ValidationTargets & ("json" | "form" | "query" | "param" | "header"), S extends v.GenericSchema>(
+  target: T,
+  schema: S,
+  options: BodyOptions = {},
+) {
+  // Parameters are documented as what they parse to (`limit` an integer), bodies as what is sent.
+  const check = validator(target, schema, refuseInvalid, target === "json" || target === "form" ? undefined : { options: { typeMode: "output" } });
+  if (target !== "json" && target !== "form") return check;
+  const required = options.required ?? true;
+  const limit = tooLarge(options.maxBytes ?? JSON_BODY_LIMIT, options.tooLargeHint ?? "");
+  const body: typeof check = async (c, next) => {
+    checkMediaType(c, target, required);
+    return limit(c, () => check(c, next) as Promise<void>);
+  };
+  // hono-openapi documents a validator by the marker it carries (its documented way to extend it).
+  const marked = check as unknown as Record<typeof uniqueSymbol, { spec?: unknown }>;
+  return Object.assign(body, { [uniqueSymbol]: marked[uniqueSymbol] }) as typeof check;
+}
 
 /** A job was accepted: 202 with the job, and where to follow it. */
 export const acceptedJob = <C extends Context>(c: C, job: Job) => {

@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { localGateway } from "./gateway";
+import { signLocalToken } from "./tokens";
 import { ensureSecret, resolveDataDir } from "./data-dir";
 import { assertPortFree, JavaMissingError, PortInUseError, startStack, type LocalStack } from "./stack";
 
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
   // The app's modules read configuration when imported, so the environment comes first.
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
-  Object.assign(process.env, stack.env, { SONNA_JWT_SECRET: secret });
+  Object.assign(process.env, stack.env);
   const { app } = await import("@sonna/functions/app");
   const { resumeOpenJobs } = await import("@sonna/core/jobs/local-runner");
   const resumed = await resumeOpenJobs();
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   });
 
   server = await new Promise<Server>((done, fail) => {
-    const listening = serve({ fetch: app.fetch, port, hostname: HOST }, () => done(listening as Server)) as Server;
+    const listening = serve({ fetch: localGateway(app, secret), port, hostname: HOST }, () => done(listening as Server)) as Server;
     listening.once("error", (error: NodeJS.ErrnoException) =>
       fail(error.code === "EADDRINUSE" ? new PortInUseError(port, "API") : error),
     );

@@ -2,7 +2,7 @@
 // else on stdout, so `TOKEN=$(npm run --silent token -- alice)` works.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { signLocalToken } from "@sonna/core/auth/tokens";
+import { signLocalToken } from "./tokens";
 import { readSecret, resolveDataDir } from "./data-dir";
 
 /** Same bound the token verifier enforces, so a token we print is one the API accepts. */

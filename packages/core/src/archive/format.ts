@@ -13,10 +13,11 @@
  * Manifests are untrusted: every field is bounded, and file references must name entries that
  * are present in the archive.
  */
-import * as z from "zod/mini";
+import * as v from "valibot";
 import { VisibleError } from "../errors";
-import { effectParams, inEnglish, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, summarize, token, wellFormedText } from "../fields";
 import { limits } from "../limits";
+import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, summarize, token, wellFormedText } from "../shapes/fields";
+import { creationFields, GenerationStatusSchema } from "../shapes/generation";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
 export const SONNA_MANIFEST_NAME = "generation.json";
@@ -60,123 +61,122 @@ export interface ImportedArchive {
 }
 
 /** Voicebox writes Python's naive `datetime.isoformat()` (UTC, no offset); we write with "Z". */
-const timestamp = z.string().check(
-  z.maxLength(40),
-  z.refine((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time"),
+const timestamp = v.pipe(
+  v.string(),
+  v.maxLength(40, "must be at most 40 characters"),
+  v.check((value) => toUtcIso(value) !== null, "must be an ISO 8601 date-time"),
   // Generation ids carry their creation time as a UUIDv7, which starts in 1970; a clip from the
   // future is a broken clock.
-  z.refine((value) => {
+  v.check((value) => {
     const ms = Date.parse(toUtcIso(value) ?? "");
     return !(ms < 0 || ms > Date.now() + 24 * 3600 * 1000);
   }, "must lie between 1970-01-01 and today"),
 );
-const id = z.string().check(z.minLength(1), z.maxLength(64));
-const duration = z.number().check(z.minimum(0), z.maximum(7 * 24 * 3600));
-const effect = z.object({ type: token, params: z._default(effectParams, {}) });
-const wavEntry = z.string().check(
-  z.refine((name) => unsafeNameReason(name) === null && !isDirectoryName(name), "must be a safe entry name"),
-  z.refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav entry"),
+const duration = v.pipe(v.number(), v.minValue(0), v.maxValue(7 * 24 * 3600));
+const effect = v.object({ type: token, params: v.optional(effectParams, {}) });
+const wavEntry = v.pipe(
+  v.string(),
+  v.check((name) => unsafeNameReason(name) === null && !isDirectoryName(name), "must be a safe entry name"),
+  v.check((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav entry"),
 );
+const versionsMessage = `at most ${MAX_ARCHIVE_VERSIONS} versions`;
 
-const sonnaGeneration = z.object({
-  id: z.optional(id),
-  profile_id: z.optional(id),
-  text: nonBlankText(limits.maxTextChars),
-  language: languageCode,
-  seed: z.nullable(seed),
-  instruct: z.nullable(wellFormedText(limits.maxInstructChars)),
-  engine: token,
-  model_size: z.nullable(token),
-  status: z.enum(["pending", "completed", "failed"]),
-  error: z.nullable(wellFormedText(limits.maxErrorChars)),
-  duration: z.nullable(duration),
-  is_favorited: z.boolean(),
+/** A generation as our export writes it: the settings it was made with (the API's own rules) and what became of it. */
+const sonnaGeneration = v.object({
+  id: v.optional(shortId),
+  profile_id: v.optional(shortId),
+  ...creationFields,
+  status: GenerationStatusSchema,
+  error: v.nullable(wellFormedText(limits.maxErrorChars)),
+  duration: v.nullable(duration),
+  is_favorited: v.boolean(),
   created_at: timestamp,
-  size_bytes: z.optional(z.int().check(z.minimum(0))),
+  size_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
-const sonnaProfile = z.object({
-  id: z.optional(id),
+const sonnaProfile = v.object({
+  id: v.optional(shortId),
   name: nonBlankText(limits.maxNameChars),
-  description: z.nullable(wellFormedText(limits.maxDescriptionChars)),
+  description: v.nullable(wellFormedText(limits.maxDescriptionChars)),
   language: languageCode,
 });
 
-const sonnaVersion = z.object({
-  id: z.optional(id),
+const sonnaVersion = v.object({
+  id: v.optional(shortId),
   label: nonBlankText(limits.maxNameChars),
-  effects_chain: z.array(effect).check(z.maxLength(MAX_EFFECTS)),
-  is_default: z.boolean(),
+  effects_chain: v.pipe(v.array(effect), v.maxLength(MAX_EFFECTS, `at most ${MAX_EFFECTS} effects`)),
+  is_default: v.boolean(),
   file: wavEntry,
 });
 
-export const SonnaManifestSchema = z.object({
-  format: z.literal(SONNA_FORMAT),
-  format_version: z.literal(SONNA_FORMAT_VERSION),
+export const SonnaManifestSchema = v.object({
+  format: v.literal(SONNA_FORMAT),
+  format_version: v.literal(SONNA_FORMAT_VERSION),
   exported_at: timestamp,
   generation: sonnaGeneration,
-  profile: z.nullable(sonnaProfile),
-  versions: z
-    .array(sonnaVersion)
-    .check(
-      z.maxLength(MAX_ARCHIVE_VERSIONS),
-      z.refine((versions) => versions.filter((v) => v.is_default).length <= 1, "at most one version may be the default"),
-    ),
+  profile: v.nullable(sonnaProfile),
+  versions: v.pipe(
+    v.array(sonnaVersion),
+    v.maxLength(MAX_ARCHIVE_VERSIONS, versionsMessage),
+    v.check((versions) => versions.filter((version) => version.is_default).length <= 1, "at most one version may be the default"),
+  ),
   audio: wavEntry,
 });
-export type SonnaManifest = z.infer<typeof SonnaManifestSchema>;
+export type SonnaManifest = v.InferOutput<typeof SonnaManifestSchema>;
 
-const voiceboxEffect = z.object({
+const voiceboxEffect = v.object({
   type: token,
-  enabled: z.optional(z.boolean()),
-  params: z.optional(effectParams),
+  enabled: v.optional(v.boolean()),
+  params: v.optional(effectParams),
 });
 
-const shortId = z.string().check(z.maxLength(64));
+const voiceboxId = v.pipe(v.string(), v.maxLength(64, "must be at most 64 characters"));
 
-export const VoiceboxManifestSchema = z.object({
-  version: z.string().check(z.maxLength(16)),
-  generation: z.object({
-    id: z.optional(shortId),
-    text: nonBlankText(limits.maxTextChars),
-    language: languageCode,
+export const VoiceboxManifestSchema = v.object({
+  version: v.pipe(v.string(), v.maxLength(16, "must be at most 16 characters")),
+  generation: v.object({
+    id: v.optional(voiceboxId),
+    text: creationFields.text,
+    language: creationFields.language,
     // Voicebox's importer requires the key; the column is nullable.
-    duration: z.nullable(duration),
-    seed: z.nullish(seed),
-    instruct: z.nullish(wellFormedText(limits.maxInstructChars)),
-    created_at: z.nullish(timestamp),
+    duration: v.nullable(duration),
+    seed: v.nullish(seed),
+    instruct: v.nullish(creationFields.instruct),
+    created_at: v.nullish(timestamp),
     // Not in Voicebox's export; accepted in case a later one adds them.
-    engine: z.optional(token),
-    model_size: z.nullish(token),
-    is_favorited: z.optional(z.boolean()),
+    engine: v.optional(creationFields.engine),
+    model_size: v.nullish(token),
+    is_favorited: v.optional(v.boolean()),
   }),
-  profile: z.nullish(
-    z.object({
-      id: z.nullish(shortId),
-      name: z.nullish(wellFormedText(limits.maxNameChars)),
-      description: z.nullish(wellFormedText(limits.maxDescriptionChars)),
-      language: z.nullish(languageCode),
+  profile: v.nullish(
+    v.object({
+      id: v.nullish(voiceboxId),
+      name: v.nullish(wellFormedText(limits.maxNameChars)),
+      description: v.nullish(wellFormedText(limits.maxDescriptionChars)),
+      language: v.nullish(languageCode),
     }),
   ),
-  versions: z.nullish(
-    z
-      .array(
-        z.object({
-          id: z.nullish(shortId),
+  versions: v.nullish(
+    v.pipe(
+      v.array(
+        v.object({
+          id: v.nullish(voiceboxId),
           label: nonBlankText(limits.maxNameChars),
-          is_default: z.optional(z.boolean()),
-          effects_chain: z.nullish(z.array(voiceboxEffect).check(z.maxLength(MAX_EFFECTS))),
-          filename: z.string().check(
-            z.maxLength(200),
-            z.refine((name) => !name.includes("/") && unsafeNameReason(`audio/${name}`) === null, "must be a plain file name"),
-            z.refine((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav file"),
+          is_default: v.optional(v.boolean()),
+          effects_chain: v.nullish(v.pipe(v.array(voiceboxEffect), v.maxLength(MAX_EFFECTS, `at most ${MAX_EFFECTS} effects`))),
+          filename: v.pipe(
+            v.string(),
+            v.maxLength(200, "must be at most 200 characters"),
+            v.check((name) => !name.includes("/") && unsafeNameReason(`audio/${name}`) === null, "must be a plain file name"),
+            v.check((name) => name.toLowerCase().endsWith(".wav"), "must name a .wav file"),
           ),
         }),
-      )
-      .check(z.maxLength(MAX_ARCHIVE_VERSIONS)),
+      ),
+      v.maxLength(MAX_ARCHIVE_VERSIONS, versionsMessage),
+    ),
   ),
 });
-export type VoiceboxManifest = z.infer<typeof VoiceboxManifestSchema>;
+export type VoiceboxManifest = v.InferOutput<typeof VoiceboxManifestSchema>;
 
 /** Which format an archive is, from its entry names; null if neither manifest is there. */
 export function detectFormat(entryNames: Iterable<string>): ArchiveFormat | null {
@@ -398,8 +398,8 @@ export function sonnaManifest(
     })),
     audio: SONNA_AUDIO_NAME,
   };
-  const check = z.safeParse(SonnaManifestSchema, manifest, inEnglish);
-  if (!check.success) throw new Error(`sonnaManifest built an invalid manifest: ${summarize(issueLines(check.error.issues))}`);
+  const check = v.safeParse(SonnaManifestSchema, manifest);
+  if (!check.success) throw new Error(`sonnaManifest built an invalid manifest: ${summarize(issueLines(check.issues))}`);
   return manifest;
 }
 
@@ -452,10 +452,10 @@ function toUtcIso(value: string): string | null {
   return date.toISOString();
 }
 
-function validate<T extends z.ZodMiniType>(schema: T, json: unknown, file: string): z.infer<T> {
-  const result = z.safeParse(schema, json, inEnglish);
-  if (!result.success) throw invalid(file, issueLines(result.error.issues));
-  return result.data;
+function validate<T extends v.GenericSchema>(schema: T, json: unknown, file: string): v.InferOutput<T> {
+  const result = v.safeParse(schema, json);
+  if (!result.success) throw invalid(file, issueLines(result.issues));
+  return result.output;
 }
 
 function invalid(file: string, problems: string[]): VisibleError {

@@ -11,16 +11,9 @@ import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
 import { findGeneration } from "./repo";
+import type { GenerationInput } from "../shapes/generation";
 
-export interface GenerationInput {
-  profile_id: string;
-  text: string;
-  language?: string | undefined;
-  seed?: number | null | undefined;
-  instruct?: string | null | undefined;
-  engine?: string | undefined;
-  model_size?: string | null | undefined;
-}
+export type { GenerationInput } from "../shapes/generation";
 
 const IDEMPOTENCY_SECONDS = 24 * 3600;
 

@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { isId } from "../ids";
+import { limits } from "../limits";
 import { profileNames } from "../profiles/names";
 import { tableName } from "../resources";
 import type { Counter } from "../stats/aggregates";
@@ -10,21 +11,11 @@ import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
 import { toGeneration, type Generation, type GenerationItem } from "./model";
 import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
+import type { ListPage, ListParams } from "../shapes/list";
+import type { ListedGeneration } from "../shapes/generation";
 
-export interface ListParams extends GenerationFilter {
-  limit: number;
-  offset: number;
-  cursor?: string | undefined;
-  sort: "asc" | "desc";
-}
-
-export type ListedGeneration = Generation & { profile_name: string | null };
-
-export interface ListPage {
-  items: ListedGeneration[];
-  total: number;
-  next_cursor: string | null;
-}
+export type { ListPage, ListParams } from "../shapes/list";
+export type { ListedGeneration } from "../shapes/generation";
 
 /** Ties a cursor to the query it came from, so it cannot be replayed against another one. */
 const queryFingerprint = (params: ListParams): string => {
@@ -84,20 +75,21 @@ async function exactTotal(tenant: string, params: ListParams): Promise<number> {
 async function readPage(tenant: string, params: ListParams) {
   const input = generationQuery(tenant, params, params.sort === "asc");
   const filtered = needsFilterExpression(params);
-  let skip = params.offset;
+  let skip = params.offset ?? 0;
+  const limit = params.limit ?? limits.defaultListLimit;
   const found: GenerationItem[] = [];
   let hasMore = false;
   let ExclusiveStartKey: Record<string, unknown> | undefined = params.cursor
     ? startKeyAfter(tenant, params, decodeCursor(params, params.cursor))
     : undefined;
   while (!hasMore) {
-    const wanted = skip + params.limit + 1 - found.length;
+    const wanted = skip + limit + 1 - found.length;
     const page = await dynamo.send(
       new QueryCommand({ ...input, Limit: Math.min(filtered ? Math.max(wanted, 200) : wanted, 1000), ExclusiveStartKey }),
     );
     for (const item of (page.Items ?? []) as GenerationItem[]) {
       if (skip > 0) skip--;
-      else if (found.length < params.limit) found.push(item);
+      else if (found.length < limit) found.push(item);
       else {
         hasMore = true;
         break;

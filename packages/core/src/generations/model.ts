@@ -1,51 +1,14 @@
 import type { CountedFacts } from "../stats/aggregates";
 
-export type GenerationStatus = "pending" | "completed" | "failed";
+import type { Generation } from "../shapes/generation";
 
-export interface Effect {
-  type: string;
-  params: Record<string, string | number | boolean | null>;
-}
+export type { Effect, Generation, GenerationStatus, Version } from "../shapes/generation";
 
 /**
- * One rendition of a generation's audio. The original is a version too (label "original", no
- * effects, the generation's own audio), so every rendition is listed, exported and chosen alike.
+ * The original is a version too (label "original", no effects, the generation's own audio), so
+ * every rendition is listed, exported and chosen alike.
  */
-export interface Version {
-  id: string;
-  label: string;
-  effects_chain: Effect[];
-  is_default: boolean;
-  status: "pending" | "completed";
-  audio_path: string;
-  duration: number | null;
-  size_bytes: number;
-  created_at: string;
-}
-
 export const ORIGINAL_LABEL = "original";
-
-/** A generation as stored (snake_case, so the stored item and the API share field names). */
-export interface Generation {
-  id: string;
-  profile_id: string;
-  text: string;
-  language: string;
-  audio_path: string;
-  duration: number | null;
-  seed: number | null;
-  instruct: string | null;
-  engine: string;
-  model_size: string | null;
-  status: GenerationStatus;
-  error: string | null;
-  is_favorited: boolean;
-  created_at: string;
-  updated_at: string;
-  size_bytes: number;
-  versions: Version[];
-  active_version_id: string | null;
-}
 
 /** Attributes that exist only for the table: keys, search helpers, the optimistic-lock revision. */
 export interface GenerationItem extends Generation {

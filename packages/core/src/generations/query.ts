@@ -2,19 +2,10 @@ import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
-import type { GenerationItem, GenerationStatus } from "./model";
+import type { GenerationFilter } from "../shapes/list";
+import type { GenerationItem } from "./model";
 
-/** The list filters, shared by the list, bulk delete and bulk export. */
-export interface GenerationFilter {
-  profile_id?: string | undefined;
-  search?: string | undefined;
-  status?: GenerationStatus | undefined;
-  favorites?: boolean | undefined;
-  engine?: string | undefined;
-  language?: string | undefined;
-  created_after?: string | undefined;
-  created_before?: string | undefined;
-}
+export type { GenerationFilter } from "../shapes/list";
 
 /**
  * A UUIDv7's first 13 characters are its millisecond timestamp in hex ("xxxxxxxx-xxxx"), and

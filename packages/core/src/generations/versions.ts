@@ -6,14 +6,12 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { completeFromUpload, quotasOf, roundDuration } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
+import type { VersionInput } from "../shapes/generation";
 
 /** Versions live inside the generation item, so this bounds the item well under 400 KB. */
 export const MAX_VERSIONS = 50;
 
-export interface VersionInput {
-  label: string;
-  effects_chain: Effect[];
-}
+export type { VersionInput } from "../shapes/generation";
 
 const versionNotFound = (id: string) =>
   new VisibleError(404, "version.not_found", `No version with id ${JSON.stringify(id)} on this generation.`);

@@ -1,23 +1,6 @@
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+import type { Job } from "../shapes/job";
 
-export type JobType = "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention";
-
-export interface JobProgress {
-  done: number;
-  total: number | null;
-}
-
-export interface Job {
-  id: string;
-  type: JobType;
-  status: JobStatus;
-  progress: JobProgress;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  attempts: number;
-  created_at: string;
-  updated_at: string;
-}
+export type { Job, JobProgress, JobStatus, JobType } from "../shapes/job";
 
 export interface JobItem extends Job {
   pk: string;

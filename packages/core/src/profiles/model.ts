@@ -1,13 +1,8 @@
 import { keys } from "../table/keys";
 
-export interface Profile {
-  id: string;
-  name: string;
-  description: string | null;
-  language: string;
-  created_at: string;
-  updated_at: string;
-}
+import type { Profile } from "../shapes/profile";
+
+export type { Profile } from "../shapes/profile";
 
 export interface ProfileItem extends Profile {
   pk: string;

@@ -8,12 +8,9 @@ import { queryPages } from "../table/query-pages";
 import { ConditionFailed, transact } from "../table/transact";
 import { registerTenant } from "../settings/service";
 import { profileNameItem, toProfile, type Profile, type ProfileItem } from "./model";
+import type { ProfileInput } from "../shapes/profile";
 
-export interface ProfileInput {
-  name: string;
-  description?: string | null | undefined;
-  language?: string | undefined;
-}
+export type { ProfileInput } from "../shapes/profile";
 
 const nameTaken = (name: string) =>
   new VisibleError(409, "profile.name_taken", `A profile named ${JSON.stringify(name)} already exists.`);

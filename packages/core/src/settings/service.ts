@@ -3,17 +3,9 @@ import { dynamo } from "../aws";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { transact } from "../table/transact";
+import type { Settings } from "../shapes/settings";
 
-export interface Settings {
-  /** Generations older than this many days are deleted by the daily sweep; null keeps them forever. */
-  retention_days: number | null;
-  /** Whether the sweep spares favorites. */
-  keep_favorites: boolean;
-  /** Audio bytes the tenant may store in all; null is unlimited. */
-  quota_bytes: number | null;
-  /** Audio bytes each profile may store; null is unlimited. */
-  profile_quota_bytes: number | null;
-}
+export type { Settings } from "../shapes/settings";
 
 export const defaultSettings = (): Settings => ({
   retention_days: null,

@@ -4,33 +4,10 @@ import { tableName } from "../resources";
 import { getSettings } from "../settings/service";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
+import type { Breakdown, Stats } from "../shapes/stats";
 import { counterNames, emptyCounters, type Counters } from "./aggregates";
 
-export interface ProfileUsage {
-  generations: number;
-  duration_seconds: number;
-  bytes: number;
-}
-
-export interface Breakdown {
-  generations: number;
-  duration_seconds: number;
-}
-
-export interface Stats {
-  total_generations: number;
-  total_duration_seconds: number;
-  total_bytes: number;
-  favorites: number;
-  generations_by_status: { pending: number; completed: number; failed: number };
-  generations_by_profile: Record<string, number>;
-  profiles: Record<string, ProfileUsage>;
-  by_engine: Record<string, Breakdown>;
-  by_language: Record<string, Breakdown>;
-  quota: { quota_bytes: number | null; profile_quota_bytes: number | null; used_bytes: number };
-  /** The last 30 UTC days, oldest first, including days with none. */
-  generations_per_day: { day: string; generations: number; duration_seconds: number }[];
-}
+export type { Breakdown, ProfileUsage, Stats } from "../shapes/stats";
 
 export const STATS_DAYS = 30;
 

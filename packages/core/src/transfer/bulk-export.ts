@@ -9,8 +9,9 @@ import { objectKeys } from "../storage/keys";
 import { presignDownload } from "../storage/presign";
 import { generationEntries } from "./export";
 
-/** What a bulk export selects: up to 1,000 ids, or every match of the list filters. */
-export type Selection = { ids: string[] } | { filter: GenerationFilter };
+import type { Selection } from "../shapes/list";
+
+export type { Selection } from "../shapes/list";
 
 export interface ExportPart {
   key: string;

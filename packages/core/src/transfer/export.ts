@@ -10,13 +10,9 @@ import { findProfileItem } from "../profiles/service";
 import { objectKeys } from "../storage/keys";
 import { headObject } from "../storage/objects";
 import { presignDownload } from "../storage/presign";
+import type { DownloadLink } from "../shapes/transfer";
 
-export interface DownloadLink {
-  url: string;
-  expires_at: string;
-  filename: string;
-  size_bytes: number;
-}
+export type { DownloadLink } from "../shapes/transfer";
 
 /** Exports expire from the bucket after a day; a cached one is reused only while a link to it outlives its URL. */
 const REUSE_EXPORT_FOR_MS = 23 * 3600 * 1000;

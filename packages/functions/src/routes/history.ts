@@ -4,6 +4,7 @@ import { readStats } from "@sonna/core/stats/read";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import {
   acceptedJob,
+  bodyErrors,
   commonErrors,
   conflictError,
   describe,
@@ -15,7 +16,6 @@ import {
   validate,
 } from "../openapi";
 import {
-  BulkSelection,
   DeletedCount,
   FailBody,
   FavoriteSchema,
@@ -25,11 +25,10 @@ import {
   GenerationSchema,
   IdempotencyHeader,
   IdParam,
-  JobSchema,
-  ListQuery,
-  ListResponse,
-  StatsSchema,
-} from "../schemas";
+} from "@sonna/core/shapes/generation";
+import { JobSchema } from "@sonna/core/shapes/job";
+import { BulkSelection, ListQuery, ListResponse } from "@sonna/core/shapes/list";
+import { StatsSchema } from "@sonna/core/shapes/stats";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["History"];
@@ -57,6 +56,7 @@ export const historyRoutes = router()
         201: jsonContent(GenerationCreated, "The pending generation and its upload."),
         ...commonErrors,
         ...notFoundError,
+        ...bodyErrors(),
         422: errorResponse("The Idempotency-Key was used with another body."),
       },
     }),
@@ -97,7 +97,7 @@ export const historyRoutes = router()
       tags,
       summary: "Delete many generations: up to 1,000 ids, or every match of a filter",
       description: "Runs as a job; follow `GET /jobs/{id}`. Ids that do not exist are skipped.",
-      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors },
+      responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...bodyErrors() },
     }),
     validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"))),
@@ -154,7 +154,7 @@ export const historyRoutes = router()
     describe({
       tags,
       summary: "Mark a pending generation failed",
-      responses: { 200: jsonContent(GenerationSchema, "The failed generation."), ...commonErrors, ...notFoundError, ...conflictError },
+      responses: { 200: jsonContent(GenerationSchema, "The failed generation."), ...commonErrors, ...notFoundError, ...conflictError, ...bodyErrors() },
     }),
     validate("param", IdParam),
     validate("json", FailBody),

@@ -1,6 +1,7 @@
 import { jobView } from "@sonna/core/jobs/view";
 import { commonErrors, describe, jsonContent, notFoundError, router, validate } from "../openapi";
-import { IdParam, JobSchema } from "../schemas";
+import { IdParam } from "@sonna/core/shapes/generation";
+import { JobSchema } from "@sonna/core/shapes/job";
 
 export const jobRoutes = router().get(
   "/:id",

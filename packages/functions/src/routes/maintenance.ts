@@ -1,5 +1,6 @@
-import { acceptedJob, commonErrors, describe, jsonContent, router, validate } from "../openapi";
-import { JobSchema, ReconcileRequest } from "../schemas";
+import { JobSchema } from "@sonna/core/shapes/job";
+import { ReconcileRequest } from "@sonna/core/shapes/transfer";
+import { acceptedJob, bodyErrors, commonErrors, describe, jsonContent, router, validate } from "../openapi";
 import { onFirstUse } from "@sonna/core/lazy";
 
 // Reconcile's module reaches S3; it loads on first use, not at cold start (tests/bundle.test.ts).
@@ -16,7 +17,7 @@ export const maintenanceRoutes = router().post(
       "that are over a day old are deleted, and generations still pending after a day are failed with " +
       "`upload never completed` (or completed, if their upload did land). The result counts each: " +
       "`missing_audio`, `missing_versions`, `orphans_deleted`, `stale_pending`, `stale_pending_versions`, `recovered_uploads`.",
-    responses: { 202: jsonContent(JobSchema, "The reconcile job."), ...commonErrors },
+    responses: { 202: jsonContent(JobSchema, "The reconcile job."), ...commonErrors, ...bodyErrors() },
   }),
   validate("json", ReconcileRequest, { required: false }),
   async (c) => {

@@ -1,6 +1,8 @@
 import { createProfile, getProfile, listProfiles, updateProfile } from "@sonna/core/profiles/service";
-import { acceptedJob, commonErrors, conflictError, describe, jsonContent, notFoundError, router, validate } from "../openapi";
-import { IdParam, JobSchema, ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "../schemas";
+import { IdParam } from "@sonna/core/shapes/generation";
+import { JobSchema } from "@sonna/core/shapes/job";
+import { ProfileCreate, ProfileList, ProfilePatch, ProfileSchema } from "@sonna/core/shapes/profile";
+import { acceptedJob, bodyErrors, commonErrors, conflictError, describe, jsonContent, notFoundError, router, validate } from "../openapi";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Profiles"];
@@ -14,7 +16,7 @@ export const profileRoutes = router()
     describe({
       tags,
       summary: "Create a voice profile",
-      responses: { 201: jsonContent(ProfileSchema, "The new profile."), ...commonErrors, ...conflictError },
+      responses: { 201: jsonContent(ProfileSchema, "The new profile."), ...commonErrors, ...conflictError, ...bodyErrors() },
     }),
     validate("json", ProfileCreate),
     async (c) => c.json(await createProfile(c.get("tenant"), c.req.valid("json")), 201),
@@ -35,7 +37,7 @@ export const profileRoutes = router()
     describe({
       tags,
       summary: "Change a profile's name, description or language",
-      responses: { 200: jsonContent(ProfileSchema, "The changed profile."), ...commonErrors, ...notFoundError, ...conflictError },
+      responses: { 200: jsonContent(ProfileSchema, "The changed profile."), ...commonErrors, ...notFoundError, ...conflictError, ...bodyErrors() },
     }),
     validate("param", IdParam),
     validate("json", ProfilePatch),

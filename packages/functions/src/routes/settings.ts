@@ -1,6 +1,6 @@
 import { getSettings, putSettings } from "@sonna/core/settings/service";
-import { commonErrors, describe, jsonContent, router, validate } from "../openapi";
-import { SettingsPut, SettingsSchema } from "../schemas";
+import { SettingsPut, SettingsSchema } from "@sonna/core/shapes/settings";
+import { bodyErrors, commonErrors, describe, jsonContent, router, validate } from "../openapi";
 
 const tags = ["Settings"];
 
@@ -12,7 +12,7 @@ export const settingsRoutes = router()
   )
   .put(
     "/",
-    describe({ tags, summary: "Replace retention and storage quotas", responses: { 200: jsonContent(SettingsSchema, "The new settings."), ...commonErrors } }),
+    describe({ tags, summary: "Replace retention and storage quotas", responses: { 200: jsonContent(SettingsSchema, "The new settings."), ...commonErrors, ...bodyErrors() } }),
     validate("json", SettingsPut),
     async (c) => c.json(await putSettings(c.get("tenant"), c.req.valid("json")), 200),
   );

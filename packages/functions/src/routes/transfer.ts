@@ -1,8 +1,12 @@
 import type { Context } from "hono";
-import type { DownloadLink } from "@sonna/core/transfer/export";
+import { GenerationSchema, IdParam } from "@sonna/core/shapes/generation";
+import { JobSchema } from "@sonna/core/shapes/job";
+import { BulkSelection } from "@sonna/core/shapes/list";
+import { DownloadLinkSchema, ImportForm, ImportParam, ImportStart, ImportStarted, type DownloadLink } from "@sonna/core/shapes/transfer";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import {
   acceptedJob,
+  bodyErrors,
   commonErrors,
   conflictError,
   describe,
@@ -13,17 +17,6 @@ import {
   unprocessableError,
   validate,
 } from "../openapi";
-import {
-  BulkSelection,
-  DownloadLinkSchema,
-  GenerationSchema,
-  IdParam,
-  ImportForm,
-  ImportParam,
-  ImportStart,
-  ImportStarted,
-  JobSchema,
-} from "../schemas";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Export and import"];
@@ -59,6 +52,14 @@ const importedResponses = {
   ...unprocessableError,
 };
 
+/**
+ * The largest body POST /history/import takes. API Gateway base64-encodes a binary body into the
+ * Lambda event, and a synchronous invocation carries at most 6,291,456 bytes: 4 bytes of base64
+ * for every 3 of body, with 16 KiB kept for the rest of the event (an HTTP API caps a request's
+ * headers at 10 KiB).
+ */
+export const IMPORT_BODY_LIMIT = Math.floor((6_291_456 - 16 * 1024) / 4) * 3;
+
 /** A complete call waits this long for an import the upload event is running before answering 409 import.in_progress. */
 const IMPORT_WAIT_MS = 20_000;
 /** Kept back from a Lambda request's time to hand an unfinished import back and answer. */
@@ -91,7 +92,7 @@ export const transferRoutes = router()
       description:
         "Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. " +
         "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json.",
-      responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors },
+      responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors, ...bodyErrors() },
     }),
     validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"))),
@@ -100,11 +101,11 @@ export const transferRoutes = router()
     "/import",
     describe({
       tags,
-      summary: "Import a ZIP (ours or Voicebox's) sent in the request, up to 6 MB",
+      summary: `Import a ZIP (ours or Voicebox's) sent in the request, up to ${IMPORT_BODY_LIMIT} bytes of multipart body`,
       description: "Larger archives: `POST /history/imports`.",
-      responses: importedResponses,
+      responses: { ...importedResponses, ...bodyErrors(IMPORT_BODY_LIMIT) },
     }),
-    validate("form", ImportForm),
+    validate("form", ImportForm, { maxBytes: IMPORT_BODY_LIMIT, tooLargeHint: " Use POST /history/imports for large archives." }),
     async (c) => {
       const { file, profile_id } = c.req.valid("form");
       const source = file.stream() as unknown as AsyncIterable<Uint8Array>;
@@ -117,7 +118,7 @@ export const transferRoutes = router()
     describe({
       tags,
       summary: "Start a large import (up to 2 GiB): get a URL to PUT the ZIP to",
-      responses: { 201: jsonContent(ImportStarted, "The import and its upload."), ...commonErrors, ...notFoundError },
+      responses: { 201: jsonContent(ImportStarted, "The import and its upload."), ...commonErrors, ...notFoundError, ...bodyErrors() },
     }),
     validate("json", ImportStart),
     async (c) => {

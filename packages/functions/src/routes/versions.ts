@@ -1,5 +1,5 @@
-import { commonErrors, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate, type ResponseDoc } from "../openapi";
-import { GenerationSchema, IdParam, VersionCreate, VersionCreated, VersionParams } from "../schemas";
+import { GenerationSchema, IdParam, VersionCreate, VersionCreated, VersionParams } from "@sonna/core/shapes/generation";
+import { bodyErrors, commonErrors, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate } from "../openapi";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Versions"];
@@ -7,7 +7,7 @@ const tags = ["Versions"];
 // Every version route reaches S3; the module loads on first use, not at cold start (tests/bundle.test.ts).
 const versions = onFirstUse(() => import("@sonna/core/generations/versions"));
 
-const versionChange = (summary: string, extra: Record<number, ResponseDoc> = {}) =>
+const versionChange = (summary: string, extra: typeof unprocessableError | Record<never, never> = {}) =>
   describe({
     tags,
     summary,
@@ -20,7 +20,7 @@ export const versionRoutes = router()
     describe({
       tags,
       summary: "Add a processed version and get its upload URL",
-      responses: { 201: jsonContent(VersionCreated, "The pending version and its upload."), ...commonErrors, ...notFoundError, ...conflictError },
+      responses: { 201: jsonContent(VersionCreated, "The pending version and its upload."), ...commonErrors, ...notFoundError, ...conflictError, ...bodyErrors() },
     }),
     validate("param", IdParam),
     validate("json", VersionCreate),

@@ -1,0 +1,143 @@
+import * as v from "valibot";
+import { limits } from "../limits";
+import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, token, wellFormedText } from "./fields";
+import { about, count, example, instant, integer, named } from "./named";
+
+export const generationStatuses = ["pending", "completed", "failed"] as const;
+export const GenerationStatusSchema = v.picklist(generationStatuses);
+export type GenerationStatus = v.InferOutput<typeof GenerationStatusSchema>;
+
+export const EffectSchema = named(
+  "Effect",
+  v.strictObject({ type: example(token, "reverb"), params: v.optional(effectParams, {}) }),
+);
+export type Effect = v.InferOutput<typeof EffectSchema>;
+
+const seconds = v.pipe(v.number(), v.minValue(0));
+
+export const VersionSchema = named(
+  "Version",
+  v.object({
+    id: v.string(),
+    label: v.string(),
+    effects_chain: v.array(EffectSchema),
+    is_default: v.boolean(),
+    status: v.picklist(["pending", "completed"]),
+    audio_path: v.string(),
+    duration: v.nullable(seconds),
+    size_bytes: count,
+    created_at: instant,
+  }),
+);
+export type Version = v.InferOutput<typeof VersionSchema>;
+
+const generationFields = {
+  id: v.string(),
+  profile_id: v.string(),
+  text: v.string(),
+  language: v.string(),
+  audio_path: about(
+    v.string(),
+    "The original audio object's key in the bucket: the upload's key (uploads/…) while pending, the inspected copy (t/…) once completed. `duration` and `size_bytes` describe this original too; a default version's audio is described in `versions`.",
+  ),
+  duration: about(v.nullable(seconds), "Seconds of the original audio, read from the WAV itself."),
+  seed: v.nullable(integer),
+  instruct: v.nullable(v.string()),
+  engine: v.string(),
+  model_size: v.nullable(v.string()),
+  status: GenerationStatusSchema,
+  error: v.nullable(v.string()),
+  is_favorited: v.boolean(),
+  created_at: instant,
+  updated_at: instant,
+  size_bytes: about(count, "Bytes of the original audio."),
+  versions: v.array(VersionSchema),
+  active_version_id: v.nullable(v.string()),
+};
+
+/** A generation as stored and served (snake_case, so the stored item and the API share field names). */
+export const GenerationSchema = named("Generation", v.object(generationFields));
+export type Generation = v.InferOutput<typeof GenerationSchema>;
+
+const listedFields = { ...generationFields, profile_name: about(v.nullable(v.string()), "The profile's current name; null if it is gone.") };
+
+export const ListedGenerationSchema = named("ListedGeneration", v.object(listedFields));
+export type ListedGeneration = v.InferOutput<typeof ListedGenerationSchema>;
+
+export const GenerationDetailSchema = named(
+  "GenerationDetail",
+  v.object({
+    ...listedFields,
+    audio_url: about(v.nullable(v.string()), "Presigned GET of the default audio (15 minutes), once it exists."),
+    audio_url_expires_at: v.nullable(instant),
+  }),
+);
+export type GenerationDetail = v.InferOutput<typeof GenerationDetailSchema>;
+
+const engine = example(token, "qwen");
+
+/** The settings a generation is made with: given on create, kept as given. */
+export const creationFields = {
+  text: nonBlankText(limits.maxTextChars),
+  language: languageCode,
+  seed: v.nullable(seed),
+  instruct: v.nullable(wellFormedText(limits.maxInstructChars)),
+  engine,
+  model_size: v.nullable(example(token, "1.7B")),
+};
+
+export const GenerationCreate = named(
+  "GenerationCreate",
+  v.strictObject({
+    profile_id: shortId,
+    text: creationFields.text,
+    language: v.optional(creationFields.language),
+    seed: v.optional(creationFields.seed),
+    instruct: v.optional(creationFields.instruct),
+    engine: v.optional(creationFields.engine),
+    model_size: v.optional(creationFields.model_size),
+  }),
+);
+export type GenerationInput = v.InferOutput<typeof GenerationCreate>;
+
+export const IdempotencyHeader = v.object({
+  "idempotency-key": v.optional(
+    about(
+      v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, "1-255 printable ASCII characters")),
+      "Retrying with the same key returns the first result instead of creating twice.",
+    ),
+  ),
+});
+
+export const UploadSchema = named(
+  "Upload",
+  v.object({
+    url: about(v.string(), "Presigned PUT for the WAV bytes, 15 minutes."),
+    method: v.literal("PUT"),
+    headers: v.record(v.string(), v.string()),
+    expires_at: instant,
+  }),
+);
+export type Upload = v.InferOutput<typeof UploadSchema>;
+
+export const GenerationCreated = named("GenerationCreated", v.object({ generation: GenerationSchema, upload: UploadSchema }));
+
+export const FailBody = named("GenerationFail", v.strictObject({ error: nonBlankText(limits.maxErrorChars) }));
+
+export const FavoriteSchema = named("Favorite", v.object({ is_favorited: v.boolean() }));
+
+export const DeletedCount = named("DeletedCount", v.object({ deleted: count }));
+
+export const VersionCreate = named(
+  "VersionCreate",
+  v.strictObject({
+    label: nonBlankText(limits.maxNameChars),
+    effects_chain: v.optional(v.pipe(v.array(EffectSchema), v.maxLength(MAX_EFFECTS, `at most ${MAX_EFFECTS} effects`)), []),
+  }),
+);
+export type VersionInput = v.InferOutput<typeof VersionCreate>;
+
+export const VersionCreated = named("VersionCreated", v.object({ version: VersionSchema, upload: UploadSchema }));
+
+export const IdParam = v.object({ id: example(shortId, "0199a5f4-6c1e-7d2a-9b1c-2f3e4d5c6b7a") });
+export const VersionParams = v.object({ id: shortId, versionId: shortId });

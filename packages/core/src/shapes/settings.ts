@@ -1,0 +1,28 @@
+import * as v from "valibot";
+import { about, named } from "./named";
+
+const byteQuota = (description: string) => about(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 50))), description);
+
+const settingsFields = {
+  retention_days: about(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500))),
+    "Generations older than this many days are deleted by the daily sweep; null keeps them forever.",
+  ),
+  keep_favorites: about(v.boolean(), "Whether retention spares favorites."),
+  quota_bytes: byteQuota("Audio bytes the tenant may store; null is unlimited."),
+  profile_quota_bytes: byteQuota("Audio bytes each profile may store; null is unlimited."),
+};
+
+export const SettingsSchema = named("Settings", v.object(settingsFields));
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+export const SettingsPut = named(
+  "SettingsPut",
+  v.strictObject({
+    retention_days: v.optional(settingsFields.retention_days),
+    keep_favorites: v.optional(settingsFields.keep_favorites),
+    quota_bytes: v.optional(settingsFields.quota_bytes),
+    profile_quota_bytes: v.optional(settingsFields.profile_quota_bytes),
+  }),
+  "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
+);

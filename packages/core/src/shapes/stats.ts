@@ -1,0 +1,29 @@
+import * as v from "valibot";
+import { about, count, named, nullableInt } from "./named";
+
+const seconds = v.pipe(v.number(), v.minValue(0));
+const BreakdownSchema = v.object({ generations: count, duration_seconds: seconds });
+const ProfileUsageSchema = v.object({ generations: count, duration_seconds: seconds, bytes: count });
+export type Breakdown = v.InferOutput<typeof BreakdownSchema>;
+export type ProfileUsage = v.InferOutput<typeof ProfileUsageSchema>;
+
+export const StatsSchema = named(
+  "Stats",
+  v.object({
+    total_generations: count,
+    total_duration_seconds: seconds,
+    total_bytes: count,
+    favorites: count,
+    generations_by_status: v.object({ pending: count, completed: count, failed: count }),
+    generations_by_profile: v.record(v.string(), count),
+    profiles: v.record(v.string(), ProfileUsageSchema),
+    by_engine: v.record(v.string(), BreakdownSchema),
+    by_language: v.record(v.string(), BreakdownSchema),
+    quota: v.object({ quota_bytes: nullableInt, profile_quota_bytes: nullableInt, used_bytes: count }),
+    generations_per_day: about(
+      v.array(v.object({ day: v.string(), generations: count, duration_seconds: seconds })),
+      "The last 30 UTC days, oldest first, including days with none.",
+    ),
+  }),
+);
+export type Stats = v.InferOutput<typeof StatsSchema>;

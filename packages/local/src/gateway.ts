@@ -1,0 +1,35 @@
+/**
+ * What API Gateway's JWT authorizer does before a deployed request reaches the app, for the local
+ * server: public paths pass; any other request needs a valid bearer token, whose claims reach the
+ * app in the event (`requestContext.authorizer.jwt.claims`), just as the Lambda adapter passes them.
+ */
+import { isPublicPath } from "@sonna/core/public-routes";
+import { verifyLocalToken } from "./tokens";
+
+/** What the Lambda adapter hands the app besides the request: here, the authorized event alone. */
+interface GatewayEnv {
+  event?: { requestContext: { authorizer: { jwt: { claims: Record<string, any> } } } };
+}
+
+type Fetch = (request: Request, env?: GatewayEnv) => Response | Promise<Response>;
+
+const unauthorized = (detail: string) =>
+  Response.json(
+    { detail, code: "auth.unauthorized" },
+    { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="sonna-history"' } },
+  );
+
+export function localGateway(app: { fetch: Fetch }, secret: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (isPublicPath(new URL(request.url).pathname)) return app.fetch(request, {});
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+    if (!match) return unauthorized("Send Authorization: Bearer <token>.");
+    let claims: Record<string, unknown>;
+    try {
+      claims = await verifyLocalToken(secret, match[1]!);
+    } catch {
+      return unauthorized("The bearer token is invalid, expired, or not meant for this service.");
+    }
+    return app.fetch(request, { event: { requestContext: { authorizer: { jwt: { claims } } } } });
+  };
+}
