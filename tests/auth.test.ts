@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from "@sonna/local/tokens";
+import { isPublicPath } from "@sonna/core/public-routes";
 import { startApi, tenant, type Api } from "./support/server";
 import { assertError, randomId } from "./support/fixtures";
 
@@ -10,7 +11,6 @@ let api: Api;
 /** Every authenticated operation in the OpenAPI document, with path parameters filled in. */
 let operations: { method: string; template: string; path: string; hasBody: boolean }[];
 
-const PUBLIC_PATHS = new Set(["/health", "/openapi.json", "/docs"]);
 const secret = () => process.env.SONNA_JWT_SECRET!;
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -20,7 +20,7 @@ before(async () => {
   assert.equal(doc.status, 200);
   operations = [];
   for (const [template, item] of Object.entries(doc.body.paths as Record<string, Record<string, { requestBody?: unknown }>>)) {
-    if (PUBLIC_PATHS.has(template)) continue;
+    if (isPublicPath(template)) continue;
     for (const [method, operation] of Object.entries(item)) {
       if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
       let path = template;
@@ -164,7 +164,18 @@ describe("public routes need no token", () => {
     assert.match(await res.text(), /<html|<!doctype html/i);
   });
 
-  test("an unknown route is a 404 JSON error", async () => {
-    assertError(await api.json("/nowhere"), 404, "route.not_found");
+  test("an unknown route is a 401 without a token (as the authorizer answers on every non-public path) and a 404 JSON error with one", async () => {
+    assertError(await api.json("/nowhere"), 401, "auth.unauthorized");
+    assertError(await (await tenant(api)).json("/nowhere"), 404, "route.not_found");
+  });
+
+  test("a known path with a method it does not take is a 405 with Allow", async () => {
+    const t = await tenant(api);
+    const res = await t.json("/settings", { method: "DELETE" });
+    assertError(res, 405, "route.method_not_allowed", "PUT");
+    assert.equal(res.headers.get("allow"), "GET, HEAD, PUT");
+    const favorite = await t.json(`/history/${await randomId()}/favorite`, { method: "PATCH" });
+    assertError(favorite, 405, "route.method_not_allowed");
+    assert.equal(favorite.headers.get("allow"), "DELETE, POST, PUT");
   });
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { signLocalToken } from "@sonna/local/tokens";
+import { authorizedEnv } from "@sonna/local/gateway";
 import { dynamo } from "@sonna/core/aws";
 import { createGeneration } from "@sonna/core/generations/create";
 import { generationQuery } from "@sonna/core/generations/query";
@@ -15,10 +15,11 @@ import { measureCapacity, type CapacityTally } from "@sonna/core/table/capacity"
 import { keys } from "@sonna/core/table/keys";
 import { assertLoopbackEnv } from "./support/server";
 
-type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+type App = { request: (path: string, init: RequestInit | undefined, env: object) => Response | Promise<Response> };
 let app: App;
-let headers: Record<string, string>;
 const tenantId = `capacity-${Date.now()}`;
+/** What the authorizer hands the app for the tenant under test. */
+const env = authorizedEnv({ sub: tenantId });
 let profileIds: string[];
 let created = 0;
 const figures: Record<string, CapacityTally> = {};
@@ -27,10 +28,9 @@ before(async () => {
   assert.equal(process.env.SONNA_TEST_STACK, "1", "run through tests/support/run.ts");
   assertLoopbackEnv();
   ({ app } = await import("@sonna/functions/app"));
-  headers = { authorization: `Bearer ${await signLocalToken(process.env.SONNA_JWT_SECRET!, tenantId, { expiresIn: "1h" })}` };
   profileIds = [];
   for (const name of ["Left", "Right"]) {
-    const res = await app.request("/profiles", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ name }) });
+    const res = await app.request("/profiles", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) }, env);
     assert.equal(res.status, 201);
     profileIds.push(((await res.json()) as { id: string }).id);
   }
@@ -53,7 +53,7 @@ async function growTo(total: number): Promise<void> {
 
 async function measure(label: string, path: string): Promise<{ body: any; capacity: CapacityTally }> {
   const { result, capacity } = await measureCapacity(async () => {
-    const res = await app.request(path, { headers });
+    const res = await app.request(path, undefined, env);
     assert.equal(res.status, 200, `${path}: ${res.status}`);
     return res.json();
   });
@@ -66,7 +66,7 @@ async function measure(label: string, path: string): Promise<{ body: any; capaci
 async function cursorAfter(query: string, pages: number): Promise<string> {
   let cursor = "";
   for (let i = 0; i < pages; i++) {
-    const res = await app.request(`/history?${query}${cursor ? `&cursor=${cursor}` : ""}`, { headers });
+    const res = await app.request(`/history?${query}${cursor ? `&cursor=${cursor}` : ""}`, undefined, env);
     const body = (await res.json()) as { next_cursor: string | null };
     assert.ok(body.next_cursor, `page ${i + 1} has a next page`);
     cursor = body.next_cursor;
@@ -120,7 +120,7 @@ describe("profile names on a page, at several profile counts", () => {
 
   interface Scenario {
     tenant: string;
-    headers: Record<string, string>;
+    env: ReturnType<typeof authorizedEnv>;
     profiles: { id: string; name: string }[];
   }
 
@@ -137,13 +137,12 @@ describe("profile names on a page, at several profile counts", () => {
         ),
       );
     }
-    const token = await signLocalToken(process.env.SONNA_JWT_SECRET!, tenant, { expiresIn: "1h" });
-    return { tenant, headers: { authorization: `Bearer ${token}` }, profiles };
+    return { tenant, env: authorizedEnv({ sub: tenant }), profiles };
   }
 
   async function get(s: Scenario, path: string) {
     const { result, capacity } = await measureCapacity(async () => {
-      const res = await app.request(path, { headers: s.headers });
+      const res = await app.request(path, undefined, s.env);
       assert.equal(res.status, 200, `${path}: ${res.status}`);
       return (await res.json()) as { items: { id: string; profile_id: string; profile_name: string | null }[]; next_cursor: string | null };
     });

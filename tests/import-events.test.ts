@@ -16,6 +16,7 @@ import { s3 } from "@sonna/core/storage/client";
 import { bucketName, tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
+import { authorizedEnv } from "@sonna/local/gateway";
 import { startApi, type Api, type JsonResponse, type Tenant } from "./support/server";
 import { keyOfUrl, notifyCreated } from "./support/events";
 import { assertError, assertStatsMatchRecount, createCompleted, objectExists, recount, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
@@ -214,8 +215,8 @@ describe("claims", () => {
     // What the Lambda adapter passes: a context whose time is already used up but for the margin.
     const res = await app.request(
       `/history/imports/${importId}/complete`,
-      { method: "POST", headers: { authorization: `Bearer ${t.token}` } },
-      { lambdaContext: { getRemainingTimeInMillis: () => 5_000 } },
+      { method: "POST" },
+      { ...authorizedEnv({ sub: t.id }), lambdaContext: { getRemainingTimeInMillis: () => 5_000 } },
     );
     assert.equal(res.status, 409);
     assert.equal(((await res.json()) as { code: string }).code, "import.in_progress");

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { signLocalToken } from "@sonna/local/tokens";
 import { bundleFunction } from "@sonna/local/sst-bundle";
 import { httpApiEvent } from "@sonna/local/http-api-event";
+import { IMPORT_BODY_LIMIT } from "../packages/functions/src/routes/transfer";
 import { assertLoopbackEnv } from "./support/server";
 
 if (process.env.SONNA_TEST_STACK !== "1") {
@@ -69,7 +70,7 @@ for (const [flavor, load] of handlers) {
       assert.deepEqual(res.json, { status: "ok" });
     });
 
-    test("GET /history without a token is a 401 with {detail, code}", async () => {
+    test("GET /history without the authorizer's claims is a 401 with {detail, code}", async () => {
       const res = await invoke(httpApiEvent("GET", "/history"));
       assert.equal(res.status, 401);
       assert.deepEqual(Object.keys(res.json).sort(), ["code", "detail"]);
@@ -77,25 +78,44 @@ for (const [flavor, load] of handlers) {
       assert.match(res.json.code, /^[a-z_]+\.[a-z_.]+$/);
     });
 
-    test("a token signed with another secret is a 401", async () => {
-      const forged = await signLocalToken(`${jwtSecret}-not`, `tenant-${randomUUID()}`);
-      const res = await invoke(httpApiEvent("GET", "/history", { token: forged }));
+    test("a bearer token alone is a 401: the function trusts only the claims the authorizer verified", async () => {
+      const token = await signLocalToken(jwtSecret, `tenant-${randomUUID()}`);
+      const res = await invoke(httpApiEvent("GET", "/history", { token }));
       assert.equal(res.status, 401);
     });
 
-    test("POST /profiles then GET /profiles, with plain and base64-encoded bodies", async () => {
-      const token = await signLocalToken(jwtSecret, `lambda-${randomUUID()}`);
+    test("POST /history/import takes the largest body an invocation can carry base64-encoded, and no more", async () => {
+      const claims = { sub: `lambda-${randomUUID()}` };
+      const boundary = "sonna-lambda-limit";
+      const multipart = (size: number) => {
+        const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+        const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+        return Buffer.concat([head, Buffer.alloc(size - head.length - tail.length, 0x61), tail]);
+      };
+      const contentType = `multipart/form-data; boundary=${boundary}`;
+      const largest = httpApiEvent("POST", "/history/import", { claims, token: "x".repeat(1200), binary: { contentType, bytes: multipart(IMPORT_BODY_LIMIT) } });
+      assert.ok(JSON.stringify(largest).length <= 6_291_456, `the event is ${JSON.stringify(largest).length} bytes`);
+      const taken = await invoke(largest);
+      assert.equal(taken.status, 422, JSON.stringify(taken.json));
+      assert.equal(taken.json.code, "archive.not_zip");
+      const over = await invoke(httpApiEvent("POST", "/history/import", { claims, binary: { contentType, bytes: multipart(IMPORT_BODY_LIMIT + 1) } }));
+      assert.equal(over.status, 413, JSON.stringify(over.json));
+      assert.equal(over.json.code, "request.too_large");
+    });
 
-      const plain = await invoke(httpApiEvent("POST", "/profiles", { token, json: { name: "Narrator" } }));
+    test("POST /profiles then GET /profiles, with plain and base64-encoded bodies", async () => {
+      const tenant = { claims: { sub: `lambda-${randomUUID()}` } };
+
+      const plain = await invoke(httpApiEvent("POST", "/profiles", { ...tenant, json: { name: "Narrator" } }));
       assert.equal(plain.status, 201, JSON.stringify(plain.json));
       assert.equal(plain.json.name, "Narrator");
       assert.equal(typeof plain.json.id, "string");
 
-      const encoded = await invoke(httpApiEvent("POST", "/profiles", { token, json: { name: "Zoë 朗读" }, base64: true }));
+      const encoded = await invoke(httpApiEvent("POST", "/profiles", { ...tenant, json: { name: "Zoë 朗读" }, base64: true }));
       assert.equal(encoded.status, 201, JSON.stringify(encoded.json));
       assert.equal(encoded.json.name, "Zoë 朗读");
 
-      const list = await invoke(httpApiEvent("GET", "/profiles", { token }));
+      const list = await invoke(httpApiEvent("GET", "/profiles", tenant));
       assert.equal(list.status, 200);
       // A fresh tenant: exactly the two profiles made above, nobody else's.
       assert.deepEqual(
@@ -105,21 +125,21 @@ for (const [flavor, load] of handlers) {
     });
 
     test("routes whose modules load on first use: create (presigned upload), get, list, stats, the OpenAPI document", async () => {
-      const token = await signLocalToken(jwtSecret, `lambda-${randomUUID()}`);
-      const profile = await invoke(httpApiEvent("POST", "/profiles", { token, json: { name: "Reader" } }));
-      const created = await invoke(httpApiEvent("POST", "/history", { token, json: { profile_id: profile.json.id, text: "Hello from a bundle" } }));
+      const tenant = { claims: { sub: `lambda-${randomUUID()}` } };
+      const profile = await invoke(httpApiEvent("POST", "/profiles", { ...tenant, json: { name: "Reader" } }));
+      const created = await invoke(httpApiEvent("POST", "/history", { ...tenant, json: { profile_id: profile.json.id, text: "Hello from a bundle" } }));
       assert.equal(created.status, 201, JSON.stringify(created.json));
       assert.match(created.json.upload.url, /^http:\/\/127\.0\.0\.1:\d+\/.*X-Amz-Signature=/);
       const id = created.json.generation.id;
 
-      const one = await invoke(httpApiEvent("GET", `/history/${id}`, { token }));
+      const one = await invoke(httpApiEvent("GET", `/history/${id}`, tenant));
       assert.equal(one.status, 200, JSON.stringify(one.json));
       assert.equal(one.json.text, "Hello from a bundle");
       assert.equal(one.json.audio_url, null, "no audio yet, so no download link");
 
-      const listed = await invoke(httpApiEvent("GET", "/history?search=BUNDLE", { token }));
+      const listed = await invoke(httpApiEvent("GET", "/history?search=BUNDLE", tenant));
       assert.deepEqual(listed.json.items.map((g: { id: string }) => g.id), [id]);
-      assert.equal((await invoke(httpApiEvent("GET", "/history/stats", { token }))).json.total_generations, 1);
+      assert.equal((await invoke(httpApiEvent("GET", "/history/stats", tenant))).json.total_generations, 1);
 
       const doc = await invoke(httpApiEvent("GET", "/openapi.json"));
       assert.equal(doc.status, 200);

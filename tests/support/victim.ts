@@ -31,4 +31,5 @@ const stop = (nth: number) => {
 );
 
 const { app } = await import("@sonna/functions/app");
-serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => tell({ port: info.port }));
+const { localGateway } = await import("@sonna/local/gateway");
+serve({ fetch: localGateway(app, process.env.SONNA_JWT_SECRET!), port: 0, hostname: "127.0.0.1" }, (info) => tell({ port: info.port }));

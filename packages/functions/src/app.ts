@@ -6,6 +6,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { onFirstUse } from "@sonna/core/lazy";
 import { requireTenant, type AppEnv } from "./auth";
 import { handleError, routeNotFound } from "./errors";
+import { HealthSchema } from "@sonna/core/shapes/error";
+import { describe, jsonContent } from "./openapi";
 import { historyRoutes } from "./routes/history";
 import { jobRoutes } from "./routes/jobs";
 import { maintenanceRoutes } from "./routes/maintenance";
@@ -21,7 +23,11 @@ const base = new Hono<AppEnv>();
 for (const prefix of authenticated) base.use(`${prefix}/*`, requireTenant);
 
 const app = base
-  .get("/health", (c) => c.json({ status: "ok" as const }, 200))
+  .get(
+    "/health",
+    describe({ tags: ["Health"], summary: "Whether the API answers", responses: { 200: jsonContent(HealthSchema, "It does.") } }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  )
   .route("/profiles", profileRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)

@@ -19,6 +19,9 @@ const unauthorized = (detail: string) =>
     { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="sonna-history"' } },
   );
 
+/** What the Lambda adapter hands the app for a request the authorizer let through with `claims`. */
+export const authorizedEnv = (claims: Record<string, unknown>) => ({ event: { requestContext: { authorizer: { jwt: { claims } } } } });
+
 export function localGateway(app: { fetch: Fetch }, secret: string): (request: Request) => Promise<Response> {
   return async (request) => {
     if (isPublicPath(new URL(request.url).pathname)) return app.fetch(request, {});
@@ -30,6 +33,6 @@ export function localGateway(app: { fetch: Fetch }, secret: string): (request: R
     } catch {
       return unauthorized("The bearer token is invalid, expired, or not meant for this service.");
     }
-    return app.fetch(request, { event: { requestContext: { authorizer: { jwt: { claims } } } } });
+    return app.fetch(request, authorizedEnv(claims));
   };
 }

@@ -9,18 +9,32 @@ const DOMAIN = `${API_ID}.execute-api.us-east-1.amazonaws.com`;
 const SOURCE_IP = "203.0.113.7";
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) sonna-lambda-test";
 
+export interface EventOptions {
+  /** The verified claims a JWT authorizer passes on (`sub` is the tenant); none for a public route. */
+  claims?: Record<string, string>;
+  /** Sent as the Authorization header; the function itself never reads it. */
+  token?: string;
+  json?: unknown;
+  /** A raw body, always base64-encoded as HTTP APIs encode binary content. */
+  binary?: { contentType: string; bytes: Uint8Array };
+  /** Base64-encode the JSON body too. */
+  base64?: boolean;
+}
+
 /**
- * Lower-cased headers, the query string both raw and parsed, and a body that is base64-encoded
- * when `base64` is set (HTTP APIs do that for any content they treat as binary).
+ * Lower-cased headers, the query string both raw and parsed, the authorizer's claims, and a body
+ * that is base64-encoded when binary (HTTP APIs do that for any content they treat as binary).
  */
-export function httpApiEvent(
-  method: string,
-  target: string,
-  options: { token?: string; json?: unknown; base64?: boolean } = {},
-): Record<string, unknown> {
+export function httpApiEvent(method: string, target: string, options: EventOptions = {}): Record<string, unknown> {
   const url = new URL(target, `https://${DOMAIN}`);
   const now = new Date();
   const text = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const body = options.binary
+    ? Buffer.from(options.binary.bytes)
+    : text === undefined
+      ? undefined
+      : Buffer.from(text);
+  const base64 = Boolean(options.binary || options.base64);
   const headers: Record<string, string> = {
     accept: "application/json",
     host: DOMAIN,
@@ -31,9 +45,9 @@ export function httpApiEvent(
     "x-forwarded-proto": "https",
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (text !== undefined) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(Buffer.byteLength(text));
+  if (body !== undefined) {
+    headers["content-type"] = options.binary?.contentType ?? "application/json";
+    headers["content-length"] = String(body.length);
   }
   const query = url.search.slice(1);
   const event = {
@@ -50,13 +64,16 @@ export function httpApiEvent(
       domainPrefix: API_ID,
       http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: SOURCE_IP, userAgent: USER_AGENT },
       requestId: randomUUID(),
+      ...(options.claims
+        ? { authorizer: { jwt: { claims: options.claims, scopes: null } } }
+        : {}),
       routeKey: "$default",
       stage: "$default",
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    isBase64Encoded: Boolean(options.base64 && text !== undefined),
-    ...(text === undefined ? {} : { body: options.base64 ? Buffer.from(text).toString("base64") : text }),
+    isBase64Encoded: base64 && body !== undefined,
+    ...(body === undefined ? {} : { body: base64 ? body.toString("base64") : text }),
   };
   return event;
 }

@@ -12,3 +12,5 @@ export type ErrorBody = v.InferOutput<typeof ErrorSchema>;
 
 /** A 401: ours (locally), or API Gateway's JWT authorizer's (deployed), which we cannot shape. */
 export const UnauthorizedSchema = v.union([ErrorSchema, named("GatewayError", v.object({ message: example(v.string(), "Unauthorized") }))]);
+
+export const HealthSchema = named("Health", v.object({ status: v.literal("ok") }));
