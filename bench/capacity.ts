@@ -169,7 +169,7 @@ export async function capacity(large = Number(process.env.BENCH_CAPACITY_LARGE ?
 async function measureAll(large: number, small: number): Promise<Section> {
   // Imported only now: the app and core build their AWS clients from the env on import.
   const { app } = await import("@sonna/functions/app");
-  const { signLocalToken } = await import("@sonna/local/tokens");
+  const { authorizedEnv } = await import("@sonna/local/gateway");
   const { measureCapacity } = await import("@sonna/core/table/capacity");
   const { dynamo } = await import("@sonna/core/aws");
   const { tableName } = await import("@sonna/core/resources");
@@ -208,7 +208,6 @@ async function measureAll(large: number, small: number): Promise<Section> {
     }
   };
 
-  const secret = process.env.SONNA_JWT_SECRET!;
   const sizes = [small, large] as const;
   const tenants = sizes.map((n) => `bench-capacity-${n}-${randomUUID().slice(0, 8)}`);
   const seeded: Seeded[] = [];
@@ -225,19 +224,20 @@ async function measureAll(large: number, small: number): Promise<Section> {
     );
     log(`capacity: seeded ${n} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
-  const tokens = await Promise.all(tenants.map((tenant) => signLocalToken(secret, tenant, { expiresIn: "2h" })));
+  const envs = tenants.map((tenant) => authorizedEnv({ sub: tenant }));
 
   /** One request through the app (in process), with the capacity every DynamoDB call inside it consumed. */
   async function request(k: number, method: string, path: string, body?: unknown): Promise<Measured & { json: any }> {
     const { value: { result, capacity }, calls } = await recorded(() => measureCapacity(async () => {
-      const response = await app.request(path, {
-        method,
-        headers: {
-          authorization: `Bearer ${tokens[k]}`,
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      const response = await app.request(
+        path,
+        {
+          method,
+          headers: body !== undefined ? { "content-type": "application/json" } : {},
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+        envs[k],
+      );
       const text = await response.text();
       return { status: response.status, json: text ? JSON.parse(text) : null };
     }));
@@ -380,11 +380,11 @@ async function measureAll(large: number, small: number): Promise<Section> {
   async function measureIdem(k: number): Promise<Measured> {
     const { value: { result, capacity }, calls } = await recorded(() =>
       measureCapacity(async () =>
-        app.request("/history", {
-          method: "POST",
-          headers: { authorization: `Bearer ${tokens[k]}`, "content-type": "application/json", "idempotency-key": randomUUID() },
-          body: JSON.stringify(body(k)),
-        }),
+        app.request(
+          "/history",
+          { method: "POST", headers: { "content-type": "application/json", "idempotency-key": randomUUID() }, body: JSON.stringify(body(k)) },
+          envs[k],
+        ),
       ),
     );
     if (result.status !== 201) throw new Error(`POST /history with Idempotency-Key answered ${result.status}`);
