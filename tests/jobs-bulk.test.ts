@@ -125,5 +125,8 @@ describe("POST /history/delete", () => {
     for (const body of [{}, { ids: [] }, { ids: ["x"], filter: {} }, { filter: { colour: "red" } }, { ids: Array.from({ length: 1001 }, (_, i) => `id-${i}`) }]) {
       assertError(await t.json("/history/delete", { method: "POST", body }), 400, "request.invalid");
     }
+    // An empty selection says what to send, not that the root is invalid.
+    assertError(await t.json("/history/delete", { method: "POST", body: {} }), 400, "request.invalid", ["ids", "filter"]);
+    assertError(await t.json("/history/delete", { method: "POST", body: { ids: [] } }), 400, "request.invalid", "ids");
   });
 });

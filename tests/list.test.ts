@@ -356,6 +356,12 @@ describe("cursors", () => {
     assertError(await t.json(`/history?${qs({ status: "failed", cursor: filtered.next_cursor! })}`), 400, "request.invalid_cursor");
   });
 
+  test("offset together with cursor is a 400 naming both; offset=0 alone is fine", async () => {
+    const { next_cursor: cursor } = await list({ limit: "7" });
+    assertError(await t.json(`/history?${qs({ cursor: cursor!, offset: "0" })}`), 400, "request.invalid", ["offset", "cursor"]);
+    assert.equal((await t.json(`/history?${qs({ offset: "0" })}`)).status, 200);
+  });
+
   test("garbage cursors are 400 request.invalid_cursor", async () => {
     const { next_cursor: cursor } = await list({ limit: "7" });
     const decoded = JSON.parse(Buffer.from(cursor!, "base64url").toString("utf8"));

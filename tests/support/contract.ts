@@ -52,7 +52,7 @@ export async function loadContract(document: unknown): Promise<Contract> {
       Object.keys(item).map((method) => ({
         method: method.toUpperCase(),
         path,
-        pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
+        pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
         templated: (path.match(/\{/g) ?? []).length,
       })),
     )

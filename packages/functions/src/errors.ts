@@ -9,7 +9,7 @@ export const errorBody = (detail: string, code: string) => ({ detail, code });
 
 /** A route's path (`/history/:id`) as a pattern for request paths. */
 const pathPattern = (path: string) =>
-  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z0-9_]+/g, "[^/]+").replace(/\/\*$/, "(?:/.*)?")}/?$`);
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z0-9_]+/g, "[^/]+").replace(/\/\*$/, "(?:/.*)?")}$`);
 
 let patterns: { method: string; pattern: RegExp }[] = [];
 

@@ -1,5 +1,5 @@
 import { GenerationSchema, IdParam, VersionCreate, VersionCreated, VersionParams } from "@sonna/core/shapes/generation";
-import { bodyErrors, commonErrors, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate } from "../openapi";
+import { bodyErrors, commonErrors, errorResponse, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate } from "../openapi";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Versions"];
@@ -7,7 +7,7 @@ const tags = ["Versions"];
 // Every version route reaches S3; the module loads on first use, not at cold start (tests/bundle.test.ts).
 const versions = onFirstUse(() => import("@sonna/core/generations/versions"));
 
-const versionChange = (summary: string, extra: typeof unprocessableError | Record<never, never> = {}) =>
+const versionChange = (summary: string, extra: Record<number, ReturnType<typeof errorResponse>> = {}) =>
   describe({
     tags,
     summary,
@@ -31,7 +31,10 @@ export const versionRoutes = router()
   )
   .post(
     "/:id/versions/:versionId/complete",
-    versionChange("Complete a version from its uploaded WAV", unprocessableError),
+    versionChange("Complete a version from its uploaded WAV", {
+      413: errorResponse("The upload exceeds the size cap; it was deleted."),
+      ...unprocessableError,
+    }),
     validate("param", VersionParams),
     async (c) => {
       const { id, versionId } = c.req.valid("param");
