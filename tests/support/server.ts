@@ -6,6 +6,8 @@ import { serve } from "@hono/node-server";
 import { signLocalToken } from "@sonna/core/auth/tokens";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+/** Whether a URL's host (`new URL(...).hostname`) or a listening address is this machine's loopback. */
+export const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host);
 const ENDPOINT_VARIABLES = ["SONNA_DYNAMODB_ENDPOINT", "SONNA_S3_ENDPOINT"] as const;
 
 /** Throws unless both endpoints are set and local: tests must never reach real AWS. */
@@ -18,7 +20,7 @@ export function assertLoopbackEnv(env: NodeJS.ProcessEnv = process.env): void {
     } catch {
       host = undefined;
     }
-    if (!host || !LOOPBACK_HOSTS.has(host)) {
+    if (!host || !isLoopbackHost(host)) {
       throw new Error(`${name} is ${value ? `"${value}"` : "unset"}; tests only run against a loopback endpoint.`);
     }
   }

@@ -1,7 +1,8 @@
-import { Hono, type Handler, type MiddlewareHandler } from "hono";
+import { Hono, type Handler } from "hono";
 import { onFirstUse } from "@sonna/core/lazy";
 import type { AuthEnv } from "./auth";
 import { handleError, routeNotFound } from "./errors";
+import { referencePage } from "./reference-page";
 import { routeGroups } from "./route-groups";
 
 const app = new Hono<AuthEnv>();
@@ -34,10 +35,6 @@ const openApiDocument = onFirstUse(async () => {
   );
 });
 app.get("/openapi.json", async (c) => c.json(await openApiDocument(), 200));
-// The rendered reference is for people browsing, not for API clients: it loads on its first view.
-const reference = onFirstUse<MiddlewareHandler>(() =>
-  import("@scalar/hono-api-reference").then(({ Scalar }) => Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" })),
-);
-app.get("/docs", async (c, next) => (await reference())(c, next));
+app.route("/docs", referencePage);
 
 export { app };

@@ -10,13 +10,14 @@ const SOURCE_IP = "203.0.113.7";
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) sonna-lambda-test";
 
 /**
- * Lower-cased headers, the query string both raw and parsed, and a body that is base64-encoded
- * when `base64` is set (HTTP APIs do that for any content they treat as binary).
+ * Lower-cased headers (`headers` added to a browser-like set), the query string both raw and
+ * parsed, and a body that is base64-encoded when `base64` is set (HTTP APIs do that for any content
+ * they treat as binary).
  */
 export function httpApiEvent(
   method: string,
   target: string,
-  options: { token?: string; json?: unknown; base64?: boolean } = {},
+  options: { token?: string; json?: unknown; base64?: boolean; headers?: Record<string, string> } = {},
 ): Record<string, unknown> {
   const url = new URL(target, `https://${DOMAIN}`);
   const now = new Date();
@@ -31,6 +32,7 @@ export function httpApiEvent(
     "x-forwarded-proto": "https",
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  Object.assign(headers, options.headers);
   if (text !== undefined) {
     headers["content-type"] = "application/json";
     headers["content-length"] = String(Buffer.byteLength(text));
