@@ -1,9 +1,8 @@
 // Real HTTP against the app, served on a free port, backed by the runner's local stack.
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { signLocalToken } from "@sonna/core/auth/tokens";
+import { listen } from "@sonna/local/serve";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 /** Whether a URL's host (`new URL(...).hostname`) or a listening address is this machine's loopback. */
@@ -90,10 +89,7 @@ export async function startApi(): Promise<Api> {
   assertLoopbackEnv();
   // Imported only now, because the app reads its configuration from the environment on import.
   const { app } = await import("@sonna/functions/app");
-  const server = await new Promise<Server>((done, fail) => {
-    const listening = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => done(listening as Server)) as Server;
-    listening.once("error", fail);
-  });
+  const server = await listen(app.fetch, 0, "127.0.0.1");
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const api: Api = {
     ...client(baseUrl),
