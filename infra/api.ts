@@ -1,4 +1,4 @@
-import { nodejsBundle } from "./bundle";
+import { apiFunctionFiles, nodejsBundle } from "./bundle";
 import { allowedOrigins, authEnvironment } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
@@ -7,6 +7,7 @@ import { table } from "./table";
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: "packages/functions/src/api.handler",
   nodejs: nodejsBundle,
+  copyFiles: apiFunctionFiles,
   runtime: "nodejs22.x",
   architecture: "arm64",
   memory: "1024 MB",

@@ -8,3 +8,14 @@
  * exactly what deploys.
  */
 export const nodejsBundle = { format: "esm", minify: true, splitting: true } as const;
+
+/**
+ * The API reference's script (packages/functions/src/reference-page.ts), read at run time rather
+ * than bundled: 4.9 MB that only a /docs request needs. The page looks for it at this path under
+ * the nearest directory above its own module, which is the repository from source and the function
+ * package once deployed, since the API function's package gets a copy at the same path.
+ */
+export const referenceScriptFile = "node_modules/@scalar/api-reference/dist/browser/standalone.js";
+
+/** Files the API function reads at run time, copied into its package (SST `copyFiles`). */
+export const apiFunctionFiles = [{ from: referenceScriptFile }];

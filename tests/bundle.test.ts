@@ -18,7 +18,7 @@ import { bundleFunction, inputsLoadedAtImport, inputsLoadedWith, packageOf, type
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /** Never loaded by importing the API handler; each is still in the bundle, in a chunk of its own. */
-const LAZY_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "@aws-sdk/lib-storage", "@aws-sdk/client-sqs", "fflate"];
+const LAZY_PACKAGES = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "@aws-sdk/lib-storage", "@aws-sdk/client-sqs", "fflate", "@scalar/hono-api-reference"];
 
 let api: FunctionBundle;
 let floor: FunctionBundle;
@@ -35,9 +35,13 @@ before(async () => {
 
 const packagesIn = (inputs: string[]) => new Set(inputs.map(packageOf));
 
-test("importing the API handler loads no S3, presigner, lib-storage, fflate or SQS code", () => {
+test("importing the API handler loads no S3, presigner, lib-storage, fflate, SQS or Scalar code", () => {
   const loaded = packagesIn(inputsLoadedAtImport(api));
   for (const pkg of LAZY_PACKAGES) assert.ok(!loaded.has(pkg), `${pkg} is loaded at import`);
+});
+
+test("the reference page's 4.9 MB script is not bundled: it is read from the function package by the first /docs request", () => {
+  assert.ok(!packagesIn(Object.keys(api.metafile.inputs)).has("@scalar/api-reference"));
 });
 
 test("those packages are bundled all the same, in chunks loaded on first use", () => {

@@ -7,12 +7,14 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { signLocalToken } from "@sonna/local/tokens";
 import { bundleFunction } from "@sonna/local/sst-bundle";
+import { apiFunctionFiles, referenceScriptFile } from "../infra/bundle";
 import { httpApiEvent } from "@sonna/local/http-api-event";
 import { IMPORT_BODY_LIMIT } from "../packages/functions/src/routes/transfer";
 import { assertLoopbackEnv } from "./support/server";
@@ -44,7 +46,7 @@ const handlers: [string, () => Promise<Handler>][] = [
   [
     "the handler as SST bundles it",
     async () => {
-      const bundle = await bundleFunction(join(repoRoot, "packages/functions/src/api.ts"), bundleDir, repoRoot);
+      const bundle = await bundleFunction(join(repoRoot, "packages/functions/src/api.ts"), bundleDir, repoRoot, apiFunctionFiles);
       return (await import(pathToFileURL(bundle.entry).href)).handler as Handler;
     },
   ],
@@ -54,9 +56,13 @@ for (const [flavor, load] of handlers) {
   describe(flavor, () => {
     let handler: Handler;
 
-    async function invoke(event: unknown): Promise<{ status: number; headers: Record<string, string>; json: any }> {
+    async function call(event: unknown): Promise<LambdaResult> {
       handler ??= await load();
-      const result = (await handler(event)) as LambdaResult;
+      return (await handler(event)) as LambdaResult;
+    }
+
+    async function invoke(event: unknown): Promise<{ status: number; headers: Record<string, string>; json: any }> {
+      const result = await call(event);
       assert.equal(typeof result.statusCode, "number");
       assert.equal(result.isBase64Encoded, false, "JSON responses must not be base64-encoded");
       const headers = result.headers ?? {};
@@ -144,6 +150,19 @@ for (const [flavor, load] of handlers) {
       const doc = await invoke(httpApiEvent("GET", "/openapi.json"));
       assert.equal(doc.status, 200);
       assert.ok(doc.json.paths["/history/{id}"].get, "the document lists GET /history/{id}");
+    });
+
+    test("the reference page and its script, which reaches the function as infra/api.ts copies it and answers gzip-encoded within Lambda's 6 MB", async () => {
+      const page = await call(httpApiEvent("GET", "/docs"));
+      assert.equal(page.statusCode, 200);
+      const path = page.body.match(/<script src="([^"]+)"/)?.[1] ?? "";
+      assert.match(path, /^\/docs\/assets\//);
+      const script = await call(httpApiEvent("GET", path, { headers: { "accept-encoding": "gzip, deflate, br" } }));
+      assert.equal(script.statusCode, 200);
+      assert.equal(script.headers?.["content-encoding"], "gzip");
+      assert.equal(script.isBase64Encoded, true);
+      assert.ok(gunzipSync(Buffer.from(script.body, "base64")).equals(readFileSync(join(repoRoot, referenceScriptFile))));
+      assert.ok(Buffer.byteLength(JSON.stringify(script)) < 6 * 1024 * 1024, `${Buffer.byteLength(JSON.stringify(script))} bytes of Lambda response`);
     });
   });
 }

@@ -1,13 +1,14 @@
 // Real HTTP against the app, served on a free port, backed by the runner's local stack.
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { localGateway } from "@sonna/local/gateway";
-import { loadContract, type Contract } from "./contract";
+import { listen } from "@sonna/local/serve";
 import { signLocalToken } from "@sonna/local/tokens";
+import { loadContract, type Contract } from "./contract";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+/** Whether a URL's host (`new URL(...).hostname`) or a listening address is this machine's loopback. */
+export const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host);
 const ENDPOINT_VARIABLES = ["SONNA_DYNAMODB_ENDPOINT", "SONNA_S3_ENDPOINT"] as const;
 
 /** Throws unless both endpoints are set and local: tests must never reach real AWS. */
@@ -20,7 +21,7 @@ export function assertLoopbackEnv(env: NodeJS.ProcessEnv = process.env): void {
     } catch {
       host = undefined;
     }
-    if (!host || !LOOPBACK_HOSTS.has(host)) {
+    if (!host || !isLoopbackHost(host)) {
       throw new Error(`${name} is ${value ? `"${value}"` : "unset"}; tests only run against a loopback endpoint.`);
     }
   }
@@ -115,10 +116,7 @@ export async function startApi(): Promise<Api> {
   const { app } = await import("@sonna/functions/app");
   const secret = process.env.SONNA_JWT_SECRET;
   if (!secret) throw new Error("SONNA_JWT_SECRET is not set: run tests through `npm test`.");
-  const server = await new Promise<Server>((done, fail) => {
-    const listening = serve({ fetch: localGateway(app, secret), port: 0, hostname: "127.0.0.1" }, () => done(listening as Server)) as Server;
-    listening.once("error", fail);
-  });
+  const server = await listen(localGateway(app, secret), 0, "127.0.0.1");
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const api: Api = {
     ...client(baseUrl),

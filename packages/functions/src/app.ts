@@ -2,7 +2,7 @@
  * The API: one Hono app, every route group mounted once, so `AppType` types a client
  * (`hc<AppType>`) and the OpenAPI document (./document.ts) is written from the same routes.
  */
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { onFirstUse } from "@sonna/core/lazy";
 import { requireTenant, type AppEnv } from "./auth";
 import { handleError, routeNotFound } from "./errors";
@@ -15,6 +15,7 @@ import { profileRoutes } from "./routes/profiles";
 import { settingsRoutes } from "./routes/settings";
 import { transferRoutes } from "./routes/transfer";
 import { versionRoutes } from "./routes/versions";
+import { referencePage } from "./reference-page";
 
 /** Everything under these needs a tenant; /health, /openapi.json and /docs are public. */
 const authenticated = ["/profiles", "/history", "/jobs", "/settings", "/maintenance"];
@@ -42,11 +43,7 @@ app.notFound((c) => routeNotFound(c, app.routes));
 // Written from the routes on its first request; the converters it needs load only then.
 const openApiDocument = onFirstUse(() => import("./document").then(({ openApiDocument }) => openApiDocument(app)));
 app.get("/openapi.json", async (c) => c.json(await openApiDocument(), 200));
-// The rendered reference is for people browsing, not for API clients: it loads on its first view.
-const reference = onFirstUse<MiddlewareHandler>(() =>
-  import("@scalar/hono-api-reference").then(({ Scalar }) => Scalar({ url: "/openapi.json", pageTitle: "Sonna History API" })),
-);
-app.get("/docs", async (c, next) => (await reference())(c, next));
+app.route("/docs", referencePage);
 
 export type AppType = typeof app;
 export { app };

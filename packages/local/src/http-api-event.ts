@@ -19,6 +19,8 @@ export interface EventOptions {
   binary?: { contentType: string; bytes: Uint8Array };
   /** Base64-encode the JSON body too. */
   base64?: boolean;
+  /** Added to a browser-like set of headers. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -45,6 +47,7 @@ export function httpApiEvent(method: string, target: string, options: EventOptio
     "x-forwarded-proto": "https",
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  Object.assign(headers, options.headers);
   if (body !== undefined) {
     headers["content-type"] = options.binary?.contentType ?? "application/json";
     headers["content-length"] = String(body.length);

@@ -6,6 +6,7 @@
  * SST's createRequire banner, and the `nodejs` options every function of ours sets
  * (infra/bundle.ts: ESM, minified, split into chunks).
  */
+import { cpSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as esbuild from "esbuild";
 import { nodejsBundle } from "../../../infra/bundle";
@@ -50,8 +51,15 @@ export interface FunctionBundle {
   bytesInAll: number;
 }
 
-export async function bundleFunction(entry: string, outdir: string, repoRoot: string): Promise<FunctionBundle> {
+/** SST's `copyFiles`: `from` relative to the repository, `to` (default `from`) relative to the package root. */
+export interface CopyFile {
+  from: string;
+  to?: string;
+}
+
+export async function bundleFunction(entry: string, outdir: string, repoRoot: string, copyFiles: CopyFile[] = []): Promise<FunctionBundle> {
   const { metafile } = await esbuild.build(sstBuildOptions(entry, outdir, repoRoot));
+  for (const { from, to = from } of copyFiles) cpSync(join(repoRoot, from), join(outdir, to));
   const outputs = metafile!.outputs;
   // Dynamically imported modules are entry points of their own chunks; the handler's is the one built from `entry`.
   const entryOutput = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === relative(repoRoot, entry))!;

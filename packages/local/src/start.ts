@@ -2,10 +2,10 @@
 // on http://127.0.0.1:$PORT, until Ctrl-C.
 import { execFileSync } from "node:child_process";
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
 import { localGateway } from "./gateway";
 import { signLocalToken } from "./tokens";
 import { ensureSecret, resolveDataDir } from "./data-dir";
+import { listen } from "./serve";
 import { assertPortFree, JavaMissingError, PortInUseError, startStack, type LocalStack } from "./stack";
 
 const HOST = "127.0.0.1";
@@ -111,11 +111,8 @@ async function main(): Promise<void> {
     uploadEvents.handler(event).catch((error: unknown) => console.error("upload event failed:", error));
   });
 
-  server = await new Promise<Server>((done, fail) => {
-    const listening = serve({ fetch: localGateway(app, secret), port, hostname: HOST }, () => done(listening as Server)) as Server;
-    listening.once("error", (error: NodeJS.ErrnoException) =>
-      fail(error.code === "EADDRINUSE" ? new PortInUseError(port, "API") : error),
-    );
+  server = await listen(localGateway(app, secret), port, HOST).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === "EADDRINUSE" ? new PortInUseError(port, "API") : error;
   });
 
   const url = `http://${HOST}:${port}`;
