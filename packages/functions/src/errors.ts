@@ -25,7 +25,8 @@ function allowedMethods(routes: readonly RouterRoute[], path: string): string[] 
 /** No route: 405 with `Allow` when the path exists under other methods, else 404. */
 export function routeNotFound(c: Context, routes: readonly RouterRoute[]) {
   const allowed = allowedMethods(routes, c.req.path);
-  if (allowed.length === 0) return c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+  // A route for this very method that answered not-found itself (an unknown asset) is a 404 too.
+  if (allowed.length === 0 || allowed.includes(c.req.method)) return c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
   c.header("Allow", allowed.join(", "));
   return c.json(errorBody(`${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(", ")}.`, "route.method_not_allowed"), 405);
 }
