@@ -10,7 +10,7 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
-import { findGeneration } from "./repo";
+import { countChange, findGeneration } from "./repo";
 
 export interface GenerationInput {
   profile_id: string;
@@ -115,6 +115,7 @@ export async function createGeneration(
     }
     throw error;
   }
+  countChange(null, item);
   return { generation: toGeneration(item), upload: await presignUpload(objectKeys.generationUpload(tenant, item.id)) };
 }
 

@@ -2,6 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId } from "../ids";
+import { countBytesStored, countGeneration } from "../observability";
 import { tableName } from "../resources";
 import { statsUpdates, type Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
@@ -42,6 +43,18 @@ export const quotaExceeded = (statsSk: string) =>
   );
 
 /**
+ * Metrics for a generation written: created, become completed or failed, and the audio bytes it
+ * holds beyond what it held before (a completion's, a version's, an import's).
+ */
+export function countChange(before: GenerationItem | null, after: GenerationItem | null): void {
+  if (!after) return;
+  if (!before) countGeneration("Created");
+  if (after.status !== before?.status && after.status !== "pending") countGeneration(after.status === "completed" ? "Completed" : "Failed");
+  const stored = countedFacts(after).bytes - (before ? countedFacts(before).bytes : 0);
+  if (stored > 0) countBytesStored(stored);
+}
+
+/**
  * Applies a change to one generation under an optimistic lock on its `rev`, together with the
  * stats change it implies, in one transaction. A concurrent writer makes the condition fail and the
  * change is decided again on the fresh item, so counters always follow the item they count and a
@@ -75,6 +88,7 @@ export async function mutateGeneration(
         }
         throw error;
       }
+      countChange(current, after);
       return { before: current, after };
     },
     { ...LOCK_RETRY, exhausted: generationBusy },
