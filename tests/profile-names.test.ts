@@ -158,6 +158,32 @@ describe("names on list and get", () => {
     assert.deepEqual(await profileNames(t.id, profiles.map((p) => p.id)), byId(profiles));
   });
 
+  test("keys a BatchGet leaves unprocessed are asked again, a bounded number of times", async () => {
+    const { t, profiles } = await tenantWith(["Alpha", "Beta"], 0);
+    const [alpha, beta] = profiles as [Profile, Profile];
+    // As DynamoDB answers a throttled partition: the first key comes back unprocessed, twice.
+    let leftovers = 2;
+    const calls: number[] = [];
+    intercept(/^BatchGet/, async (input, next) => {
+      const request = input.RequestItems[tableName()];
+      calls.push(request.Keys.length);
+      if (leftovers-- <= 0) return next();
+      const [held, ...rest] = request.Keys;
+      const output = (await next()) as { output: any };
+      output.output.Responses[tableName()] = output.output.Responses[tableName()].filter((item: { id: string }) => rest.some((k: { sk: string }) => k.sk.endsWith(item.id)));
+      output.output.UnprocessedKeys = { [tableName()]: { ...request, Keys: [held] } };
+      return output;
+    });
+    assert.deepEqual(await profileNames(t.id, [alpha.id]), new Map([[alpha.id, "Alpha"]]));
+    assert.deepEqual(calls, [1, 1, 1]);
+
+    // A partition that never answers: the lookup fails after ten calls instead of asking forever.
+    leftovers = Infinity;
+    calls.length = 0;
+    await assert.rejects(profileNames(t.id, [beta.id]), /BatchGetItem kept leaving 1 unprocessed after 10 calls/);
+    assert.equal(calls.length, 10);
+  });
+
   test("name items written before they carried the display name: names from the profile items", async () => {
     const { t, profiles } = await tenantWith(["Alpha", "Beta", "Gamma"]);
     await writeOldShapedNameItems(t.id, profiles);

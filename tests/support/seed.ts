@@ -5,6 +5,7 @@ import { dynamo } from "@sonna/core/aws";
 import { countedFacts, type GenerationItem } from "@sonna/core/generations/model";
 import { tableName } from "@sonna/core/resources";
 import { statsUpdates } from "@sonna/core/stats/aggregates";
+import { untilProcessed } from "@sonna/core/table/batch";
 import { transact } from "@sonna/core/table/transact";
 import { inParallel } from "./fixtures";
 
@@ -17,12 +18,10 @@ import { inParallel } from "./fixtures";
 export async function putCountedGenerations(tenantId: string, items: GenerationItem[]): Promise<void> {
   const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
   await inParallel(chunks, 8, async (chunk) => {
-    let requests: Record<string, unknown>[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      assert.ok(attempt < 20, "BatchWriteItem kept leaving items unprocessed");
-      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
-      requests = (UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined) ?? [];
-    }
+    await untilProcessed("BatchWriteItem", chunk.map((Item) => ({ PutRequest: { Item } })), async (requests) => {
+      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+      return (UnprocessedItems?.[tableName()] as typeof requests | undefined) ?? [];
+    });
   });
   await transact(statsUpdates(tenantId, items.map((item) => [null, countedFacts(item)] as const)));
 }

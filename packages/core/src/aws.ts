@@ -10,7 +10,14 @@ import { instrumentCapacity } from "./table/capacity";
 const dynamoEndpoint = process.env.SONNA_DYNAMODB_ENDPOINT;
 
 export const dynamo = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ ...(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}) }),
+  new DynamoDBClient({
+    ...(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}),
+    // Three tries with the SDK's backoff absorb a throttled or dropped call within the API's 30 s;
+    // past that the API answers 503 with Retry-After and the client paces itself (adaptive mode's
+    // client-side rate limiter learns little in a short-lived Lambda process).
+    retryMode: "standard",
+    maxAttempts: 3,
+  }),
   { marshallOptions: { removeUndefinedValues: true } },
 );
 instrumentCapacity(dynamo);

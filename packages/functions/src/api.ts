@@ -1,5 +1,9 @@
 import { handle } from "hono/aws-lambda";
+import { withObservability } from "@sonna/core/observability";
 import { app } from "./app";
 
-/** The Lambda entry behind the HTTP API's `$default` route (payload format 2.0). */
-export const handler = handle(app);
+/**
+ * The Lambda entry behind the HTTP API (payload format 2.0): log lines carry the request id, and
+ * the invocation's metrics are published when it ends.
+ */
+export const handler = withObservability(handle(app));

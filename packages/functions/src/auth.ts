@@ -7,6 +7,7 @@
 import type { LambdaContext } from "hono/aws-lambda";
 import { createMiddleware } from "hono/factory";
 import { VisibleError } from "@sonna/core/errors";
+import { setTenant } from "@sonna/core/observability";
 
 /** The part of an HTTP API (payload 2.0) event that carries a JWT authorizer's verified claims. */
 export interface AuthorizedEvent {
@@ -26,5 +27,6 @@ export const requireTenant = createMiddleware<AppEnv>(async (c, next) => {
   const subject = c.env?.event?.requestContext.authorizer?.jwt?.claims?.sub;
   if (typeof subject !== "string" || subject.length === 0) throw unauthorized("Send Authorization: Bearer <token>.");
   c.set("tenant", subject);
+  setTenant(subject);
   await next();
 });

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { RouterRoute } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { VisibleError } from "@sonna/core/errors";
+import { countRefusal, log } from "@sonna/core/observability";
 import { isTransientCancellation } from "@sonna/core/table/transact";
 
 export const errorBody = (detail: string, code: string) => ({ detail, code });
@@ -38,6 +39,7 @@ export function routeNotFound(c: Context, routes: readonly RouterRoute[]) {
  */
 export function handleError(error: Error, c: Context) {
   if (error instanceof VisibleError) {
+    if (error.status < 500) countRefusal(error.code);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json(errorBody(error.detail, error.code), error.status);
   }
@@ -52,11 +54,11 @@ export function handleError(error: Error, c: Context) {
     return c.json(errorBody(detail, code), status);
   }
   if (isUnavailable(error)) {
-    console.error(JSON.stringify({ level: "error", message: "dependency unavailable", error: String(error) }));
+    log.error("dependency unavailable", { error });
     c.header("Retry-After", "2");
     return c.json(errorBody("A storage service is temporarily unavailable; retry shortly.", "service.unavailable"), 503);
   }
-  console.error(JSON.stringify({ level: "error", message: "unhandled", error: String(error), stack: error.stack }));
+  log.error("unhandled", { error });
   return c.json(errorBody("Internal error.", "internal"), 500);
 }
 

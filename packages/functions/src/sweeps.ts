@@ -1,4 +1,5 @@
 import { runSweeps, type SweepResult } from "@sonna/core/maintenance/sweeps";
+import { log, withObservability } from "@sonna/core/observability";
 
 /**
  * The daily scheduled sweep (infra/jobs.ts): queues a retention job for every tenant with
@@ -6,8 +7,8 @@ import { runSweeps, type SweepResult } from "@sonna/core/maintenance/sweeps";
  * enqueues, so it finishes in seconds; the work runs on the jobs queue's worker. Locally nothing
  * schedules it: `npm start` has no cron, and the tests call it directly.
  */
-export async function handler(): Promise<SweepResult> {
+export const handler = withObservability(async (): Promise<SweepResult> => {
   const result = await runSweeps();
-  console.log(JSON.stringify({ level: "info", message: "sweep done", ...result }));
+  log.info("sweep done", { ...result });
   return result;
-}
+});

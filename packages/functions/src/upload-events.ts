@@ -1,13 +1,9 @@
+import { log, withObservability } from "@sonna/core/observability";
 import { onUploadLanded } from "@sonna/core/uploads/landed";
 
 /** The fields of an S3 event notification this handler reads (AWS and s3rver send the same shape). */
 export interface S3EventNotification {
   Records?: { eventName?: string; s3?: { object?: { key?: string } } }[];
-}
-
-/** The part of Lambda's context this handler reads; absent when the local stack calls it. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
 }
 
 /** Kept back from the function's time to hand a waited-for import back and log before Lambda stops us. */
@@ -25,12 +21,12 @@ const objectKey = (encoded: string) => decodeURIComponent(encoded.replace(/\+/g,
  * still ends with its generation. An import someone else is running is waited for, and taken over
  * if its holder dies. Infrastructure errors throw so that Lambda retries the event.
  */
-export async function handler(event: S3EventNotification, context?: InvocationContext): Promise<void> {
+export const handler = withObservability(async (event: S3EventNotification, context): Promise<void> => {
   for (const record of event.Records ?? []) {
     const key = record.s3?.object?.key;
     if (!key || !record.eventName?.startsWith("ObjectCreated")) continue;
     const waitMs = context ? context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : LOCAL_WAIT_MS;
     const { outcome, detail } = await onUploadLanded(objectKey(key), { waitMs });
-    if (outcome !== "ignored") console.log(JSON.stringify({ level: "info", message: "upload landed", key: objectKey(key), outcome, detail }));
+    if (outcome !== "ignored") log.info("upload landed", { key: objectKey(key), outcome, detail });
   }
-}
+});

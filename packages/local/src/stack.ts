@@ -228,6 +228,10 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
       SST_TELEMETRY_DISABLED: "1",
       // Jobs run in-process here; deployed, they go through the SQS queue.
       SONNA_LOCAL_JOBS: "1",
+      // Powertools (core/observability.ts) as deployed, but quieter: warnings and errors only, and no
+      // EMF metric lines on stdout (deployed code sets neither). Either can be overridden.
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
     };
 
     let stopping: Promise<void> | undefined;

@@ -10,7 +10,7 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
-import { findGeneration } from "./repo";
+import { countChange, findGeneration } from "./repo";
 import type { GenerationInput } from "../shapes/generation";
 
 export type { GenerationInput } from "../shapes/generation";
@@ -108,6 +108,7 @@ export async function createGeneration(
     }
     throw error;
   }
+  countChange(null, item);
   return { generation: toGeneration(item), upload: await presignUpload(objectKeys.generationUpload(tenant, item.id)) };
 }
 

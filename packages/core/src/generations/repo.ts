@@ -2,10 +2,12 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId } from "../ids";
+import { countBytesStored, countGeneration } from "../observability";
 import { tableName } from "../resources";
 import { statsUpdates, type Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
-import { ConditionFailed, transact, type TransactItem } from "../table/transact";
+import { retry } from "../retry";
+import { ConditionFailed, LOCK_RETRY, transact, type TransactItem } from "../table/transact";
 import { countedFacts, type GenerationItem } from "./model";
 
 export async function findGeneration(tenant: string, id: string): Promise<GenerationItem | undefined> {
@@ -28,7 +30,8 @@ export type Change =
   | { kind: "put"; item: GenerationItem; extra?: TransactItem[]; quotas?: Quotas }
   | { kind: "delete"; extra?: TransactItem[] };
 
-const MAX_ATTEMPTS = 8;
+const generationBusy = () =>
+  new VisibleError(409, "generation.busy", "The generation is being changed by other requests; retry.", { "Retry-After": "1" });
 
 export const quotaExceeded = (statsSk: string) =>
   new VisibleError(
@@ -38,6 +41,18 @@ export const quotaExceeded = (statsSk: string) =>
       ? "This audio would take your storage past its quota (quota_bytes in /settings); delete something or raise the quota."
       : "This audio would take the profile's storage past its quota (profile_quota_bytes in /settings); delete something or raise the quota.",
   );
+
+/**
+ * Metrics for a generation written: created, become completed or failed, and the audio bytes it
+ * holds beyond what it held before (a completion's, a version's, an import's).
+ */
+export function countChange(before: GenerationItem | null, after: GenerationItem | null): void {
+  if (!after) return;
+  if (!before) countGeneration("Created");
+  if (after.status !== before?.status && after.status !== "pending") countGeneration(after.status === "completed" ? "Completed" : "Failed");
+  const stored = countedFacts(after).bytes - (before ? countedFacts(before).bytes : 0);
+  if (stored > 0) countBytesStored(stored);
+}
 
 /**
  * Applies a change to one generation under an optimistic lock on its `rev`, together with the
@@ -50,31 +65,32 @@ export async function mutateGeneration(
   id: string,
   decide: (current: GenerationItem) => Change | Promise<Change>,
 ): Promise<{ before: GenerationItem; after: GenerationItem | null }> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await getGeneration(tenant, id);
-    const change = await decide(current);
-    if (change.kind === "keep") return { before: current, after: current };
-    const after = change.kind === "put" ? { ...change.item, rev: current.rev + 1 } : null;
-    const guard = { ConditionExpression: "#rev = :rev", ExpressionAttributeNames: { "#rev": "rev" }, ExpressionAttributeValues: { ":rev": current.rev } };
-    const write: TransactItem = after
-      ? { Put: { TableName: tableName(), Item: after, ...guard } }
-      : { Delete: { TableName: tableName(), Key: keys.generation(tenant, id), ...guard } };
-    const stats = statsUpdates(
-      tenant,
-      [[countedFacts(current), after && countedFacts(after)]],
-      change.kind === "put" ? change.quotas : undefined,
-    );
-    try {
-      await transact([write, ...stats, ...(change.extra ?? [])]);
+  return retry(
+    async () => {
+      const current = await getGeneration(tenant, id);
+      const change = await decide(current);
+      if (change.kind === "keep") return { before: current, after: current };
+      const after = change.kind === "put" ? { ...change.item, rev: current.rev + 1 } : null;
+      const guard = { ConditionExpression: "#rev = :rev", ExpressionAttributeNames: { "#rev": "rev" }, ExpressionAttributeValues: { ":rev": current.rev } };
+      const write: TransactItem = after
+        ? { Put: { TableName: tableName(), Item: after, ...guard } }
+        : { Delete: { TableName: tableName(), Key: keys.generation(tenant, id), ...guard } };
+      const stats = statsUpdates(
+        tenant,
+        [[countedFacts(current), after && countedFacts(after)]],
+        change.kind === "put" ? change.quotas : undefined,
+      );
+      try {
+        await transact([write, ...stats, ...(change.extra ?? [])]);
+      } catch (error) {
+        if (error instanceof ConditionFailed && error.index >= 1 && error.index <= stats.length) {
+          throw quotaExceeded(stats[error.index - 1]!.Update.Key.sk);
+        }
+        throw error;
+      }
+      countChange(current, after);
       return { before: current, after };
-    } catch (error) {
-      if (error instanceof ConditionFailed && error.index >= 1 && error.index <= stats.length) {
-        throw quotaExceeded(stats[error.index - 1]!.Update.Key.sk);
-      }
-      if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new VisibleError(409, "generation.busy", "The generation is being changed by other requests; retry.", { "Retry-After": "1" });
-      }
-    }
-  }
+    },
+    { ...LOCK_RETRY, exhausted: generationBusy },
+  );
 }

@@ -25,8 +25,8 @@ class LocalJobRunner {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       try {
         await runJob(next.message);
-      } catch (error) {
-        console.error(JSON.stringify({ level: "warn", message: "job attempt failed", job: next.message.job_id, error: String(error) }));
+      } catch {
+        // runJob has logged it.
         if (next.delivery < MAX_JOB_ATTEMPTS) {
           await sleep(100 * 2 ** next.delivery);
           this.queue.push({ message: next.message, delivery: next.delivery + 1 });

@@ -1,4 +1,5 @@
 import { VisibleError } from "../errors";
+import { appendKeys, countJob, log, removeKeys } from "../observability";
 import { jobHandlers, type JobContext } from "./handlers";
 import type { JobMessage } from "./model";
 import { claimJob, finishJob, recordProgress } from "./store";
@@ -12,12 +13,24 @@ export interface RunOptions {
 }
 
 /**
- * Runs one job message to its end. Handlers are idempotent and resumable: each step re-reads what
- * is left to do, so a retry after a crash finishes the job without double counting. Errors that
- * are the request's fault fail the job; others are rethrown so the queue retries, until the
- * attempts run out.
+ * Runs one job message to its end, with its tenant and id on every line logged meanwhile. Handlers
+ * are idempotent and resumable: each step re-reads what is left to do, so a retry after a crash
+ * finishes the job without double counting. Errors that are the request's fault fail the job;
+ * others are logged and rethrown so the queue retries, until the attempts run out.
  */
 export async function runJob(message: JobMessage, options: RunOptions = {}): Promise<void> {
+  appendKeys({ tenant: message.tenant, job_id: message.job_id });
+  try {
+    await attempt(message, options);
+  } catch (error) {
+    log.warn("job attempt failed", { error });
+    throw error;
+  } finally {
+    removeKeys(["tenant", "job_id"]);
+  }
+}
+
+async function attempt(message: JobMessage, options: RunOptions): Promise<void> {
   const job = await claimJob(message.tenant, message.job_id);
   if (!job) return;
   const context: JobContext = {
@@ -31,14 +44,17 @@ export async function runJob(message: JobMessage, options: RunOptions = {}): Pro
   try {
     const result = await jobHandlers[job.type](context);
     await finishJob(message.tenant, job.id, { status: "succeeded", result });
+    countJob(job.type, "Succeeded");
   } catch (error) {
     if (error instanceof VisibleError) {
       await finishJob(message.tenant, job.id, { status: "failed", error: error.detail });
+      countJob(job.type, "Failed");
       return;
     }
     if (job.attempts >= MAX_JOB_ATTEMPTS) {
-      console.error(JSON.stringify({ level: "error", message: "job failed for good", job: job.id, error: String(error) }));
+      log.error("job failed for good", { job_type: job.type, error });
       await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+      countJob(job.type, "Failed");
       return;
     }
     throw error;

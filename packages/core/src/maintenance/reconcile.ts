@@ -1,14 +1,11 @@
-import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
-import { setTimeout as sleep } from "node:timers/promises";
-import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { completeGeneration, failGeneration, ownedObjects } from "../generations/lifecycle";
 import type { GenerationItem, Version } from "../generations/model";
 import { eachGeneration } from "../generations/query";
 import { mutateGeneration } from "../generations/repo";
 import { completeVersion } from "../generations/versions";
-import { tableName } from "../resources";
 import { deleteObjects, headObject } from "../storage/objects";
+import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
 import { listTenantAudio, type ListedObject } from "./objects";
 
@@ -237,18 +234,8 @@ class TenantReconciler {
   }
 
   private async readGenerations(ids: string[]): Promise<Map<string, GenerationItem>> {
-    const found = new Map<string, GenerationItem>();
-    let pending: Record<string, unknown>[] = ids.map((id) => keys.generation(this.tenant, id));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
-      if (attempt > 10) throw new Error("BatchGetItem kept leaving keys unprocessed");
-      const { Responses, UnprocessedKeys } = await dynamo.send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[tableName()] ?? []) found.set(item.id as string, item as GenerationItem);
-      pending = (UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-    return found;
+    const items = await batchGetItems<GenerationItem>(ids.map((id) => keys.generation(this.tenant, id)), { ConsistentRead: true });
+    return new Map(items.map((item) => [item.id, item]));
   }
 }
 

@@ -4,6 +4,7 @@ import { enqueueJob } from "../jobs/enqueue";
 import { sendJobMessage } from "../jobs/queue";
 import { MAX_JOB_ATTEMPTS } from "../jobs/run";
 import { finishJob, findJob, openJobsOlderThan } from "../jobs/store";
+import { countJob, log } from "../observability";
 import { eachInParallel } from "../parallel";
 import { tableName } from "../resources";
 import { keys, tenantFromSegment } from "../table/keys";
@@ -66,9 +67,6 @@ export interface SweepOptions {
   now?: number;
 }
 
-const logError = (message: string, fields: Record<string, unknown>, error: unknown) =>
-  console.error(JSON.stringify({ level: "error", message, ...fields, error: String(error) }));
-
 /**
  * The daily sweep: a `retention` job for every registered tenant with `retention_days` set, a
  * `reconcile` job for every registered tenant, and a second message for open jobs whose first one
@@ -94,7 +92,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
         result.reconcile_jobs++;
       } catch (error) {
         result.errors++;
-        logError("sweep could not enqueue for a tenant", { tenant }, error);
+        log.error("sweep could not enqueue for a tenant", { tenant, error });
       }
     });
   }
@@ -108,6 +106,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
       if (job.attempts >= MAX_JOB_ATTEMPTS) {
         // Every attempt died without an answer (a worker killed at its timeout, say): stop here.
         await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+        countJob(job.type, "Failed");
         result.abandoned_jobs++;
         return;
       }
@@ -115,7 +114,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
       result.resent_jobs++;
     } catch (error) {
       result.errors++;
-      logError("sweep could not resend a job", { job: message.job_id }, error);
+      log.error("sweep could not resend a job", { tenant: message.tenant, job_id: message.job_id, error });
     }
   });
   return result;

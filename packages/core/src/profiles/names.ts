@@ -1,6 +1,7 @@
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { tableName } from "../resources";
+import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
 
 /**
@@ -58,22 +59,14 @@ async function namesFromNameItems(tenant: string, wanted: Set<string>): Promise<
   return names;
 }
 
-/** Access pattern "profile names by id": BatchGetItem of the profile items, 100 keys a call, 0.5 RCU each. */
+/**
+ * Access pattern "profile names by id": BatchGetItem of the profile items, 100 keys a call, 0.5 RCU
+ * each; keys DynamoDB leaves unprocessed are asked again with backoff (table/batch.ts).
+ */
 async function namesFromProfiles(tenant: string, ids: string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
-      [tableName()]: {
-        Keys: ids.slice(i, i + 100).map((id) => keys.profile(tenant, id)),
-        ProjectionExpression: "id, #name",
-        ExpressionAttributeNames: { "#name": "name" },
-      },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const result = await dynamo.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[tableName()] ?? []) names.set(item.id as string, item.name as string);
-      request = result.UnprocessedKeys as typeof request;
-    }
-  }
-  return names;
+  const items = await batchGetItems<{ id: string; name: string }>(
+    ids.map((id) => keys.profile(tenant, id)),
+    { ProjectionExpression: "id, #name", ExpressionAttributeNames: { "#name": "name" } },
+  );
+  return new Map(items.map((item) => [item.id, item.name]));
 }

@@ -5,7 +5,8 @@ import { isId, newId } from "../ids";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
-import { ConditionFailed, transact } from "../table/transact";
+import { retry } from "../retry";
+import { ConditionFailed, LOCK_RETRY, transact } from "../table/transact";
 import { registerTenant } from "../settings/service";
 import { profileNameItem, toProfile, type Profile, type ProfileItem } from "./model";
 import type { ProfileInput } from "../shapes/profile";
@@ -86,56 +87,56 @@ export async function listProfiles(tenant: string): Promise<Profile[]> {
  * fail and the patch is applied again to the fresh profile, so non-overlapping edits all land.
  */
 export async function updateProfile(tenant: string, id: string, patch: Partial<ProfileInput>): Promise<Profile> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await findProfileItem(tenant, id);
-    if (!current) throw notFound("profile", id);
-    const next: ProfileItem = {
-      ...current,
-      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.language !== undefined ? { language: patch.language } : {}),
-      updated_at: laterThan(current.updated_at),
-    };
-    const lockMoves = keys.profileName(tenant, next.name).sk !== keys.profileName(tenant, current.name).sk;
-    try {
-      await transact([
-        {
-          Put: {
-            TableName: tableName(),
-            Item: next,
-            ConditionExpression: "updated_at = :seen",
-            ExpressionAttributeValues: { ":seen": current.updated_at },
+  return retry(
+    async () => {
+      const current = await findProfileItem(tenant, id);
+      if (!current) throw notFound("profile", id);
+      const next: ProfileItem = {
+        ...current,
+        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.language !== undefined ? { language: patch.language } : {}),
+        updated_at: laterThan(current.updated_at),
+      };
+      const lockMoves = keys.profileName(tenant, next.name).sk !== keys.profileName(tenant, current.name).sk;
+      try {
+        await transact([
+          {
+            Put: {
+              TableName: tableName(),
+              Item: next,
+              ConditionExpression: "updated_at = :seen",
+              ExpressionAttributeValues: { ":seen": current.updated_at },
+            },
           },
-        },
-        ...(lockMoves
-          ? [
-              { Put: { TableName: tableName(), Item: profileNameItem(tenant, next), ...notExists } },
-              { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
-            ]
-          : next.name !== current.name
+          ...(lockMoves
             ? [
-                // A change of case only keeps the lock's key, but the lock carries the display name
-                // that lists show: rewrite it, as long as it is this profile's.
-                {
-                  Put: {
-                    TableName: tableName(),
-                    Item: profileNameItem(tenant, next),
-                    ConditionExpression: "attribute_not_exists(pk) OR profile_id = :id",
-                    ExpressionAttributeValues: { ":id": id },
-                  },
-                },
+                { Put: { TableName: tableName(), Item: profileNameItem(tenant, next), ...notExists } },
+                { Delete: { TableName: tableName(), Key: keys.profileName(tenant, current.name) } },
               ]
-            : []),
-      ]);
-      return toProfile(next);
-    } catch (error) {
-      if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
-      if (!(error instanceof ConditionFailed)) throw error;
-      if (attempt >= 8) {
-        throw profileBusy();
+            : next.name !== current.name
+              ? [
+                  // A change of case only keeps the lock's key, but the lock carries the display name
+                  // that lists show: rewrite it, as long as it is this profile's.
+                  {
+                    Put: {
+                      TableName: tableName(),
+                      Item: profileNameItem(tenant, next),
+                      ConditionExpression: "attribute_not_exists(pk) OR profile_id = :id",
+                      ExpressionAttributeValues: { ":id": id },
+                    },
+                  },
+                ]
+              : []),
+        ]);
+        return toProfile(next);
+      } catch (error) {
+        if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);
+        throw error;
       }
-    }
-  }
+    },
+    { ...LOCK_RETRY, exhausted: profileBusy },
+  );
 }
 
 /** A timestamp after `previous` even within the same millisecond, so the lock always moves. */

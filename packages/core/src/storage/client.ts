@@ -12,4 +12,7 @@ export const s3 = new S3Client({
   // and signs a checksum of an empty body into presigned PUT URLs, which real S3 then rejects.
   requestChecksumCalculation: "WHEN_REQUIRED",
   responseChecksumValidation: "WHEN_REQUIRED",
+  // As for DynamoDB (../aws.ts): three tries, then a 503 with Retry-After rather than a held request.
+  retryMode: "standard",
+  maxAttempts: 3,
 });

@@ -1,5 +1,6 @@
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { s3 } from "./client";
+import { log } from "../observability";
 import { bucketName } from "../resources";
 
 export interface ObjectHead {
@@ -50,7 +51,7 @@ export async function deleteObjectsOfGoneRecords(objectKeys: string[]): Promise<
   try {
     await deleteObjects(objectKeys);
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", message: "objects left for reconcile", keys: objectKeys.slice(0, 20), error: String(error) }));
+    log.warn("objects left for reconcile", { keys: objectKeys.slice(0, 20), error });
   }
 }
 

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
+import { retry, type RetryOptions, type RetryPolicy } from "../retry";
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -21,7 +21,8 @@ export class ConditionFailed extends Error {
  * DynamoDB reports both as a TransactionCanceledException, which the SDK does not retry.
  */
 const TRANSIENT_REASONS = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
-const ATTEMPTS = 6;
+/** Six calls, waits up to 50, 100, 200, 400 and 800 ms: about 1.5 s at most, well inside a request. */
+const CANCELLED_RETRY: RetryPolicy = { attempts: 6, baseMs: 50, capMs: 1000 };
 
 /** A cancellation nothing but contention caused: retry later (the API answers 503 with Retry-After). */
 export function isTransientCancellation(error: unknown): error is TransactionCanceledException {
@@ -36,20 +37,28 @@ export function isTransientCancellation(error: unknown): error is TransactionCan
  * the other transaction changed meanwhile fails its condition like any lost race.
  */
 export async function transact(items: TransactItem[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const index = (error.CancellationReasons ?? []).findIndex((r) => r.Code === "ConditionalCheckFailed");
-        if (index >= 0) throw new ConditionFailed(index);
+  await retry(
+    async () => {
+      try {
+        await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const index = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).findIndex((r) => r.Code === "ConditionalCheckFailed") : -1;
+        throw index >= 0 ? new ConditionFailed(index) : error;
       }
-      if (!isTransientCancellation(error) || attempt >= ATTEMPTS) throw error;
-      await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
-    }
-  }
+    },
+    { ...CANCELLED_RETRY, retryable: isTransientCancellation },
+  );
 }
+
+/** The condition on item 0, the one read before deciding, failed: another writer changed it meanwhile. */
+export const lostLock = (error: unknown): boolean => error instanceof ConditionFailed && error.index === 0;
+
+/**
+ * For read-decide-write loops under an optimistic lock: after a lost lock, read and decide again.
+ * Eight tries with short jittered waits (at most about 0.7 s in all), so writers racing for one
+ * item take turns instead of colliding again on the same schedule.
+ */
+export const LOCK_RETRY = { attempts: 8, baseMs: 10, capMs: 200, retryable: lostLock } satisfies RetryOptions;
 
 /**
  * Whether a failed write certainly changed nothing: our own refusals, a failed condition, and

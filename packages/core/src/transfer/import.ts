@@ -5,7 +5,7 @@ import { isId, newId } from "../ids";
 import { newGenerationItem, profileMustExist } from "../generations/create";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
 import { countedFacts, toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
-import { quotaExceeded } from "../generations/repo";
+import { countChange, quotaExceeded } from "../generations/repo";
 import { MAX_VERSIONS } from "../generations/versions";
 import { profileNameItem, type ProfileItem } from "../profiles/model";
 import { findProfileByName, findProfileItem } from "../profiles/service";
@@ -225,6 +225,7 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
       if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }
+    countChange(null, item);
     return toGeneration(item);
   } catch (error) {
     // A transaction that may have committed (a 5xx, a timeout) left a record that may point at the

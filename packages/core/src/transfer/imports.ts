@@ -11,6 +11,7 @@ import { getGeneration } from "../generations/repo";
 import { toGeneration, type Generation } from "../generations/model";
 import { isId, newId } from "../ids";
 import { limits } from "../limits";
+import { log } from "../observability";
 import { findProfileItem } from "../profiles/service";
 import { bucketName, tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
@@ -196,7 +197,7 @@ async function runImport(tenant: string, record: ImportRecord, held: string, dea
   const key = objectKeys.importUpload(tenant, importId);
   const renewal = setInterval(() => {
     updateHeld(tenant, importId, held, { lease_until: Date.now() + LEASE_MS }).catch((error: unknown) =>
-      console.warn(JSON.stringify({ level: "warn", message: "import lease not renewed", importId, error: String(error) })),
+      log.warn("import lease not renewed", { import_id: importId, error }),
     );
   }, LEASE_MS / 3);
   let timedOut = false;

@@ -1,6 +1,7 @@
 import { VisibleError } from "../errors";
 import { completeGeneration } from "../generations/lifecycle";
 import { completeVersion } from "../generations/versions";
+import { setTenant } from "../observability";
 import { parseKey } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 
@@ -25,6 +26,7 @@ export interface LandedOptions {
 export async function onUploadLanded(key: string, options: LandedOptions = {}): Promise<{ outcome: LandedOutcome; detail?: string }> {
   const landed = parseKey(key);
   if (!landed || landed.area === "audio") return { outcome: "ignored" };
+  setTenant(landed.tenant);
   let refusal: VisibleError | undefined;
   try {
     if (landed.area === "import") {
