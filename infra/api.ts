@@ -1,5 +1,6 @@
 import { apiFunctionFiles, nodejsBundle } from "./bundle";
-import { allowedOrigins, authEnvironment } from "./auth";
+import { PUBLIC_PATHS } from "../packages/core/src/public-routes";
+import { allowedOrigins, jwtAudience, jwtIssuer } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
 import { table } from "./table";
@@ -16,7 +17,6 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
   // the API records jobs and sends them to the queue (Resource.Jobs.url).
   link: [table, bucket, jobsQueue],
-  environment: authEnvironment,
 });
 
 /** HTTP API (payload format 2.0, which the handler is written against); every path goes to Hono. */
@@ -29,4 +29,12 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
     maxAge: "1 day",
   },
 });
-api.route("$default", apiFunction.arn);
+/** Verifies every token before the function runs (infra/auth.ts); the function reads its claims. */
+export const authorizer = api.addAuthorizer({
+  name: "Jwt",
+  jwt: { issuer: jwtIssuer.value, audiences: [jwtAudience.value] },
+});
+
+// Every path goes to the app behind the authorizer, except the public ones the app serves to anyone.
+api.route("$default", apiFunction.arn, { auth: { jwt: { authorizer: authorizer.id } } });
+for (const path of [...PUBLIC_PATHS, "/docs/{proxy+}"]) api.route(`GET ${path}`, apiFunction.arn);

@@ -54,7 +54,7 @@ export const jobsWorkerFunction = {
   memory: "1024 MB",
   // The table and bucket for the work; the queue because jobs may queue follow-up jobs.
   link: [table, bucket, jobsQueue],
-};
+} satisfies sst.aws.FunctionArgs;
 
 /**
  * One message per invocation, so a slow job never holds others back; partial batch responses
