@@ -1,5 +1,5 @@
 import { nodejsBundle } from "./bundle";
-import { allowedOrigins, authEnvironment } from "./auth";
+import { allowedOrigins, jwtAudience, jwtIssuer } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
 import { table } from "./table";
@@ -15,7 +15,6 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
   // the API records jobs and sends them to the queue (Resource.Jobs.url).
   link: [table, bucket, jobsQueue],
-  environment: authEnvironment,
 });
 
 /** HTTP API (payload format 2.0, which the handler is written against); every path goes to Hono. */
@@ -28,4 +27,24 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
     maxAge: "1 day",
   },
 });
-api.route("$default", apiFunction.arn);
+
+/**
+ * API Gateway verifies the bearer token before the function runs: its signature against the keys
+ * the issuer's OIDC discovery document (`<issuer>/.well-known/openid-configuration`) names, `iss`,
+ * `aud`, `exp` and `nbf`. It answers 401 itself, and hands the verified claims to the function in
+ * the event (`requestContext.authorizer.jwt.claims`), whose `sub` is the tenant.
+ */
+export const authorizer = api.addAuthorizer({
+  name: "Jwt",
+  jwt: { issuer: jwtIssuer.value, audiences: [jwtAudience.value] },
+});
+
+/**
+ * Routes anyone may call: the health check, the OpenAPI document, the reference page and the
+ * assets it loads, and CORS preflights, which browsers send without a token (`$default` catches
+ * OPTIONS too, so without this route the authorizer would refuse them). API Gateway prefers any
+ * matching route to `$default`.
+ */
+export const publicRoutes = ["GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}", "OPTIONS /{proxy+}"];
+for (const route of publicRoutes) api.route(route, apiFunction.arn);
+api.route("$default", apiFunction.arn, { auth: { jwt: { authorizer: authorizer.id } } });

@@ -1,23 +1,16 @@
 /**
  * How callers reach and authenticate to the API.
  *
- * The identity provider's JWKS URL, issuer and audience are not sensitive, but they differ per
- * stage (each stage may point at its own IdP tenant) and must never silently fall back to a
- * default: an API with a wrong audience accepts the wrong tokens. `sst.Secret` without a
- * placeholder gives both: values are set per stage with `sst secret set JwksUrl ...` (or
- * `--fallback` for PR stages) without a code change, and a deploy fails with "Set a value for ..."
- * when one is missing. They reach the function as the SONNA_* variables that
- * packages/core/src/auth/tokens.ts reads, so deployed and local code share one verifier path.
+ * The identity provider's issuer and audience are not sensitive, but they differ per stage (each
+ * stage may point at its own IdP tenant) and must never silently fall back to a default: an API
+ * with a wrong audience accepts the wrong tokens. `sst.Secret` without a placeholder gives both:
+ * values are set per stage with `sst secret set JwtIssuer ...` (or `--fallback` for PR stages)
+ * without a code change, and a deploy fails with "Set a value for ..." when one is missing. The
+ * API's JWT authorizer (infra/api.ts) checks tokens against them; it finds the signing keys
+ * itself, through the issuer's OIDC discovery document, so no key URL is configured.
  */
-export const jwksUrl = new sst.Secret("JwksUrl");
 export const jwtIssuer = new sst.Secret("JwtIssuer");
 export const jwtAudience = new sst.Secret("JwtAudience");
-
-export const authEnvironment = {
-  SONNA_JWKS_URL: jwksUrl.value,
-  SONNA_JWT_ISSUER: jwtIssuer.value,
-  SONNA_JWT_AUDIENCE: jwtAudience.value,
-};
 
 /**
  * Browser origins allowed to call the API and to use presigned bucket URLs, from

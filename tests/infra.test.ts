@@ -179,30 +179,47 @@ describe("bucket", () => {
 
 describe("api", () => {
   const api = () => runningOne("api.handler");
+  const routes = () => all("aws:apigatewayv2/route:Route").map((r) => r.inputs);
+  /** What anyone may call: the health check, the document, the reference page and its assets, and CORS preflights. */
+  const PUBLIC = ["GET /docs", "GET /docs/{proxy+}", "GET /health", "GET /openapi.json", "OPTIONS /{proxy+}"];
+
+  test("API Gateway verifies tokens: a JWT authorizer with the stage's issuer and audience, on the Authorization header", () => {
+    const authorizer = one("aws:apigatewayv2/authorizer:Authorizer").inputs;
+    assert.equal(authorizer.authorizerType, "JWT");
+    assert.deepEqual(authorizer.identitySources, ["$request.header.Authorization"]);
+    assert.deepEqual(authorizer.jwtConfiguration, { issuer: secrets.JwtIssuer, audiences: [secrets.JwtAudience] });
+  });
+
+  test("every route but the public ones goes through the authorizer, and so does every path no route names", () => {
+    const authorizerId = `${one("aws:apigatewayv2/authorizer:Authorizer").name}-id`;
+    const open = routes().filter((r) => r.authorizationType === "NONE");
+    assert.deepEqual(open.map((r) => r.routeKey).sort(), PUBLIC);
+    assert.ok(open.every((r) => r.authorizerId === undefined));
+    const guarded = routes().filter((r) => !PUBLIC.includes(r.routeKey));
+    assert.ok(guarded.some((r) => r.routeKey === "$default"), "no $default route: unnamed paths would answer 404 without a token check");
+    for (const route of guarded) {
+      assert.equal(route.authorizationType, "JWT", route.routeKey);
+      assert.equal(route.authorizerId, authorizerId, route.routeKey);
+    }
+  });
+
+  test("every route reaches the function with payload format 2.0, and the browser may send Authorization", () => {
+    for (const route of routes()) {
+      const integration = all("aws:apigatewayv2/integration:Integration").find((i) => route.target === `integrations/${i.name}-id`);
+      assert.deepEqual([integration?.inputs.integrationUri, integration?.inputs.payloadFormatVersion], [arnOf(api().lambda.name), "2.0"], route.routeKey);
+    }
+    const cors = one("aws:apigatewayv2/api:Api").inputs.corsConfiguration;
+    assert.ok(cors.allowHeaders.includes("authorization"), "browsers need Authorization listed explicitly");
+  });
+
+  test("the function verifies no tokens itself: no key URL, issuer, audience or signing secret reach it", () => {
+    const variables = Object.keys(api().lambda.inputs.environment.variables);
+    assert.deepEqual(variables.filter((name) => !name.startsWith("SST_")), []);
+  });
 
   test("the function runs within API Gateway's 30 s and links the table, the bucket and the jobs queue", () => {
     assert.ok(api().lambda.inputs.timeout < 30);
     assert.deepEqual(api().links, ["Bucket", "Jobs", "Table"]);
-  });
-
-  test("the auth settings reach the function as the variables the verifier reads, from secrets", () => {
-    const variables = api().lambda.inputs.environment.variables;
-    assert.equal(variables.SONNA_JWKS_URL, secrets.JwksUrl);
-    assert.equal(variables.SONNA_JWT_ISSUER, secrets.JwtIssuer);
-    assert.equal(variables.SONNA_JWT_AUDIENCE, secrets.JwtAudience);
-    // The local-only HS256 secret must never be configured on a deployed function.
-    assert.equal(variables.SONNA_JWT_SECRET, undefined);
-  });
-
-  test("an HTTP API sends every request to the function", () => {
-    const routes = all("aws:apigatewayv2/route:Route");
-    assert.deepEqual(routes.map((r) => r.inputs.routeKey), ["$default"]);
-    for (const route of routes) {
-      const integration = all("aws:apigatewayv2/integration:Integration").find((i) => route.inputs.target === `integrations/${i.name}-id`);
-      assert.deepEqual([integration?.inputs.integrationUri, integration?.inputs.payloadFormatVersion], [arnOf(api().lambda.name), "2.0"]);
-    }
-    const cors = one("aws:apigatewayv2/api:Api").inputs.corsConfiguration;
-    assert.ok(cors.allowHeaders.includes("authorization"), "browsers need Authorization listed explicitly");
   });
 });
 
