@@ -1,5 +1,5 @@
-import { apiFunctionFiles, nodejsBundle } from "./bundle";
 import { PUBLIC_PATHS } from "../packages/core/src/public-routes";
+import { apiFunctionFiles, nodejsBundle } from "./bundle";
 import { allowedOrigins, jwtAudience, jwtIssuer } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
@@ -29,12 +29,24 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
     maxAge: "1 day",
   },
 });
-/** Verifies every token before the function runs (infra/auth.ts); the function reads its claims. */
+
+/**
+ * API Gateway verifies the bearer token before the function runs: its signature against the keys
+ * the issuer's OIDC discovery document (`<issuer>/.well-known/openid-configuration`) names, `iss`,
+ * `aud`, `exp` and `nbf`. It answers 401 itself, and hands the verified claims to the function in
+ * the event (`requestContext.authorizer.jwt.claims`), whose `sub` is the tenant.
+ */
 export const authorizer = api.addAuthorizer({
   name: "Jwt",
   jwt: { issuer: jwtIssuer.value, audiences: [jwtAudience.value] },
 });
 
-// Every path goes to the app behind the authorizer, except the public ones the app serves to anyone.
+/**
+ * Routes anyone may call: the health check, the OpenAPI document, the reference page and the
+ * assets it loads, and CORS preflights, which browsers send without a token (`$default` catches
+ * OPTIONS too, so without this route the authorizer would refuse them). API Gateway prefers any
+ * matching route to `$default`.
+ */
+export const publicRoutes = [...PUBLIC_PATHS.map((path) => `GET ${path}`), "GET /docs/{proxy+}", "OPTIONS /{proxy+}"];
+for (const route of publicRoutes) api.route(route, apiFunction.arn);
 api.route("$default", apiFunction.arn, { auth: { jwt: { authorizer: authorizer.id } } });
-for (const path of [...PUBLIC_PATHS, "/docs/{proxy+}"]) api.route(`GET ${path}`, apiFunction.arn);

@@ -1,13 +1,13 @@
 /**
- * How callers authenticate: API Gateway's JWT authorizer (infra/api.ts) checks every token's
- * signature (from the issuer's OIDC discovery document and its JWKS), issuer, audience and expiry
- * before the function runs; the function reads the verified claims from the event.
+ * How callers reach and authenticate to the API.
  *
- * The issuer and audience are not sensitive, but they differ per stage and must never silently
- * fall back to a default: an API with a wrong audience accepts the wrong tokens. `sst.Secret`
- * without a placeholder gives both: values are set per stage with `sst secret set JwtIssuer ...`
- * (or `--fallback` for PR stages) without a code change, and a deploy fails with "Set a value for
- * ..." when one is missing.
+ * The identity provider's issuer and audience are not sensitive, but they differ per stage (each
+ * stage may point at its own IdP tenant) and must never silently fall back to a default: an API
+ * with a wrong audience accepts the wrong tokens. `sst.Secret` without a placeholder gives both:
+ * values are set per stage with `sst secret set JwtIssuer ...` (or `--fallback` for PR stages)
+ * without a code change, and a deploy fails with "Set a value for ..." when one is missing. The
+ * API's JWT authorizer (infra/api.ts) checks tokens against them; it finds the signing keys
+ * itself, through the issuer's OIDC discovery document, so no key URL is configured.
  */
 export const jwtIssuer = new sst.Secret("JwtIssuer");
 export const jwtAudience = new sst.Secret("JwtAudience");

@@ -169,6 +169,12 @@ describe("public routes need no token", () => {
     assertError(await (await tenant(api)).json("/nowhere"), 404, "route.not_found");
   });
 
+  test("a CORS preflight needs no token: 204 with the path's methods", async () => {
+    const res = await api.request(`/history/${await randomId()}/favorite`, { method: "OPTIONS", headers: { origin: "https://studio.example.com", "access-control-request-method": "PUT" } });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get("allow"), "DELETE, POST, PUT, OPTIONS");
+  });
+
   test("a known path with a method it does not take is a 405 with Allow", async () => {
     const t = await tenant(api);
     const res = await t.json("/settings", { method: "DELETE" });

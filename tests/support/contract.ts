@@ -74,6 +74,10 @@ export async function loadContract(document: unknown): Promise<Contract> {
       const verb = method === "HEAD" ? "GET" : method;
       const operation = operations.find((op) => op.method === verb && op.pattern.test(path));
       const what = `${method} ${path} answered ${status}`;
+      if (!operation && method === "OPTIONS") {
+        if (status !== 204) throw new ContractViolation(`${what}: a preflight answers 204`);
+        return;
+      }
       if (!operation) {
         // No operation: the router's own answers (or the gateway's 401), each with an error body.
         if (![401, 404, 405].includes(status)) throw new ContractViolation(`${what}, and no operation documents ${method} ${path}`);

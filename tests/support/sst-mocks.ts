@@ -18,7 +18,7 @@ import { platformDir, writePlatform } from "./sst-platform";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The values `sst secret set` would give the stage's secrets (SST reads SST_SECRET_<name>). */
-export const secrets = { JwksUrl: "https://issuer.test/jwks.json", JwtIssuer: "https://issuer.test/", JwtAudience: "sonna-history-test" };
+export const secrets = { JwtIssuer: "https://issuer.test/", JwtAudience: "sonna-history-test" };
 
 /** The ARN the mocks give the resource registered as `name`. */
 export const arnOf = (name: string) => `arn:aws:mock:us-east-1:123456789012:${name}`;

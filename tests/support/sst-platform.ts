@@ -82,8 +82,9 @@ export function embeddedFiles(binary: Buffer, anchor: string): Map<string, Buffe
     const address = toAddress(nameAt);
     if (address === undefined) continue;
     needle.writeBigUInt64LE(address, 0);
-    const found = binary.indexOf(needle);
-    if (found < 0 || found % 8 !== 0) continue;
+    let found = binary.indexOf(needle);
+    while (found >= 0 && found % 8 !== 0) found = binary.indexOf(needle, found + 1);
+    if (found < 0) continue;
     const inOrder = (at: number, next: number) => {
       const [a, b] = [read(at), read(next)];
       return a !== undefined && b !== undefined && embedKey(a.name) < embedKey(b.name);

@@ -1,6 +1,7 @@
 /**
- * The only paths served without a token. Deployed, every other route sits behind API Gateway's
- * JWT authorizer (infra/api.ts); locally, packages/local/src/gateway.ts applies the same rule.
+ * The only paths served without a token (besides CORS preflights, OPTIONS on any path). Deployed,
+ * every other route sits behind API Gateway's JWT authorizer (infra/api.ts); locally,
+ * packages/local/src/gateway.ts applies the same rule.
  */
 export const PUBLIC_PATHS = ["/health", "/openapi.json", "/docs"] as const;
 

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { onFirstUse } from "@sonna/core/lazy";
 import { requireTenant, type AppEnv } from "./auth";
-import { handleError, routeNotFound } from "./errors";
+import { allowedMethods, handleError, routeNotFound } from "./errors";
 import { HealthSchema } from "@sonna/core/shapes/error";
 import { describe, jsonContent } from "./openapi";
 import { historyRoutes } from "./routes/history";
@@ -21,6 +21,11 @@ import { referencePage } from "./reference-page";
 const authenticated = ["/profiles", "/history", "/jobs", "/settings", "/maintenance"];
 
 const base = new Hono<AppEnv>();
+// CORS preflights carry no token (the gateway lets them through, infra/api.ts): answered before any tenant check.
+base.options("*", (c) => {
+  c.header("Allow", [...allowedMethods(base.routes, c.req.path), "OPTIONS"].join(", "));
+  return c.body(null, 204);
+});
 for (const prefix of authenticated) base.use(`${prefix}/*`, requireTenant);
 
 const app = base

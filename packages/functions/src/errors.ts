@@ -15,8 +15,9 @@ const pathPattern = (path: string) =>
 let patterns: { method: string; pattern: RegExp }[] = [];
 
 /** The methods some route answers on `path` (HEAD wherever GET is, as Hono serves it). */
-function allowedMethods(routes: readonly RouterRoute[], path: string): string[] {
-  const handlers = routes.filter((route) => route.method !== "ALL");
+export function allowedMethods(routes: readonly RouterRoute[], path: string): string[] {
+  // Middleware (ALL) and the catch-all preflight answer (OPTIONS) say nothing of a path's methods.
+  const handlers = routes.filter((route) => route.method !== "ALL" && route.method !== "OPTIONS");
   if (patterns.length !== handlers.length) patterns = handlers.map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
   const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
   if (methods.has("GET")) methods.add("HEAD");

@@ -24,7 +24,7 @@ export const authorizedEnv = (claims: Record<string, unknown>) => ({ event: { re
 
 export function localGateway(app: { fetch: Fetch }, secret: string): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (isPublicPath(new URL(request.url).pathname)) return app.fetch(request, {});
+    if (request.method === "OPTIONS" || isPublicPath(new URL(request.url).pathname)) return app.fetch(request, {});
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(request.headers.get("authorization") ?? "");
     if (!match) return unauthorized("Send Authorization: Bearer <token>.");
     let claims: Record<string, unknown>;
