@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,8 @@ import { test } from "node:test";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { checkJava, JavaMissingError, startStack, type LocalStack } from "@sonna/local/stack";
-import { MAX_SUBJECT_CHARS, parseSubject } from "@sonna/local/token";
+import { repoRoot } from "@sonna/local/data-dir";
+import { MAX_SUBJECT_CHARS, noSecretMessage, parseSubject } from "@sonna/local/token";
 
 const TABLE = "sonna-persist";
 const BUCKET = "sonna-persist";
@@ -142,4 +143,21 @@ test("token subjects: default, empty and over-long", () => {
   assert.throws(() => parseSubject([""]), /empty/);
   assert.throws(() => parseSubject(["   "]), /empty/);
   assert.throws(() => parseSubject(["x".repeat(MAX_SUBJECT_CHARS + 1)]), /at most 256/);
+});
+
+test("npm run token with no secret in its data dir says to set SONNA_DATA_DIR to the one npm start used", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sonna-token-"));
+  try {
+    const run = spawnSync("npm", ["run", "--silent", "token", "--", "alice"], { cwd: repoRoot, env: { ...process.env, SONNA_DATA_DIR: dataDir }, encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, "", "no token on stdout");
+    assert.equal(run.stderr.trim(), noSecretMessage(dataDir, { SONNA_DATA_DIR: dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  for (const env of [{}, { SONNA_DATA_DIR: "/elsewhere" }]) {
+    const message = noSecretMessage("/some/dir", env);
+    assert.match(message, /^No secret in \/some\/dir/);
+    assert.match(message, /set the same one here: SONNA_DATA_DIR=<dir> npm run --silent token/);
+  }
 });
