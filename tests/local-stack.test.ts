@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -159,5 +159,37 @@ test("npm run token with no secret in its data dir says to set SONNA_DATA_DIR to
     const message = noSecretMessage("/some/dir", env);
     assert.match(message, /^No secret in \/some\/dir/);
     assert.match(message, /set the same one here: SONNA_DATA_DIR=<dir> npm run --silent token/);
+  }
+});
+
+/** The local addresses of sockets listening on TCP `port`, from the kernel's tables (IPv4, then IPv6). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = "0A";
+  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) =>
+    readFileSync(table, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, local, , state]) => state === LISTEN && parseInt(local!.split(":")[1]!, 16) === port)
+      .map(([, local]) => {
+        // Each 32-bit word of the address is in the host's (little-endian) byte order.
+        const bytes = local!.split(":")[0]!.match(/.{8}/g)!.flatMap((word) => word.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)));
+        if (bytes.length === 4) return bytes.join(".");
+        const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+        if (mapped) return `::ffff:${bytes.slice(12).join(".")}`;
+        return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(":");
+      }),
+  );
+}
+
+const isLoopbackAddress = (address: string) => /^(::ffff:)?127\./.test(address) || address === "0:0:0:0:0:0:0:1";
+
+test("DynamoDB Local and s3rver listen on loopback only", () => {
+  for (const name of ["SONNA_DYNAMODB_ENDPOINT", "SONNA_S3_ENDPOINT"]) {
+    const port = Number(new URL(process.env[name]!).port);
+    const addresses = listeningAddresses(port);
+    assert.ok(addresses.length > 0, `nothing listens on ${name}'s port ${port}`);
+    assert.deepEqual(addresses.filter((address) => !isLoopbackAddress(address)), [], `${name}'s port ${port} listens on ${addresses.join(", ")}`);
   }
 });
