@@ -133,7 +133,7 @@ describe("POST /history/delete", () => {
 });
 
 describe("POST /history/exports", () => {
-  test("over ids: pending ones are skipped; unknown ids, junk and another tenant's ids are skipped and named as not found", async () => {
+  test("over ids: pending ones are skipped; unknown ids, junk and another tenant's ids are skipped and named as not found; a repeated id counts once", async () => {
     const [t, other] = [await tenant(api), await tenant(api)];
     const [mine, theirs] = [await createProfile(t), await createProfile(other)];
     const done = await createCompleted(t, mine.id);
@@ -141,7 +141,7 @@ describe("POST /history/exports", () => {
     const foreign = await createCompleted(other, theirs.id);
     const unknown = await randomId();
 
-    const started = await t.json("/history/exports", { method: "POST", body: { ids: [done.id, pending.id, unknown, foreign.id, "not-an-id"] } });
+    const started = await t.json("/history/exports", { method: "POST", body: { ids: [done.id, pending.id, unknown, foreign.id, "not-an-id", done.id, unknown] } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const job = await waitForJob(t, started.body.id);
     assert.equal(job.result.exported, 1);

@@ -52,7 +52,8 @@ function folderNamer() {
 /** The selection's generations; ids this tenant has no generation for are added to `notFound`. */
 async function* selected(tenant: string, selection: Selection, notFound: string[]): AsyncGenerator<GenerationItem> {
   if ("ids" in selection) {
-    for (const id of selection.ids) {
+    // An id given twice is exported once: its second set of entries would repeat names in the ZIP.
+    for (const id of new Set(selection.ids)) {
       const item = await findGeneration(tenant, id);
       if (item) yield item;
       else notFound.push(id);
