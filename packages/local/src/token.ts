@@ -19,6 +19,15 @@ export function parseSubject(args: readonly string[]): string {
   return subject;
 }
 
+/** Says where it looked and that `npm start` may have used another data dir, which this command must be given too. */
+export function noSecretMessage(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    `No secret in ${dataDir}${env.SONNA_DATA_DIR ? " (SONNA_DATA_DIR)" : ", the default data dir"}. ` +
+    "If `npm start` ran with another SONNA_DATA_DIR, set the same one here: SONNA_DATA_DIR=<dir> npm run --silent token -- <subject>. " +
+    "Otherwise run `npm start` once first."
+  );
+}
+
 async function main(): Promise<number> {
   let subject: string;
   try {
@@ -30,7 +39,7 @@ async function main(): Promise<number> {
   const dataDir = resolveDataDir();
   const secret = readSecret(dataDir);
   if (!secret) {
-    console.error(`No secret in ${dataDir} yet: run \`npm start\` once first.`);
+    console.error(noSecretMessage(dataDir));
     return 1;
   }
   console.log(await signLocalToken(secret, subject, { expiresIn: "30d" }));

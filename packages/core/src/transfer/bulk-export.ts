@@ -49,11 +49,14 @@ function folderNamer() {
   };
 }
 
-async function* selected(tenant: string, selection: Selection): AsyncGenerator<GenerationItem> {
+/** The selection's generations; ids this tenant has no generation for are added to `notFound`. */
+async function* selected(tenant: string, selection: Selection, notFound: string[]): AsyncGenerator<GenerationItem> {
   if ("ids" in selection) {
-    for (const id of selection.ids) {
+    // An id given twice is exported once: its second set of entries would repeat names in the ZIP.
+    for (const id of new Set(selection.ids)) {
       const item = await findGeneration(tenant, id);
       if (item) yield item;
+      else notFound.push(id);
     }
     return;
   }
@@ -65,13 +68,15 @@ async function* selected(tenant: string, selection: Selection): AsyncGenerator<G
  * a folder per generation inside it (its generation.json, audio.wav and versions), and an
  * index.json per part. Parts split at about 2 GiB, so any history size works. Running it again
  * rebuilds the same parts (keys are per job), so a retried job leaves no stray archives.
+ * `skipped` counts the generations left out: not completed, or (by id) not found, which
+ * `not_found` names.
  */
 export async function bulkExport(
   tenant: string,
   jobId: string,
   selection: Selection,
   onProgress: (done: number) => Promise<void>,
-): Promise<{ parts: ExportPart[]; exported: number; skipped: number }> {
+): Promise<{ parts: ExportPart[]; exported: number; skipped: number; not_found: string[] }> {
   const profiles = new Map<string, ProfileItem | undefined>();
   const folderOf = folderNamer();
   const parts: ExportPart[] = [];
@@ -80,6 +85,7 @@ export async function bulkExport(
   let bytes = 0;
   let exported = 0;
   let skipped = 0;
+  const notFound: string[] = [];
 
   const flush = async () => {
     if (index.length === 0) return;
@@ -98,7 +104,7 @@ export async function bulkExport(
     await onProgress(exported);
   };
 
-  for await (const item of selected(tenant, selection)) {
+  for await (const item of selected(tenant, selection, notFound)) {
     if (item.status !== "completed") {
       skipped++;
       continue;
@@ -115,7 +121,7 @@ export async function bulkExport(
     exported++;
   }
   await flush();
-  return { parts, exported, skipped };
+  return { parts, exported, skipped: skipped + notFound.length, not_found: notFound };
 }
 
 /** Fresh download links for a finished export's parts (links are short-lived; the parts last a day). */

@@ -91,7 +91,8 @@ export const transferRoutes = router()
       summary: "Export many generations as ZIP parts: up to 1,000 ids, or every match of a filter",
       description:
         "Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. " +
-        "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json.",
+        "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json. " +
+        "`result.skipped` counts what was left out: generations not completed, and ids not found, which `result.not_found` names.",
       responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors, ...bodyErrors() },
     }),
     validate("json", BulkSelection),
