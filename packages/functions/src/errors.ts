@@ -28,7 +28,11 @@ export function allowedMethods(routes: readonly RouterRoute[], path: string): st
 export function routeNotFound(c: Context, routes: readonly RouterRoute[]) {
   const allowed = allowedMethods(routes, c.req.path);
   // A route for this very method that answered not-found itself (an unknown asset) is a 404 too.
-  if (allowed.length === 0 || allowed.includes(c.req.method)) return c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+  if (allowed.length === 0 || allowed.includes(c.req.method)) {
+    countRefusal("route.not_found");
+    return c.json(errorBody(`No route for ${c.req.method} ${c.req.path}.`, "route.not_found"), 404);
+  }
+  countRefusal("route.method_not_allowed");
   c.header("Allow", allowed.join(", "));
   return c.json(errorBody(`${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(", ")}.`, "route.method_not_allowed"), 405);
 }
@@ -52,6 +56,7 @@ export function handleError(error: Error, c: Context) {
       status === 415
         ? "The body's Content-Type is not what this endpoint takes: application/json (multipart/form-data for POST /history/import)."
         : error.message || "The request could not be processed.";
+    countRefusal(code);
     return c.json(errorBody(detail, code), status);
   }
   if (isUnavailable(error)) {

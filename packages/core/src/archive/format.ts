@@ -17,7 +17,7 @@ import * as v from "valibot";
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
 import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, summarize, token, wellFormedText } from "../shapes/fields";
-import { creationFields, GenerationStatusSchema } from "../shapes/generation";
+import { creationFields, GenerationStatusSchema, type GenerationStatus } from "../shapes/generation";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
 export const SONNA_MANIFEST_NAME = "generation.json";
@@ -30,7 +30,6 @@ export const VOICEBOX_MANIFEST_NAME = "manifest.json";
 export const MAX_ARCHIVE_VERSIONS = 50;
 
 export type ArchiveFormat = "sonna" | "voicebox";
-export type GenerationStatus = "pending" | "completed" | "failed";
 export type EffectParams = Record<string, string | number | boolean | null>;
 export interface ArchiveEffect {
   type: string;

@@ -49,12 +49,12 @@ export const FilterSchema = named(
 export type GenerationFilter = v.InferOutput<typeof FilterSchema>;
 
 const listObject = v.object({
-    ...filterFields,
-    favorites: v.optional(about(queryBoolean, "true: only favorites; false: only the others.")),
-    limit: v.optional(about(queryInteger(1, limits.maxListLimit), `Page size, 1 to ${limits.maxListLimit}; ${limits.defaultListLimit} when left out.`)),
-    offset: v.optional(about(queryInteger(0, 1_000_000), "Items to skip (each one is read); 0 when left out. Not with `cursor`.")),
-    cursor: v.optional(about(v.pipe(v.string(), v.maxLength(512, "must be at most 512 characters")), "`next_cursor` of the previous page.")),
-    sort: v.optional(v.picklist(["asc", "desc"]), "desc"),
+  ...filterFields,
+  favorites: v.optional(about(queryBoolean, "true: only favorites; false: only the others.")),
+  limit: v.optional(about(queryInteger(1, limits.maxListLimit), `Page size, 1 to ${limits.maxListLimit}; ${limits.defaultListLimit} when left out.`)),
+  offset: v.optional(about(queryInteger(0, 1_000_000), "Items to skip (each one is read); 0 when left out. Not with `cursor`.")),
+  cursor: v.optional(about(v.pipe(v.string(), v.maxLength(512, "must be at most 512 characters")), "`next_cursor` of the previous page.")),
+  sort: v.optional(v.picklist(["asc", "desc"]), "desc"),
 });
 
 export const ListQuery = v.pipe(
