@@ -39,7 +39,7 @@ before(async () => {
   const outdir = mkdtempSync(join(tmpdir(), "sonna-bundle-"));
   try {
     api = await bundleFunction(join(repoRoot, "packages/functions/src/api.ts"), join(outdir, "api"), repoRoot);
-    floor = await bundleFunction(join(repoRoot, "bench/cold-start/floor.ts"), join(outdir, "floor"), repoRoot);
+    floor = await bundleFunction(join(repoRoot, "bench/cold-start/floors/stats.ts"), join(outdir, "floor"), repoRoot);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -9,9 +9,28 @@ const DOMAIN = `${API_ID}.execute-api.us-east-1.amazonaws.com`;
 const SOURCE_IP = "203.0.113.7";
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) sonna-lambda-test";
 
+/** A JWT's payload as issued (`sub`, `iss`, `aud`, `exp`, `iat`, ...), unverified: what a JWT authorizer would have checked. */
+export function tokenClaims(token: string): Record<string, unknown> {
+  const payload = token.split(".")[1];
+  if (!payload) throw new Error("not a JWT: no payload segment");
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+/**
+ * Claims as a JWT authorizer hands them to the function: every value a string (numbers such as
+ * `exp` in decimal, arrays such as a list `aud` as `[a b]`), whatever its type in the token.
+ */
+const authorizerClaims = (claims: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value),
+    ]),
+  );
+
 export interface EventOptions {
   /** The verified claims a JWT authorizer passes on (`sub` is the tenant); none for a public route. */
-  claims?: Record<string, string>;
+  claims?: Record<string, unknown>;
   /** Sent as the Authorization header; the function itself never reads it. */
   token?: string;
   json?: unknown;
@@ -63,13 +82,12 @@ export function httpApiEvent(method: string, target: string, options: EventOptio
     requestContext: {
       accountId: "123456789012",
       apiId: API_ID,
+      // Our tokens carry no `scope` claim, so there are no scopes to pass.
+      ...(options.claims ? { authorizer: { jwt: { claims: authorizerClaims(options.claims), scopes: null } } } : {}),
       domainName: DOMAIN,
       domainPrefix: API_ID,
       http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: SOURCE_IP, userAgent: USER_AGENT },
       requestId: randomUUID(),
-      ...(options.claims
-        ? { authorizer: { jwt: { claims: options.claims, scopes: null } } }
-        : {}),
       routeKey: "$default",
       stage: "$default",
       time: now.toUTCString(),
