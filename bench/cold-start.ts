@@ -101,6 +101,17 @@ async function interleaved<T>(cases: T[], runs: number, once: (c: T) => Promise<
  * Instructions a fresh process executes importing `file` (and, with `event`, invoking its handler
  * once, whose status comes back too), counted by callgrind; no count without valgrind.
  */
+/** Says how much of each route's extra instructions the API's import alone accounts for. */
+function whereTheExtraGoes(rows: { route: Route; app: Side; floor: Side }[], importExtra: number): string {
+  const extras = rows.map((row) => row.app.instructions - row.floor.instructions);
+  const m = (n: number) => `${fixed(n / 1e6, 0)} M`;
+  return (
+    `**Where the extra goes.** Importing the API costs ${m(importExtra)} instructions more than importing the ` +
+    `${rows[0]!.route.name} floor; each first request costs ${m(Math.min(...extras))} to ${m(Math.max(...extras))} more than ` +
+    `its floor's. What the import loads beyond the floor is listed below by package.`
+  );
+}
+
 async function instructions(file: string, event?: unknown, env: NodeJS.ProcessEnv = importEnv): Promise<{ count?: number; status?: number }> {
   try {
     const { stdout, stderr } = await run(
@@ -367,6 +378,8 @@ export async function coldStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 20)
         verdict(row.pass),
       ]),
     ),
+    "",
+    whereTheExtraGoes(rows, importInstructions[1]! - importInstructions[0]!),
     "",
     `The calls each made, as the proxy saw them arrive in the API's first run (calls made at once may arrive in either ` +
       `order), with the size of each answer. "Same AWS calls" compares every run of both, as sets of operation, status and ` +
