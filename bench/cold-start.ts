@@ -97,13 +97,9 @@ async function interleaved<T>(cases: T[], runs: number, once: (c: T) => Promise<
   return { wall, cpu };
 }
 
-/**
- * Instructions a fresh process executes importing `file` (and, with `event`, invoking its handler
- * once, whose status comes back too), counted by callgrind; no count without valgrind.
- */
 /** Says how much of each route's extra instructions the API's import alone accounts for. */
 function whereTheExtraGoes(rows: { route: Route; app: Side; floor: Side }[], importExtra: number): string {
-  const extras = rows.map((row) => row.app.instructions - row.floor.instructions);
+  const extras = rows.map((row) => median(row.app.instructions) - median(row.floor.instructions));
   const m = (n: number) => `${fixed(n / 1e6, 0)} M`;
   return (
     `**Where the extra goes.** Importing the API costs ${m(importExtra)} instructions more than importing the ` +
@@ -112,6 +108,10 @@ function whereTheExtraGoes(rows: { route: Route; app: Side; floor: Side }[], imp
   );
 }
 
+/**
+ * Instructions a fresh process executes importing `file` (and, with `event`, invoking its handler
+ * once, whose status comes back too), counted by callgrind; no count without valgrind.
+ */
 async function instructions(file: string, event?: unknown, env: NodeJS.ProcessEnv = importEnv): Promise<{ count?: number; status?: number }> {
   try {
     const { stdout, stderr } = await run(
