@@ -132,12 +132,13 @@ export function cpuByCategory(path: string): Map<string, number> {
   return folded;
 }
 
-/** Code that only our server runs: the web framework, its adapter, validation, token checks, our routes. */
+/** Code that only our server runs: the web framework, its adapter, validation, our routes. */
 const OUR_LAYERS = [
   "hono",
   "@hono/node-server",
-  "zod",
-  "jose",
+  "hono-openapi",
+  "@hono/standard-validator",
+  "valibot",
   "Node.js undici (Web Request/Headers/Response)",
   "our code: packages/functions",
 ];

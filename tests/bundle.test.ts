@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleFunction, inputsLoadedAtImport, inputsLoadedWith, packageOf, type FunctionBundle } from "@sonna/local/sst-bundle";
+import { bundleFunction, inputsLoadedAtImport, packageOf, type FunctionBundle } from "@sonna/local/sst-bundle";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 

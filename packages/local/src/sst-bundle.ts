@@ -84,18 +84,6 @@ function staticallyLoaded(metafile: esbuild.Metafile, output: string): string[] 
   return [...loaded];
 }
 
-/**
- * The source files whose code loads when the chunk built for `source` (a module the entry imports
- * with `import()`, repo-relative) is first imported, beyond what the import already loaded.
- */
-export function inputsLoadedWith(bundle: FunctionBundle, source: string): string[] {
-  const chunk = Object.keys(bundle.metafile.outputs).find((file) => bundle.metafile.outputs[file]!.entryPoint === source);
-  if (!chunk) throw new Error(`${source} is not a chunk of its own in this bundle`);
-  return staticallyLoaded(bundle.metafile, chunk)
-    .filter((file) => !bundle.loadedAtImport.includes(file))
-    .flatMap((file) => Object.keys(bundle.metafile.outputs[file]!.inputs));
-}
-
 /** `node_modules/<pkg>` (or `@scope/pkg`) of a metafile input; project files keep their path. */
 export function packageOf(input: string): string {
   const at = input.lastIndexOf("node_modules/");
