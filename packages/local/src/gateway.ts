@@ -4,6 +4,7 @@
  * app in the event (`requestContext.authorizer.jwt.claims`), just as the Lambda adapter passes them.
  */
 import { isPublicPath } from "@sonna/core/public-routes";
+import { unauthorized as refusal } from "@sonna/functions/auth";
 import { verifyLocalToken } from "./tokens";
 
 /** What the Lambda adapter hands the app besides the request: here, the authorized event alone. */
@@ -13,11 +14,11 @@ interface GatewayEnv {
 
 type Fetch = (request: Request, env?: GatewayEnv) => Response | Promise<Response>;
 
-const unauthorized = (detail: string) =>
-  Response.json(
-    { detail, code: "auth.unauthorized" },
-    { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="sonna-history"' } },
-  );
+/** The app's own 401 (code, detail, WWW-Authenticate), answered here as the authorizer answers before the app. */
+const unauthorized = (detail: string) => {
+  const { status, code, headers } = refusal(detail);
+  return Response.json({ detail, code }, { status, headers });
+};
 
 /** What the Lambda adapter hands the app for a request the authorizer let through with `claims`. */
 export const authorizedEnv = (claims: Record<string, unknown>) => ({ event: { requestContext: { authorizer: { jwt: { claims } } } } });

@@ -8,7 +8,6 @@ export const ErrorSchema = named(
     code: example(v.string(), "generation.not_found"),
   }),
 );
-export type ErrorBody = v.InferOutput<typeof ErrorSchema>;
 
 /** A 401: ours (locally), or API Gateway's JWT authorizer's (deployed), which we cannot shape. */
 export const UnauthorizedSchema = v.union([ErrorSchema, named("GatewayError", v.object({ message: example(v.string(), "Unauthorized") }))]);

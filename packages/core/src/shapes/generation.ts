@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { limits } from "../limits";
 import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, token, wellFormedText } from "./fields";
-import { about, count, example, instant, integer, named } from "./named";
+import { about, count, example, instant, integer, named, seconds } from "./named";
 
 export const generationStatuses = ["pending", "completed", "failed"] as const;
 export const GenerationStatusSchema = v.picklist(generationStatuses);
@@ -12,8 +12,6 @@ export const EffectSchema = named(
   v.strictObject({ type: example(token, "reverb"), params: v.optional(effectParams, {}) }),
 );
 export type Effect = v.InferOutput<typeof EffectSchema>;
-
-const seconds = v.pipe(v.number(), v.minValue(0));
 
 export const VersionSchema = named(
   "Version",

@@ -3,7 +3,6 @@ import { about, count, instant, named, nullableInt } from "./named";
 
 export const jobTypes = ["profile.delete", "history.delete", "history.export", "reconcile", "retention"] as const;
 export type JobType = (typeof jobTypes)[number];
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
 
 export const JobSchema = named(
   "Job",
@@ -20,4 +19,5 @@ export const JobSchema = named(
   }),
 );
 export type Job = v.InferOutput<typeof JobSchema>;
+export type JobStatus = Job["status"];
 export type JobProgress = Job["progress"];

@@ -19,4 +19,5 @@ export const example = <S extends v.GenericSchema>(schema: S, ...examples: v.Inf
 export const integer = v.pipe(v.number(), v.integer());
 export const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const nullableInt = v.nullable(integer);
+export const seconds = v.pipe(v.number(), v.minValue(0));
 export const instant = v.pipe(v.string(), v.description("An ISO 8601 date-time in UTC."));

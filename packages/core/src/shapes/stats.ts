@@ -1,7 +1,6 @@
 import * as v from "valibot";
-import { about, count, named, nullableInt } from "./named";
+import { about, count, named, nullableInt, seconds } from "./named";
 
-const seconds = v.pipe(v.number(), v.minValue(0));
 const BreakdownSchema = v.object({ generations: count, duration_seconds: seconds });
 const ProfileUsageSchema = v.object({ generations: count, duration_seconds: seconds, bytes: count });
 export type Breakdown = v.InferOutput<typeof BreakdownSchema>;
