@@ -8,6 +8,8 @@ export class VisibleError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly headers: Record<string, string> = {},
+    /** Fields the error body carries beside `detail` and `code` (a quota's limit and count). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = "VisibleError";

@@ -46,7 +46,7 @@ export function handleError(error: Error, c: Context) {
   if (error instanceof VisibleError) {
     if (error.status < 500) countRefusal(error.code);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-    return c.json(errorBody(error.detail, error.code), error.status);
+    return c.json({ ...errorBody(error.detail, error.code), ...error.extra }, error.status);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

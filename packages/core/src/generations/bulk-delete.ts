@@ -1,16 +1,14 @@
 import { VisibleError } from "../errors";
-import { tableName } from "../resources";
-import { statsUpdates } from "../stats/aggregates";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
-import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { ownedObjects } from "./lifecycle";
-import { countedFacts, type GenerationItem } from "./model";
+import type { GenerationItem } from "./model";
+import { generationTransaction } from "./writes";
 import { eachGeneration, matchesFilter, type GenerationFilter } from "./query";
 import { mutateGeneration } from "./repo";
 
-/** 25 deletes plus at most 26 counter updates stay under the 100-item transaction limit. */
-const BATCH = 25;
+/** DynamoDB's limit on the items of one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** Whether a generation that changed since it was selected should still go (e.g. it still matches the filter). */
 export type StillWanted = (current: GenerationItem) => boolean;
@@ -37,21 +35,9 @@ async function deleteIfStillWanted(tenant: string, id: string, stillWanted?: Sti
  */
 export async function deleteGenerationItems(tenant: string, items: GenerationItem[], stillWanted?: StillWanted): Promise<number> {
   let deleted = 0;
-  for (let i = 0; i < items.length; i += BATCH) {
-    const batch = items.slice(i, i + BATCH);
+  for (const batch of transactionBatches(tenant, items)) {
     try {
-      await transact([
-        ...batch.map((item) => ({
-          Delete: {
-            TableName: tableName(),
-            Key: keys.generation(tenant, item.id),
-            ConditionExpression: "#rev = :rev",
-            ExpressionAttributeNames: { "#rev": "rev" },
-            ExpressionAttributeValues: { ":rev": item.rev },
-          },
-        })),
-        ...statsUpdates(tenant, batch.map((item) => [countedFacts(item), null] as const)),
-      ]);
+      await transact(generationTransaction(tenant, batch.map((item) => ({ before: item, after: null }))).items);
       await deleteObjectsOfGoneRecords(batch.flatMap(ownedObjects));
       deleted += batch.length;
     } catch (error) {
@@ -62,6 +48,19 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
     }
   }
   return deleted;
+}
+
+/** Consecutive runs of items whose deletes fit one transaction together (tags add items of their own). */
+function* transactionBatches(tenant: string, items: GenerationItem[]): Generator<GenerationItem[]> {
+  let batch: GenerationItem[] = [];
+  for (const item of items) {
+    const next = [...batch, item];
+    if (batch.length && generationTransaction(tenant, next.map((i) => ({ before: i, after: null }))).items.length > MAX_TRANSACTION_ITEMS) {
+      yield batch;
+      batch = [item];
+    } else batch = next;
+  }
+  if (batch.length) yield batch;
 }
 
 /** Called after each batch with the running count, so jobs can record progress (and tests can stop them). */

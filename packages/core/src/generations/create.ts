@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
 import { isId, newId } from "../ids";
 import { tableName } from "../resources";
-import { statsUpdates } from "../stats/aggregates";
 import { objectKeys } from "../storage/keys";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
-import { countedFacts, toGeneration, type Generation, type GenerationItem } from "./model";
+import { generationTransaction } from "./writes";
+import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
 import type { GenerationInput } from "../shapes/generation";
 
@@ -43,7 +42,10 @@ export function newGenerationItem(
     model_size: input.model_size ?? null,
     status: "pending",
     error: null,
+    error_code: null,
     is_favorited: false,
+    tags: [],
+    note: null,
     created_at: createdAt,
     updated_at: new Date().toISOString(),
     size_bytes: 0,
@@ -81,9 +83,7 @@ export async function createGeneration(
   const item = newGenerationItem(tenant, input);
   // Over the fields as stored, so a retry that spells out a default (language "en", seed null)
   // is the same request.
-  const fingerprint = createHash("sha256")
-    .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
-    .digest("hex");
+  const fingerprint = creationDigest(item);
   const idempotencyItem = idempotencyKey
     ? {
         ...keys.idempotency(tenant, "history.create", idempotencyKey),
@@ -92,18 +92,18 @@ export async function createGeneration(
         expires_at_epoch: Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS,
       }
     : undefined;
+  const { items } = generationTransaction(tenant, [{ before: null, after: item }]);
   try {
     await transact([
       profileMustExist(tenant, input.profile_id),
-      { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
       ...(idempotencyItem
         ? [{ Put: { TableName: tableName(), Item: idempotencyItem, ConditionExpression: "attribute_not_exists(pk)" } }]
         : []),
-      ...statsUpdates(tenant, [[null, countedFacts(item)]]),
+      ...items,
     ]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", input.profile_id);
-    if (error instanceof ConditionFailed && error.index === 2 && idempotencyKey) {
+    if (error instanceof ConditionFailed && error.index === 1 && idempotencyKey) {
       return replay(tenant, idempotencyKey, fingerprint);
     }
     throw error;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CountedFacts } from "../stats/aggregates";
 
 import type { Generation } from "../shapes/generation";
@@ -10,16 +11,40 @@ export type { Effect, Generation, GenerationStatus, Version } from "../shapes/ge
  */
 export const ORIGINAL_LABEL = "original";
 
-/** Attributes that exist only for the table: keys, search helpers, the optimistic-lock revision. */
-export interface GenerationItem extends Generation {
+/**
+ * Attributes that exist only for the table: keys, search helpers, the optimistic-lock revision.
+ * A trashed generation is the same item moved to a trash key, with when it went and when it goes
+ * for good. Items written before tags, note and error_code existed lack them (read as empty).
+ */
+export interface GenerationItem extends Omit<Generation, "default_version_id"> {
   pk: string;
   sk: string;
   gsi1pk: string;
   gsi1sk: string;
-  entity: "generation";
+  entity: "generation" | "trashed";
   text_lc: string;
   rev: number;
+  deleted_at?: string;
+  purge_at?: string;
 }
+
+/** Whether the item is in the trash (counted only by the bytes it holds). */
+export const isTrashed = (item: GenerationItem): boolean => item.entity === "trashed";
+
+/** The version `audio_url` serves when it is not the original. */
+const defaultVersionId = (item: GenerationItem): string | null => {
+  const chosen = (item.versions ?? []).find((v) => v.is_default);
+  return chosen && chosen.audio_path !== item.audio_path ? chosen.id : null;
+};
+
+/**
+ * The settings a generation was made with, as one digest: two requests with the same digest ask
+ * for the same audio (idempotent retries, and lookups of what was already generated).
+ */
+export const creationDigest = (item: Pick<Generation, "profile_id" | "text" | "language" | "seed" | "instruct" | "engine" | "model_size">): string =>
+  createHash("sha256")
+    .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
+    .digest("hex");
 
 export const toGeneration = (item: GenerationItem): Generation => ({
   id: item.id,
@@ -34,18 +59,24 @@ export const toGeneration = (item: GenerationItem): Generation => ({
   model_size: item.model_size ?? null,
   status: item.status,
   error: item.error ?? null,
+  error_code: item.error_code ?? null,
   is_favorited: item.is_favorited,
+  tags: item.tags ?? [],
+  note: item.note ?? null,
   created_at: item.created_at,
   updated_at: item.updated_at,
   size_bytes: item.size_bytes,
   versions: item.versions ?? [],
   active_version_id: item.active_version_id ?? null,
+  default_version_id: defaultVersionId(item),
 });
 
 /** Durations are kept to the millisecond so that sums of them are exact. */
 export const durationMs = (seconds: number | null): number => (seconds === null ? 0 : Math.round(seconds * 1000));
 
-export const countedFacts = (item: Generation): CountedFacts => ({
+export const countedFacts = (item: GenerationItem): CountedFacts => ({
+  trashed: isTrashed(item),
+  tags: item.tags ?? [],
   profileId: item.profile_id,
   status: item.status,
   durationMs: durationMs(item.duration),

@@ -4,11 +4,12 @@ import { notFound, VisibleError } from "../errors";
 import { isId } from "../ids";
 import { countBytesStored, countGeneration } from "../observability";
 import { tableName } from "../resources";
-import { statsUpdates, type Quotas } from "../stats/aggregates";
+import type { Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
 import { retry } from "../retry";
 import { ConditionFailed, LOCK_RETRY, transact, type TransactItem } from "../table/transact";
 import { countedFacts, type GenerationItem } from "./model";
+import { generationTransaction } from "./writes";
 
 export async function findGeneration(tenant: string, id: string): Promise<GenerationItem | undefined> {
   if (!isId(id)) return undefined;
@@ -24,7 +25,10 @@ export async function getGeneration(tenant: string, id: string): Promise<Generat
   return item;
 }
 
-/** What a change decides: keep the item as it is, replace it, or delete it. */
+/**
+ * What a change decides: keep the record as it is, replace it (at the same key, or moved to
+ * another: the trash and back), or delete it.
+ */
 export type Change =
   | { kind: "keep" }
   | { kind: "put"; item: GenerationItem; extra?: TransactItem[]; quotas?: Quotas }
@@ -32,15 +36,6 @@ export type Change =
 
 const generationBusy = () =>
   new VisibleError(409, "generation.busy", "The generation is being changed by other requests; retry.", { "Retry-After": "1" });
-
-export const quotaExceeded = (statsSk: string) =>
-  new VisibleError(
-    409,
-    "quota.exceeded",
-    statsSk === "STATS"
-      ? "This audio would take your storage past its quota (quota_bytes in /settings); delete something or raise the quota."
-      : "This audio would take the profile's storage past its quota (profile_quota_bytes in /settings); delete something or raise the quota.",
-  );
 
 /**
  * Metrics for a generation written: created, become completed or failed, and the audio bytes it
@@ -56,36 +51,36 @@ export function countChange(before: GenerationItem | null, after: GenerationItem
 
 /**
  * Applies a change to one generation under an optimistic lock on its `rev`, together with the
- * stats change it implies, in one transaction. A concurrent writer makes the condition fail and the
- * change is decided again on the fresh item, so counters always follow the item they count and a
- * second delete finds nothing to decrement.
+ * stats and index changes it implies, in one transaction. A concurrent writer makes the condition
+ * fail and the change is decided again on the fresh item, so counters always follow the item they
+ * count and a second delete finds nothing to decrement.
  */
-export async function mutateGeneration(
+export function mutateGeneration(
   tenant: string,
   id: string,
   decide: (current: GenerationItem) => Change | Promise<Change>,
 ): Promise<{ before: GenerationItem; after: GenerationItem | null }> {
+  return mutateRecord(tenant, () => getGeneration(tenant, id), decide);
+}
+
+/** `mutateGeneration` over any record of a generation `load` reads (a trashed one too). */
+export async function mutateRecord(
+  tenant: string,
+  load: () => Promise<GenerationItem>,
+  decide: (current: GenerationItem) => Change | Promise<Change>,
+): Promise<{ before: GenerationItem; after: GenerationItem | null }> {
   return retry(
     async () => {
-      const current = await getGeneration(tenant, id);
+      const current = await load();
       const change = await decide(current);
       if (change.kind === "keep") return { before: current, after: current };
       const after = change.kind === "put" ? { ...change.item, rev: current.rev + 1 } : null;
-      const guard = { ConditionExpression: "#rev = :rev", ExpressionAttributeNames: { "#rev": "rev" }, ExpressionAttributeValues: { ":rev": current.rev } };
-      const write: TransactItem = after
-        ? { Put: { TableName: tableName(), Item: after, ...guard } }
-        : { Delete: { TableName: tableName(), Key: keys.generation(tenant, id), ...guard } };
-      const stats = statsUpdates(
-        tenant,
-        [[countedFacts(current), after && countedFacts(after)]],
-        change.kind === "put" ? change.quotas : undefined,
-      );
+      const { items, refusal } = generationTransaction(tenant, [{ before: current, after }], change.kind === "put" ? change.quotas : undefined);
       try {
-        await transact([write, ...stats, ...(change.extra ?? [])]);
+        // The record's own write (or its delete, when it moves) comes first: lostLock looks at item 0.
+        await transact([...items, ...(change.extra ?? [])]);
       } catch (error) {
-        if (error instanceof ConditionFailed && error.index >= 1 && error.index <= stats.length) {
-          throw quotaExceeded(stats[error.index - 1]!.Update.Key.sk);
-        }
+        if (error instanceof ConditionFailed) throw (await refusal(error.index)) ?? error;
         throw error;
       }
       countChange(current, after);

@@ -12,8 +12,10 @@ export interface JobContext {
 
 export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>;
 
-async function deleteByIds(context: JobContext, ids: string[]): Promise<number> {
+async function deleteByIds(context: JobContext, selected: string[]): Promise<number> {
   const { deleteGenerationItems } = await import("../generations/bulk-delete");
+  // One transaction may not touch an item twice.
+  const ids = [...new Set(selected)];
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const found = await Promise.all(ids.slice(i, i + 100).map((id) => findGeneration(context.tenant, id)));

@@ -44,13 +44,23 @@ const generationFields = {
   engine: v.string(),
   model_size: v.nullable(v.string()),
   status: GenerationStatusSchema,
-  error: v.nullable(v.string()),
+  error: about(
+    v.nullable(v.string()),
+    "Why the generation failed, or why its last upload was refused while it is still pending (cleared when an upload completes it).",
+  ),
+  error_code: about(v.nullable(v.string()), "The code of `error` when it is a refused upload's (for example `audio.invalid`); null otherwise."),
   is_favorited: v.boolean(),
+  tags: about(v.array(v.string()), "Lower-cased, without duplicates, at most 20."),
+  note: v.nullable(v.string()),
   created_at: instant,
   updated_at: instant,
   size_bytes: about(count, "Bytes of the original audio."),
   versions: v.array(VersionSchema),
-  active_version_id: v.nullable(v.string()),
+  active_version_id: about(v.nullable(v.string()), "The default version's id (the original's when it is the default)."),
+  default_version_id: about(
+    v.nullable(v.string()),
+    "The version whose audio `audio_url` serves when it is not the original; null when the original is served.",
+  ),
 };
 
 /** A generation as stored and served (snake_case, so the stored item and the API share field names). */

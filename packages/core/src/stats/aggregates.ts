@@ -3,6 +3,9 @@ import { tableName } from "../resources";
 
 /** What a generation adds to the aggregate items: the only facts stats are made of. */
 export interface CountedFacts {
+  /** A trashed generation counts only the bytes it still holds, on the tenant item. */
+  trashed: boolean;
+  tags: readonly string[];
   profileId: string;
   status: "pending" | "completed" | "failed";
   durationMs: number;
@@ -23,6 +26,8 @@ export const counterNames = [
   "status_completed",
   "status_failed",
   "favorites",
+  "trash_generations",
+  "trash_bytes",
 ] as const;
 export type Counter = (typeof counterNames)[number];
 export type Counters = Record<Counter, number>;
@@ -37,7 +42,11 @@ export const emptyCounters = (): Counters =>
 export const breakdownCounter = (dimension: "engine" | "language", value: string, measure: "count" | "duration_ms") =>
   `${dimension}#${value}#${measure}`;
 
-type Target = { kind: "tenant" } | { kind: "profile"; profileId: string } | { kind: "day"; day: string };
+type Target =
+  | { kind: "tenant" }
+  | { kind: "profile"; profileId: string }
+  | { kind: "day"; day: string }
+  | { kind: "tag"; tag: string };
 
 const base = (facts: CountedFacts): Record<string, number> => ({
   generations: 1,
@@ -47,8 +56,13 @@ const base = (facts: CountedFacts): Record<string, number> => ({
   favorites: facts.favorited ? 1 : 0,
 });
 
-/** The counters one generation adds to each aggregate item it is counted in. */
+/**
+ * The counters one generation adds to each aggregate item it is counted in. The tenant's `bytes`
+ * holds every byte stored, trash included, because byte quotas count them; a trashed generation
+ * leaves its profile's and every other count.
+ */
 function contributions(facts: CountedFacts): [Target, Record<string, number>][] {
+  if (facts.trashed) return [[{ kind: "tenant" }, { bytes: facts.bytes, trash_bytes: facts.bytes, trash_generations: 1 }]];
   return [
     [
       { kind: "tenant" },
@@ -62,6 +76,7 @@ function contributions(facts: CountedFacts): [Target, Record<string, number>][] 
     ],
     [{ kind: "profile", profileId: facts.profileId }, base(facts)],
     [{ kind: "day", day: facts.day }, { generations: 1, duration_ms: facts.durationMs }],
+    ...facts.tags.map((tag): [Target, Record<string, number>] => [{ kind: "tag", tag }, { count: 1 }]),
   ];
 }
 
@@ -70,7 +85,9 @@ const targetKey = (tenant: string, target: Target) =>
     ? keys.tenantStats(tenant)
     : target.kind === "profile"
       ? keys.profileStats(tenant, target.profileId)
-      : keys.dayStats(tenant, target.day);
+      : target.kind === "day"
+        ? keys.dayStats(tenant, target.day)
+        : keys.tagStats(tenant, target.tag);
 
 /** One generation's move: a create has no `before`, a delete no `after`. */
 export type FactsChange = readonly [before: CountedFacts | null, after: CountedFacts | null];
@@ -103,16 +120,33 @@ export function statsDelta(moves: readonly FactsChange[]): { target: Target; cou
     .filter(({ counters }) => Object.keys(counters).length > 0);
 }
 
-/** Byte limits to hold the tenant and profile items to; null or absent is unlimited. */
+/** Limits to hold the tenant and profile items to; null or absent is unlimited. */
 export interface Quotas {
+  /** Bytes stored, trash included. */
   tenant?: number | null;
   profile?: number | null;
+  /** Generations not in the trash. */
+  tenantGenerations?: number | null;
+  profileGenerations?: number | null;
+}
+
+const limitOf = (quota: number | null | undefined) => (quota === null || quota === undefined ? undefined : quota);
+
+/** The quotas that hold an aggregate item: a counter and its limit. */
+function limitsFor(target: Target, quotas: Quotas): { counter: "bytes" | "generations"; limit: number }[] {
+  const pairs: [counter: "bytes" | "generations", quota: number | null | undefined][] =
+    target.kind === "tenant"
+      ? [["bytes", quotas.tenant], ["generations", quotas.tenantGenerations]]
+      : target.kind === "profile"
+        ? [["bytes", quotas.profile], ["generations", quotas.profileGenerations]]
+        : [];
+  return pairs.flatMap(([counter, quota]) => (limitOf(quota) === undefined ? [] : [{ counter, limit: quota! }]));
 }
 
 /**
  * `ADD` updates for a transaction. ADD is atomic but not idempotent: callers pair it with a
- * conditional write. Where a quota applies and bytes grow, the update carries the condition that
- * the item's bytes after the change stay within it, so concurrent writers can't overshoot it
+ * conditional write. Where a quota applies and its counter grows, the update carries the condition
+ * that the counter after the change stays within it, so concurrent writers can't overshoot it
  * together: the transaction that would cross it is cancelled.
  */
 export function statsUpdates(tenant: string, moves: readonly FactsChange[], quotas: Quotas = {}) {
@@ -125,16 +159,14 @@ export function statsUpdates(tenant: string, moves: readonly FactsChange[], quot
       return `#c${i} :c${i}`;
     });
     values[":now"] = new Date().toISOString();
-    const quota = target.kind === "tenant" ? quotas.tenant : target.kind === "profile" ? quotas.profile : null;
-    const growth = counters.bytes ?? 0;
-    const guard =
-      quota !== null && quota !== undefined && growth > 0
-        ? { ConditionExpression: "attribute_not_exists(#quota_bytes) OR #quota_bytes <= :quota_room" }
-        : undefined;
-    if (guard) {
-      names["#quota_bytes"] = "bytes";
-      values[":quota_room"] = quota! - growth;
-    }
+    const conditions = limitsFor(target, quotas)
+      .filter(({ counter }) => (counters[counter] ?? 0) > 0)
+      .map(({ counter, limit }) => {
+        names[`#quota_${counter}`] = counter;
+        values[`:room_${counter}`] = limit - counters[counter]!;
+        return `(attribute_not_exists(#quota_${counter}) OR #quota_${counter} <= :room_${counter})`;
+      });
+    const guard = conditions.length ? { ConditionExpression: conditions.join(" AND ") } : undefined;
     return {
       Update: {
         TableName: tableName(),

@@ -45,5 +45,28 @@ export const keys = {
   /** Per-day counters sort by date under a prefix of their own, so a date range is a key range. */
   dayStats: (tenant: string, day: string) => ({ pk: tenantPk(tenant), sk: `DAYSTATS#${day}` }),
   dayStatsPrefix: "DAYSTATS#",
+  /** A tag's count of live generations; the tag is the rest of the key, whatever it holds. */
+  tagStats: (tenant: string, tag: string) => ({ pk: tenantPk(tenant), sk: `TAG#${tag}` }),
+  tagStatsPrefix: "TAG#",
+  /** One item per live generation carrying the tag, in a partition of the tag's own. */
+  taggedGeneration: (tenant: string, tag: string, generationId: string) => ({
+    pk: `${tenantPk(tenant)}#TAG#${tag}`,
+    sk: `GEN#${generationId}`,
+  }),
+  tagPartition: (tenant: string, tag: string) => `${tenantPk(tenant)}#TAG#${tag}`,
+  /** One item per completed live generation, under the digest of its creation settings. */
+  lookupEntry: (tenant: string, digest: string, generationId: string) => ({
+    pk: `${tenantPk(tenant)}#LOOKUP#${digest}`,
+    sk: `GEN#${generationId}`,
+  }),
+  lookupPartition: (tenant: string, digest: string) => `${tenantPk(tenant)}#LOOKUP#${digest}`,
+  /** A trashed generation: same attributes, its own key; gsi1 orders the trash by deletion. */
+  trashedGeneration: (tenant: string, generationId: string) => ({ pk: tenantPk(tenant), sk: `TRASH#${generationId}` }),
+  trashPrefix: "TRASH#",
+  trashByDeletion: (tenant: string, deletedAt: string, generationId: string) => ({
+    gsi1pk: `${tenantPk(tenant)}#TRASH`,
+    gsi1sk: `${deletedAt}#${generationId}`,
+  }),
+  trashPartition: (tenant: string) => `${tenantPk(tenant)}#TRASH`,
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };

@@ -4,14 +4,14 @@ import { VisibleError, notFound } from "../errors";
 import { isId, newId } from "../ids";
 import { newGenerationItem, profileMustExist } from "../generations/create";
 import { inspectUploadedAudio, quotasOf, roundDuration } from "../generations/lifecycle";
-import { countedFacts, toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
-import { countChange, quotaExceeded } from "../generations/repo";
+import { toGeneration, type Generation, type GenerationItem, type Version } from "../generations/model";
+import { countChange } from "../generations/repo";
+import { generationTransaction } from "../generations/writes";
 import { MAX_VERSIONS } from "../generations/versions";
 import { profileNameItem, type ProfileItem } from "../profiles/model";
 import { findProfileByName, findProfileItem } from "../profiles/service";
 import { tableName } from "../resources";
 import { registerTenant } from "../settings/service";
-import { statsUpdates } from "../stats/aggregates";
 import { objectKeys } from "../storage/keys";
 import { deleteObjects } from "../storage/objects";
 import { copyObject } from "../storage/copy";
@@ -209,20 +209,15 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
           registerTenant(tenant),
         ]
       : [profileMustExist(tenant, profile.id)];
-    const stats = statsUpdates(tenant, [[null, countedFacts(item)]], await quotasOf(tenant));
+    const { items, refusal } = generationTransaction(tenant, [{ before: null, after: item }], await quotasOf(tenant));
     transactionSent = true;
     try {
-      await transact([
-        ...profileWrites,
-        { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-        ...stats,
-        ...(options.alongside ? [options.alongside(item.id)] : []),
-      ]);
+      await transact([...profileWrites, ...items, ...(options.alongside ? [options.alongside(item.id)] : [])]);
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      const statsIndex = error.index - profileWrites.length - 1;
-      if (statsIndex >= stats.length) throw new AlongsideRefused(error.index);
-      if (statsIndex >= 0) throw quotaExceeded(stats[statsIndex]!.Update.Key.sk);
+      const ours = error.index - profileWrites.length;
+      if (ours >= items.length) throw new AlongsideRefused(error.index);
+      if (ours >= 0) throw (await refusal(ours)) ?? error;
       throw new VisibleError(409, "import.profile_changed", "The profile changed while importing; retry the import.");
     }
     countChange(null, item);
