@@ -240,3 +240,53 @@ describe("profile names on a page, at several profile counts", () => {
     await checkPages("5 profiles, 4 locks old", s, 0.5 + 4 * 0.5, 2);
   });
 });
+
+// The change feed: an idle poll reads one empty key range of the tenant's log, whatever the size of
+// its history; a poll that returns changes reads what it returns.
+describe("change feed polls", () => {
+  test("an idle poll costs the same at 10 and 500 generations; a busy one grows with the changes it returns", { timeout: 240_000 }, async () => {
+    const tenant = `capacity-feed-${Date.now()}`;
+    const feedEnv = authorizedEnv({ sub: tenant });
+    const profile = await createProfile(tenant, { name: "Feed" });
+    const grow = async (count: number) => {
+      for (let start = 0; start < count; start += 20) {
+        await Promise.all(Array.from({ length: Math.min(20, count - start) }, (_, k) => createGeneration(tenant, { profile_id: profile.id, text: `Line ${start + k} of the feed` })));
+      }
+    };
+    const poll = async (query: string) => {
+      const { result, capacity } = await measureCapacity(async () => {
+        const res = await app.request(`/history/changes?${query}`, undefined, feedEnv);
+        assert.equal(res.status, 200);
+        return (await res.json()) as { changes: unknown[]; next_cursor: string; has_more: boolean };
+      });
+      return { body: result, capacity };
+    };
+    const caughtUp = async () => {
+      let cursor = "";
+      for (;;) {
+        const { body } = await poll(`limit=1000${cursor ? `&cursor=${cursor}` : ""}`);
+        cursor = body.next_cursor;
+        if (!body.has_more) return cursor;
+      }
+    };
+    await grow(10);
+    const idle10 = await poll(`cursor=${await caughtUp()}`);
+    await grow(490);
+    const idle500 = await poll(`cursor=${await caughtUp()}`);
+    const mark = await caughtUp();
+    await grow(100);
+    const fifty = await poll(`limit=50&cursor=${mark}`);
+    const hundred = await poll(`limit=100&cursor=${mark}`);
+    console.log(
+      `capacity feed: idle poll at 10 ${idle10.capacity.read} RCU, at 500 ${idle500.capacity.read} RCU; ` +
+        `50 changes ${fifty.capacity.read} RCU, 100 changes ${hundred.capacity.read} RCU`,
+    );
+    assert.deepEqual(idle10.body.changes, []);
+    assert.equal(idle500.capacity.read, idle10.capacity.read, "an idle poll does not grow with the history");
+    assert.equal(idle10.capacity.calls, 1, "an idle poll is one Query");
+    assert.equal(fifty.body.changes.length, 50);
+    assert.equal(hundred.body.changes.length, 100);
+    assert.ok(hundred.capacity.read <= 2 * fifty.capacity.read + 1, "twice the changes, about twice the reads");
+    for (const p of [idle10, idle500, fifty, hundred]) assert.equal(p.capacity.write, 0);
+  });
+});

@@ -8,6 +8,7 @@ import { requireTenant, type AppEnv } from "./auth";
 import { allowedMethods, handleError, routeNotFound } from "./errors";
 import { HealthSchema } from "@sonna/core/shapes/error";
 import { describe, jsonContent } from "./openapi";
+import { changeRoutes } from "./routes/changes";
 import { historyRoutes } from "./routes/history";
 import { jobRoutes } from "./routes/jobs";
 import { maintenanceRoutes } from "./routes/maintenance";
@@ -35,6 +36,8 @@ const app = base
     (c) => c.json({ status: "ok" as const }, 200),
   )
   .route("/profiles", profileRoutes)
+  // Before historyRoutes: /history/changes is not a generation id.
+  .route("/history", changeRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)
   .route("/history", transferRoutes)

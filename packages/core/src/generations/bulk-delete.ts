@@ -1,6 +1,7 @@
 import { VisibleError } from "../errors";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
-import { ConditionFailed, transact } from "../table/transact";
+import { transactWithChanges } from "../changes/log";
+import { ConditionFailed } from "../table/transact";
 import { ownedObjects } from "./lifecycle";
 import type { GenerationItem } from "./model";
 import { generationTransaction } from "./writes";
@@ -37,7 +38,8 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
   let deleted = 0;
   for (const batch of transactionBatches(tenant, items)) {
     try {
-      await transact(generationTransaction(tenant, batch.map((item) => ({ before: item, after: null }))).items);
+      const { items, changes } = generationTransaction(tenant, batch.map((item) => ({ before: item, after: null })));
+      await transactWithChanges(tenant, items, changes);
       await deleteObjectsOfGoneRecords(batch.flatMap(ownedObjects));
       deleted += batch.length;
     } catch (error) {

@@ -6,7 +6,8 @@ import { tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
-import { ConditionFailed, transact } from "../table/transact";
+import { transactWithChanges } from "../changes/log";
+import { ConditionFailed } from "../table/transact";
 import { generationTransaction } from "./writes";
 import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
@@ -92,15 +93,15 @@ export async function createGeneration(
         expires_at_epoch: Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS,
       }
     : undefined;
-  const { items } = generationTransaction(tenant, [{ before: null, after: item }]);
+  const { items, changes } = generationTransaction(tenant, [{ before: null, after: item }]);
   try {
-    await transact([
+    await transactWithChanges(tenant, [
       profileMustExist(tenant, input.profile_id),
       ...(idempotencyItem
         ? [{ Put: { TableName: tableName(), Item: idempotencyItem, ConditionExpression: "attribute_not_exists(pk)" } }]
         : []),
       ...items,
-    ]);
+    ], changes);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", input.profile_id);
     if (error instanceof ConditionFailed && error.index === 1 && idempotencyKey) {

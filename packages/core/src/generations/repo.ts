@@ -7,7 +7,8 @@ import { tableName } from "../resources";
 import type { Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
 import { retry } from "../retry";
-import { ConditionFailed, LOCK_RETRY, transact, type TransactItem } from "../table/transact";
+import { transactWithChanges } from "../changes/log";
+import { ConditionFailed, LOCK_RETRY, type TransactItem } from "../table/transact";
 import { countedFacts, type GenerationItem } from "./model";
 import { generationTransaction } from "./writes";
 
@@ -75,10 +76,10 @@ export async function mutateRecord(
       const change = await decide(current);
       if (change.kind === "keep") return { before: current, after: current };
       const after = change.kind === "put" ? { ...change.item, rev: current.rev + 1 } : null;
-      const { items, refusal } = generationTransaction(tenant, [{ before: current, after }], change.kind === "put" ? change.quotas : undefined);
+      const { items, changes, refusal } = generationTransaction(tenant, [{ before: current, after }], change.kind === "put" ? change.quotas : undefined);
       try {
         // The record's own write (or its delete, when it moves) comes first: lostLock looks at item 0.
-        await transact([...items, ...(change.extra ?? [])]);
+        await transactWithChanges(tenant, [...items, ...(change.extra ?? [])], changes);
       } catch (error) {
         if (error instanceof ConditionFailed) throw (await refusal(error.index)) ?? error;
         throw error;

@@ -1,3 +1,5 @@
+import { generationChange } from "../changes/entries";
+import type { ChangeEntry } from "../changes/log";
 import type { VisibleError } from "../errors";
 import { tableName } from "../resources";
 import { statsUpdates, type Quotas } from "../stats/aggregates";
@@ -33,14 +35,17 @@ function recordWrites({ before, after }: GenerationWrite): TransactItem[] {
 
 export interface GenerationTransaction {
   items: TransactItem[];
+  /** What the change log records of these writes (send `items` with transactWithChanges). */
+  changes: ChangeEntry[];
   /** The quota refusal a failed condition at `index` (within `items`) stands for, if it is one. */
   refusal: (index: number) => Promise<VisibleError | undefined>;
 }
 
 /**
  * Every write a set of generation changes needs, for one transaction: the records, the aggregate
- * counters they move (held to `quotas`), and the index items derived from them. Callers put their
- * own items before or after and translate a failed condition's index with `refusal`.
+ * counters they move (held to `quotas`), the index items derived from them, and the change-log
+ * entries. Callers put their own items before or after and translate a failed condition's index
+ * with `refusal`.
  */
 export function generationTransaction(tenant: string, writes: readonly GenerationWrite[], quotas?: Quotas): GenerationTransaction {
   const records = writes.flatMap(recordWrites);
@@ -52,6 +57,7 @@ export function generationTransaction(tenant: string, writes: readonly Generatio
   const index = writes.flatMap(({ before, after }) => indexWrites(tenant, before, after));
   return {
     items: [...records, ...stats, ...index],
+    changes: writes.flatMap(({ before, after }) => generationChange(before, after) ?? []),
     refusal: async (at) => {
       const update = stats[at - records.length];
       return update && quotas ? quotaExceeded(tenant, update.Update.Key.sk, quotas) : undefined;

@@ -6,6 +6,7 @@ import { tableName } from "../resources";
 import { retry, type RetryPolicy } from "../retry";
 import { keys } from "../table/keys";
 import { enqueueJob } from "../jobs/enqueue";
+import { profileDeleted } from "../changes/entries";
 import type { Job } from "../jobs/model";
 import { LOCK_RETRY } from "../table/transact";
 import { findProfileItem, profileBusy } from "./service";
@@ -38,7 +39,7 @@ export async function deleteProfile(tenant: string, profileId: string): Promise<
         },
       },
       { Delete: { TableName: tableName(), Key: keys.profileName(tenant, profile.name) } },
-    ]);
+    ], [profileDeleted(profileId)]);
   }, { ...LOCK_RETRY, exhausted: profileBusy });
 }
 

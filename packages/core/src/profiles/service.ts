@@ -6,7 +6,9 @@ import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
 import { retry } from "../retry";
-import { ConditionFailed, LOCK_RETRY, transact } from "../table/transact";
+import { profileUpserted } from "../changes/entries";
+import { transactWithChanges } from "../changes/log";
+import { ConditionFailed, LOCK_RETRY } from "../table/transact";
 import { registerTenant } from "../settings/service";
 import { profileNameItem, toProfile, type Profile, type ProfileItem } from "./model";
 import type { ProfileInput } from "../shapes/profile";
@@ -35,11 +37,15 @@ export async function createProfile(tenant: string, input: ProfileInput): Promis
     updated_at: now,
   };
   try {
-    await transact([
-      { Put: { TableName: tableName(), Item: item, ...notExists } },
-      { Put: { TableName: tableName(), Item: profileNameItem(tenant, item), ...notExists } },
-      registerTenant(tenant),
-    ]);
+    await transactWithChanges(
+      tenant,
+      [
+        { Put: { TableName: tableName(), Item: item, ...notExists } },
+        { Put: { TableName: tableName(), Item: profileNameItem(tenant, item), ...notExists } },
+        registerTenant(tenant),
+      ],
+      [profileUpserted(item)],
+    );
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(item.name);
     throw error;
@@ -100,7 +106,7 @@ export async function updateProfile(tenant: string, id: string, patch: Partial<P
       };
       const lockMoves = keys.profileName(tenant, next.name).sk !== keys.profileName(tenant, current.name).sk;
       try {
-        await transact([
+        await transactWithChanges(tenant, [
           {
             Put: {
               TableName: tableName(),
@@ -128,7 +134,7 @@ export async function updateProfile(tenant: string, id: string, patch: Partial<P
                   },
                 ]
               : []),
-        ]);
+        ], [profileUpserted(next)]);
         return toProfile(next);
       } catch (error) {
         if (error instanceof ConditionFailed && error.index === 1) throw nameTaken(next.name);

@@ -12,6 +12,9 @@ export const tenantFromSegment = (segment: string): string | undefined => {
 
 const tenantPk = (tenant: string) => `T#${tenantSegment(tenant)}`;
 
+/** Zero-padded so that sort-key order is number order (15 digits: past 2^49). */
+const changeSk = (seq: number) => `CHG#${String(seq).padStart(15, "0")}`;
+
 export const keys = {
   tenantPartition: tenantPk,
   profile: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `PROFILE#${profileId}` }),
@@ -68,5 +71,11 @@ export const keys = {
     gsi1sk: `${deletedAt}#${generationId}`,
   }),
   trashPartition: (tenant: string) => `${tenantPk(tenant)}#TRASH`,
+  /** The tenant's change counter: the last sequence number handed to a writer. */
+  changeSequence: (tenant: string) => ({ pk: tenantPk(tenant), sk: "CHANGESEQ" }),
+  /** The tenant's change log, one item per sequence number, in a partition of its own. */
+  change: (tenant: string, seq: number) => ({ pk: `${tenantPk(tenant)}#CHG`, sk: changeSk(seq) }),
+  changePartition: (tenant: string) => `${tenantPk(tenant)}#CHG`,
+  changeSk: (seq: number) => changeSk(seq),
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };

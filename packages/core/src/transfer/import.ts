@@ -17,7 +17,9 @@ import { deleteObjects } from "../storage/objects";
 import { copyObject } from "../storage/copy";
 import { streamUpload, type StreamUpload } from "../storage/stream-upload";
 import { keys } from "../table/keys";
-import { certainlyNotApplied, ConditionFailed, transact, type TransactItem } from "../table/transact";
+import { profileUpserted } from "../changes/entries";
+import { transactWithChanges } from "../changes/log";
+import { certainlyNotApplied, ConditionFailed, type TransactItem } from "../table/transact";
 
 export interface ImportOptions {
   /** The profile to file the generation under; otherwise it is chosen from the archive. */
@@ -209,10 +211,14 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
           registerTenant(tenant),
         ]
       : [profileMustExist(tenant, profile.id)];
-    const { items, refusal } = generationTransaction(tenant, [{ before: null, after: item }], await quotasOf(tenant));
+    const { items, changes, refusal } = generationTransaction(tenant, [{ before: null, after: item }], await quotasOf(tenant));
     transactionSent = true;
     try {
-      await transact([...profileWrites, ...items, ...(options.alongside ? [options.alongside(item.id)] : [])]);
+      await transactWithChanges(
+        tenant,
+        [...profileWrites, ...items, ...(options.alongside ? [options.alongside(item.id)] : [])],
+        [...(created ? [profileUpserted(profile)] : []), ...changes],
+      );
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       const ours = error.index - profileWrites.length;

@@ -1,0 +1,139 @@
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "../aws";
+import { VisibleError } from "../errors";
+import { tableName } from "../resources";
+import { keys } from "../table/keys";
+import { certainlyNotApplied, ConditionFailed, transact, type TransactItem } from "../table/transact";
+
+/** What a change-feed reader sees; null for log entries that only feed events. */
+export type FeedType = "generation.upserted" | "generation.deleted" | "profile.upserted" | "profile.deleted";
+
+/** What a webhook receives; null for changes no event is named for (a favorite, a rename). */
+export type EventType =
+  | "generation.created"
+  | "generation.completed"
+  | "generation.failed"
+  | "generation.deleted"
+  | "generation.trashed"
+  | "generation.restored"
+  | "profile.deleted"
+  | "job.finished"
+  | "import.finished";
+
+export interface ChangeEntry {
+  type: FeedType | null;
+  event: EventType | null;
+  /** The entity's id (a generation, profile, job or import). */
+  id: string;
+  data: Record<string, unknown> | null;
+}
+
+/** Changes are kept 30 days; an older cursor must resync. The TTL adds a day: it never deletes early. */
+export const RETENTION_DAYS = 30;
+const TTL_SECONDS = (RETENTION_DAYS + 1) * 86_400;
+
+/** A run of sequence numbers handed to one writer. */
+export interface Reservation {
+  first: number;
+  count: number;
+}
+
+/**
+ * Hands out `count` consecutive sequence numbers. Called after the writer has read what it
+ * decides on and just before its transaction: a writer that read an entity after another's
+ * commit always gets a higher number, so one entity's changes are numbered in commit order.
+ */
+export async function reserve(tenant: string, count: number): Promise<Reservation> {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.changeSequence(tenant),
+      UpdateExpression: "ADD seq :n",
+      ExpressionAttributeValues: { ":n": count },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  return { first: Number(Attributes!.seq) - count + 1, count };
+}
+
+/**
+ * The log item for one sequence number. Its condition is what makes the feed exact: a reader that
+ * finds a number missing for too long claims it with a void item under the same condition, so the
+ * number is either committed with its change or void, never committed after the reader passed it.
+ */
+export function changeItem(tenant: string, seq: number, entry: ChangeEntry, now = new Date()): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.change(tenant, seq),
+        entity: "change",
+        seq,
+        type: entry.type,
+        event: entry.event,
+        id: entry.id,
+        data: entry.data,
+        changed_at: now.toISOString(),
+        expires_at_epoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+}
+
+/** Claims a number no change was committed under, so no change ever can be (see changeItem). */
+export async function voidSequence(tenant: string, seq: number): Promise<boolean> {
+  const now = new Date();
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.change(tenant, seq),
+          entity: "change",
+          seq,
+          void: true,
+          changed_at: now.toISOString(),
+          expires_at_epoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+/** The numbers a failed transaction will never use: voided at once, so readers need not wait for them. */
+async function release(tenant: string, reservation: Reservation): Promise<void> {
+  for (let i = 0; i < reservation.count; i++) await voidSequence(tenant, reservation.first + i).catch(() => {});
+}
+
+/** A reader voided one of our numbers while we were slow: nothing was written, try again with new ones. */
+const VOIDED_RETRIES = 3;
+
+/**
+ * Sends a transaction together with the log items of its changes. `items` come first, in order, so
+ * a failed condition's index means the same as without the log; the log items follow. Numbers are
+ * reserved here, just before the call; if a reader had to void one meanwhile the whole transaction
+ * is sent again under fresh numbers (nothing of it was applied), and numbers of a transaction that
+ * certainly applied nothing are voided at once.
+ */
+export async function transactWithChanges(tenant: string, items: TransactItem[], entries: readonly ChangeEntry[]): Promise<void> {
+  if (!entries.length) return transact(items);
+  for (let attempt = 1; ; attempt++) {
+    const reservation = await reserve(tenant, entries.length);
+    const now = new Date();
+    try {
+      await transact([...items, ...entries.map((entry, i) => changeItem(tenant, reservation.first + i, entry, now))]);
+      return;
+    } catch (error) {
+      if (certainlyNotApplied(error)) await release(tenant, reservation);
+      const voided = error instanceof ConditionFailed && error.index >= items.length;
+      if (!voided) throw error;
+      if (attempt === VOIDED_RETRIES) throw new VisibleError(503, "service.unavailable", "The change could not be recorded in time; retry.", { "Retry-After": "1" });
+    }
+  }
+}
