@@ -1,6 +1,6 @@
 import type { VisibleError } from "../errors";
 import { tableName } from "../resources";
-import { statsUpdates, type Quotas } from "../stats/aggregates";
+import { guardedCounters, statsUpdates, type Quotas } from "../stats/aggregates";
 import type { TransactItem } from "../table/transact";
 import { indexWrites } from "./index-items";
 import { countedFacts, type GenerationItem } from "./model";
@@ -54,7 +54,7 @@ export function generationTransaction(tenant: string, writes: readonly Generatio
     items: [...records, ...stats, ...index],
     refusal: async (at) => {
       const update = stats[at - records.length];
-      return update && quotas ? quotaExceeded(tenant, update.Update.Key.sk, quotas) : undefined;
+      return update && quotas ? quotaExceeded(tenant, update.Update.Key.sk, quotas, guardedCounters(update)) : undefined;
     },
   };
 }
