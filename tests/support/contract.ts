@@ -21,6 +21,9 @@ interface Operation {
 /** Served outside the API's operations: the document itself and the reference page. */
 const UNDOCUMENTED = /^\/(openapi\.json|docs(\/.*)?)$/;
 
+/** The schema every quota refusal must match, whatever else its status may answer. */
+const QUOTA_EXCEEDED = "#/components/schemas/QuotaExceeded";
+
 /** JSON Pointer escaping of one reference token. */
 const pointer = (token: string) => token.replace(/~/g, "~0").replace(/\//g, "~1");
 
@@ -89,6 +92,13 @@ export async function loadContract(document: unknown): Promise<Contract> {
       if (!response.content || method === "HEAD") return;
       const ref = `openapi#/paths/${pointer(operation.path)}/${operation.method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
       validateBody(schemaAt(ref), what, contentType, body);
+      // A 409 may be any error, so its schema alone lets a quota refusal without its fields through.
+      if ((JSON.parse(body) as { code?: unknown }).code === "quota.exceeded") {
+        if (!JSON.stringify(response.content).includes(QUOTA_EXCEEDED)) {
+          throw new ContractViolation(`${what} quota.exceeded, which ${operation.method} ${operation.path} does not document as ${QUOTA_EXCEEDED}`);
+        }
+        validateBody(schemaAt(`openapi${QUOTA_EXCEEDED}`), what, contentType, body);
+      }
     },
   };
 }

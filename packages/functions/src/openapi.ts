@@ -12,7 +12,7 @@ import type * as v from "valibot";
 import { VisibleError } from "@sonna/core/errors";
 import type { Job } from "@sonna/core/jobs/model";
 import { issueLines, summarize } from "@sonna/core/shapes/fields";
-import { ErrorSchema, UnauthorizedSchema } from "@sonna/core/shapes/error";
+import { ConflictSchema, ErrorSchema, UnauthorizedSchema } from "@sonna/core/shapes/error";
 import type { AppEnv } from "./auth";
 
 /** A resource's routes, mounted by ./app.ts, which also requires their tenant. */
@@ -40,6 +40,10 @@ export const commonErrors = {
 
 export const notFoundError = { 404: errorResponse("No such resource for this tenant.") } satisfies Responses;
 export const conflictError = { 409: errorResponse("The resource is not in a state that allows this.") } satisfies Responses;
+/** The 409 of a write that adds a generation or audio bytes: a conflicting state, or `quota.exceeded` with `quota`, `limit` and `count`. */
+export const quotaConflictError = {
+  409: jsonContent(ConflictSchema, "The resource is not in a state that allows this, or (`quota.exceeded`) the write would cross a quota."),
+} satisfies Responses;
 export const unprocessableError = { 422: errorResponse("The uploaded audio or archive is unusable; `detail` says why.") } satisfies Responses;
 
 /** JSON bodies are small; audio and large archives travel through presigned URLs, never through here. */

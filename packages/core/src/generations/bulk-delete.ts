@@ -52,12 +52,13 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
   return deleted;
 }
 
-/** Consecutive runs of items whose deletes fit one transaction together (tags add items of their own). */
+/** Consecutive runs of items whose deletes fit one transaction together (tags and change-log entries add items of their own). */
 function* transactionBatches(tenant: string, items: GenerationItem[]): Generator<GenerationItem[]> {
   let batch: GenerationItem[] = [];
   for (const item of items) {
     const next = [...batch, item];
-    if (batch.length && generationTransaction(tenant, next.map((i) => ({ before: i, after: null }))).items.length > MAX_TRANSACTION_ITEMS) {
+    const { items, changes } = generationTransaction(tenant, next.map((i) => ({ before: i, after: null })));
+    if (batch.length && items.length + changes.length > MAX_TRANSACTION_ITEMS) {
       yield batch;
       batch = [item];
     } else batch = next;

@@ -8,6 +8,7 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { transactWithChanges } from "../changes/log";
 import { ConditionFailed } from "../table/transact";
+import { quotasOf } from "./lifecycle";
 import { generationTransaction } from "./writes";
 import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
@@ -93,21 +94,19 @@ export async function createGeneration(
         expires_at_epoch: Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS,
       }
     : undefined;
-  const { items, changes } = generationTransaction(tenant, [{ before: null, after: item }]);
+  // The checks come first: a retried request replays rather than being refused by a quota it already used.
+  const checks = [
+    profileMustExist(tenant, input.profile_id),
+    ...(idempotencyItem ? [{ Put: { TableName: tableName(), Item: idempotencyItem, ConditionExpression: "attribute_not_exists(pk)" } }] : []),
+  ];
+  const { items, changes, refusal } = generationTransaction(tenant, [{ before: null, after: item }], await quotasOf(tenant));
   try {
-    await transactWithChanges(tenant, [
-      profileMustExist(tenant, input.profile_id),
-      ...(idempotencyItem
-        ? [{ Put: { TableName: tableName(), Item: idempotencyItem, ConditionExpression: "attribute_not_exists(pk)" } }]
-        : []),
-      ...items,
-    ], changes);
+    await transactWithChanges(tenant, [...checks, ...items], changes);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) throw notFound("profile", input.profile_id);
-    if (error instanceof ConditionFailed && error.index === 1 && idempotencyKey) {
-      return replay(tenant, idempotencyKey, fingerprint);
-    }
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
+    if (error.index === 0) throw notFound("profile", input.profile_id);
+    if (error.index === 1 && idempotencyKey) return replay(tenant, idempotencyKey, fingerprint);
+    throw (await refusal(error.index - checks.length)) ?? error;
   }
   countChange(null, item);
   return { generation: toGeneration(item), upload: await presignUpload(objectKeys.generationUpload(tenant, item.id)) };

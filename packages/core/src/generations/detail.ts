@@ -1,20 +1,27 @@
 import { profileNames } from "../profiles/names";
+import type { GenerationDetail } from "../shapes/generation";
 import { presignDownload } from "../storage/presign";
-import { toGeneration } from "./model";
+import { toGeneration, type GenerationItem } from "./model";
 import { getGeneration } from "./repo";
 import { defaultAudio } from "./versions";
 
-/** One generation with its profile's current name and, once it has audio, a download URL of its default version. */
-export async function generationDetail(tenant: string, id: string) {
-  const item = await getGeneration(tenant, id);
-  const [names, download] = await Promise.all([
-    profileNames(tenant, [item.profile_id]),
-    item.status === "completed" ? presignDownload(defaultAudio(item)?.audio_path ?? item.audio_path, { contentType: "audio/wav" }) : undefined,
-  ]);
+/**
+ * A generation as `GET /history/{id}` shows it: with its profile's current name (from `names`, as
+ * `profileNames` answers) and, once it has audio, a download URL of its default version. Presigning
+ * is local signing, no request.
+ */
+export async function toDetail(item: GenerationItem, names: Map<string, string>): Promise<GenerationDetail> {
+  const download = item.status === "completed" ? await presignDownload(defaultAudio(item)?.audio_path ?? item.audio_path, { contentType: "audio/wav" }) : undefined;
   return {
     ...toGeneration(item),
     profile_name: names.get(item.profile_id) ?? null,
     audio_url: download?.url ?? null,
     audio_url_expires_at: download?.expires_at ?? null,
   };
+}
+
+/** One generation, as `toDetail` shows it. */
+export async function generationDetail(tenant: string, id: string): Promise<GenerationDetail> {
+  const item = await getGeneration(tenant, id);
+  return toDetail(item, await profileNames(tenant, [item.profile_id]));
 }

@@ -45,10 +45,15 @@ export async function inspectUploadedAudio(key: string): Promise<InspectedAudio>
   }
 }
 
-/** The byte quotas a growing generation is held to. */
+/** The byte and count quotas a growing generation (or a new one) is held to. */
 export async function quotasOf(tenant: string): Promise<Quotas> {
   const settings = await getSettings(tenant);
-  return { tenant: settings.quota_bytes, profile: settings.profile_quota_bytes };
+  return {
+    tenant: settings.quota_bytes,
+    profile: settings.profile_quota_bytes,
+    tenantGenerations: settings.quota_generations,
+    profileGenerations: settings.profile_quota_generations,
+  };
 }
 
 /** Durations are kept to the millisecond (see countedFacts). */

@@ -2,21 +2,23 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { tableName } from "../resources";
-import type { Quotas } from "../stats/aggregates";
+import type { QuotaCounter, Quotas } from "../stats/aggregates";
 import { keys } from "../table/keys";
 
 /**
  * The refusal for a write whose quota condition failed on the aggregate item `statsSk` (the
- * tenant's or a profile's). The item is read to say which limit was reached and where it stands.
+ * tenant's or a profile's), which held the `guarded` counters to their quotas. The item is read
+ * to say which limit was reached and where it stands: the count's when only it was held, or when
+ * it is at its limit.
  */
-export async function quotaExceeded(tenant: string, statsSk: string, quotas: Quotas): Promise<VisibleError> {
+export async function quotaExceeded(tenant: string, statsSk: string, quotas: Quotas, guarded: readonly QuotaCounter[]): Promise<VisibleError> {
   const tenantWide = statsSk === keys.tenantStats(tenant).sk;
   const { Item } = await dynamo.send(
     new GetCommand({ TableName: tableName(), Key: { pk: keys.tenantPartition(tenant), sk: statsSk }, ConsistentRead: true }),
   );
   const generations = Number(Item?.generations ?? 0);
   const countLimit = tenantWide ? quotas.tenantGenerations : quotas.profileGenerations;
-  if (countLimit !== null && countLimit !== undefined && generations >= countLimit) {
+  if (countLimit !== null && countLimit !== undefined && guarded.includes("generations") && (!guarded.includes("bytes") || generations >= countLimit)) {
     const setting = tenantWide ? "quota_generations" : "profile_quota_generations";
     return new VisibleError(
       409,

@@ -2,7 +2,7 @@ import { generationChange } from "../changes/entries";
 import type { ChangeEntry } from "../changes/log";
 import type { VisibleError } from "../errors";
 import { tableName } from "../resources";
-import { statsUpdates, type Quotas } from "../stats/aggregates";
+import { guardedCounters, statsUpdates, type Quotas } from "../stats/aggregates";
 import type { TransactItem } from "../table/transact";
 import { indexWrites } from "./index-items";
 import { countedFacts, type GenerationItem } from "./model";
@@ -60,7 +60,7 @@ export function generationTransaction(tenant: string, writes: readonly Generatio
     changes: writes.flatMap(({ before, after }) => generationChange(before, after) ?? []),
     refusal: async (at) => {
       const update = stats[at - records.length];
-      return update && quotas ? quotaExceeded(tenant, update.Update.Key.sk, quotas) : undefined;
+      return update && quotas ? quotaExceeded(tenant, update.Update.Key.sk, quotas, guardedCounters(update)) : undefined;
     },
   };
 }

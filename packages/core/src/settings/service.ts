@@ -12,6 +12,8 @@ export const defaultSettings = (): Settings => ({
   keep_favorites: true,
   quota_bytes: null,
   profile_quota_bytes: null,
+  quota_generations: null,
+  profile_quota_generations: null,
 });
 
 export async function getSettings(tenant: string): Promise<Settings> {
@@ -23,6 +25,8 @@ export async function getSettings(tenant: string): Promise<Settings> {
     keep_favorites: (Item.keep_favorites as boolean | undefined) ?? settings.keep_favorites,
     quota_bytes: (Item.quota_bytes as number | null | undefined) ?? settings.quota_bytes,
     profile_quota_bytes: (Item.profile_quota_bytes as number | null | undefined) ?? settings.profile_quota_bytes,
+    quota_generations: (Item.quota_generations as number | null | undefined) ?? settings.quota_generations,
+    profile_quota_generations: (Item.profile_quota_generations as number | null | undefined) ?? settings.profile_quota_generations,
   };
 }
 

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { about, named } from "./named";
 
 const byteQuota = (description: string) => about(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 50))), description);
+const countQuota = (description: string) => about(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000))), description);
 
 const settingsFields = {
   retention_days: about(
@@ -11,6 +12,8 @@ const settingsFields = {
   keep_favorites: about(v.boolean(), "Whether retention spares favorites."),
   quota_bytes: byteQuota("Audio bytes the tenant may store; null is unlimited."),
   profile_quota_bytes: byteQuota("Audio bytes each profile may store; null is unlimited."),
+  quota_generations: countQuota("Generations the tenant may hold, trash not counted; null is unlimited."),
+  profile_quota_generations: countQuota("Generations each profile may hold, trash not counted; null is unlimited."),
 };
 
 export const SettingsSchema = named("Settings", v.object(settingsFields));
@@ -23,6 +26,8 @@ export const SettingsPut = named(
     keep_favorites: v.optional(settingsFields.keep_favorites),
     quota_bytes: v.optional(settingsFields.quota_bytes),
     profile_quota_bytes: v.optional(settingsFields.profile_quota_bytes),
+    quota_generations: v.optional(settingsFields.quota_generations),
+    profile_quota_generations: v.optional(settingsFields.profile_quota_generations),
   }),
   "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
 );

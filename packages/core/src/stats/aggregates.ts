@@ -132,9 +132,13 @@ export interface Quotas {
 
 const limitOf = (quota: number | null | undefined) => (quota === null || quota === undefined ? undefined : quota);
 
+/** The counters a quota can hold. */
+const quotaCounters = ["bytes", "generations"] as const;
+export type QuotaCounter = (typeof quotaCounters)[number];
+
 /** The quotas that hold an aggregate item: a counter and its limit. */
-function limitsFor(target: Target, quotas: Quotas): { counter: "bytes" | "generations"; limit: number }[] {
-  const pairs: [counter: "bytes" | "generations", quota: number | null | undefined][] =
+function limitsFor(target: Target, quotas: Quotas): { counter: QuotaCounter; limit: number }[] {
+  const pairs: [counter: QuotaCounter, quota: number | null | undefined][] =
     target.kind === "tenant"
       ? [["bytes", quotas.tenant], ["generations", quotas.tenantGenerations]]
       : target.kind === "profile"
@@ -162,9 +166,12 @@ export function statsUpdates(tenant: string, moves: readonly FactsChange[], quot
     const conditions = limitsFor(target, quotas)
       .filter(({ counter }) => (counters[counter] ?? 0) > 0)
       .map(({ counter, limit }) => {
+        const growth = counters[counter]!;
         names[`#quota_${counter}`] = counter;
-        values[`:room_${counter}`] = limit - counters[counter]!;
-        return `(attribute_not_exists(#quota_${counter}) OR #quota_${counter} <= :room_${counter})`;
+        values[`:room_${counter}`] = limit - growth;
+        // A counter not written yet stands for 0, so the growth alone must fit (a quota of 0 refuses the first one).
+        const within = `#quota_${counter} <= :room_${counter}`;
+        return growth <= limit ? `(attribute_not_exists(#quota_${counter}) OR ${within})` : within;
       });
     const guard = conditions.length ? { ConditionExpression: conditions.join(" AND ") } : undefined;
     return {
@@ -179,3 +186,7 @@ export function statsUpdates(tenant: string, moves: readonly FactsChange[], quot
     };
   });
 }
+
+/** The counters whose quota an update from `statsUpdates` holds to its limit. */
+export const guardedCounters = (update: ReturnType<typeof statsUpdates>[number]): QuotaCounter[] =>
+  quotaCounters.filter((counter) => `#quota_${counter}` in update.Update.ExpressionAttributeNames);

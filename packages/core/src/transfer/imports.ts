@@ -42,6 +42,8 @@ interface ImportRecord {
   error?: string;
   error_status?: VisibleError["status"];
   error_code?: string;
+  /** The refusal's fields beside detail and code (a quota's limit and count). */
+  error_extra?: Record<string, unknown>;
   lease_until?: number;
   /** Who holds the import while it is `importing`; every write of the holder is conditional on it. */
   claim?: string;
@@ -160,7 +162,13 @@ const outOfTime = () =>
 
 /** A failed import answers every later call with the refusal the first run got. */
 const recordedRefusal = (record: ImportRecord) =>
-  new VisibleError(record.error_status ?? 422, record.error_code ?? "import.failed", record.error ?? "This import failed; start a new import.");
+  new VisibleError(
+    record.error_status ?? 422,
+    record.error_code ?? "import.failed",
+    record.error ?? "This import failed; start a new import.",
+    {},
+    record.error_extra,
+  );
 
 /**
  * Imports the uploaded archive, streaming it out of the bucket. The client's call and the upload
@@ -231,7 +239,7 @@ async function runImport(tenant: string, record: ImportRecord, held: string, dea
       throw outOfTime();
     }
     if (error instanceof VisibleError && error.status < 500 && error.code !== "import.missing_upload") {
-      if (await updateHeld(tenant, importId, held, { status: "failed", error: error.detail, error_status: error.status, error_code: error.code }, ["claim", "lease_until"])) {
+      if (await updateHeld(tenant, importId, held, { status: "failed", error: error.detail, error_status: error.status, error_code: error.code, error_extra: error.extra }, ["claim", "lease_until"])) {
         await deleteObjectsOfGoneRecords([key]);
       }
     } else {

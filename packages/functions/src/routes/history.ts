@@ -12,6 +12,7 @@ import {
   jsonContent,
   notFoundError,
   router,
+  quotaConflictError,
   unprocessableError,
   validate,
 } from "../openapi";
@@ -26,6 +27,7 @@ import {
   IdempotencyHeader,
   IdParam,
 } from "@sonna/core/shapes/generation";
+import { BatchGetBody, BatchGetResult } from "@sonna/core/shapes/batch-get";
 import { JobSchema } from "@sonna/core/shapes/job";
 import { BulkSelection, ListQuery, ListResponse } from "@sonna/core/shapes/list";
 import { StatsSchema } from "@sonna/core/shapes/stats";
@@ -39,6 +41,7 @@ const create = onFirstUse(() => import("@sonna/core/generations/create"));
 const detail = onFirstUse(() => import("@sonna/core/generations/detail"));
 const lifecycle = onFirstUse(() => import("@sonna/core/generations/lifecycle"));
 const bulkDelete = onFirstUse(() => import("@sonna/core/generations/bulk-delete"));
+const batchGet = onFirstUse(() => import("@sonna/core/generations/batch-get"));
 
 const favoriteDoc = (summary: string) =>
   describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });
@@ -56,6 +59,7 @@ export const historyRoutes = router()
         201: jsonContent(GenerationCreated, "The pending generation and its upload."),
         ...commonErrors,
         ...notFoundError,
+        ...quotaConflictError,
         ...bodyErrors(),
         422: errorResponse("The Idempotency-Key was used with another body."),
       },
@@ -102,6 +106,22 @@ export const historyRoutes = router()
     validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"))),
   )
+  .post(
+    "/batch-get",
+    describe({
+      tags,
+      summary: "Get up to 100 generations at once, in the order asked",
+      description:
+        "Each item is what `GET /history/{id}` answers, `audio_url` included (null while pending). " +
+        "Ids that find nothing (unknown, malformed, deleted, in the trash, another tenant's) are listed in `missing`; an id asked twice is answered twice.",
+      responses: { 200: jsonContent(BatchGetResult, "The generations found, and the ids that found nothing."), ...commonErrors, ...bodyErrors() },
+    }),
+    validate("json", BatchGetBody),
+    async (c) => {
+      const { batchGetGenerations } = await batchGet();
+      return c.json(await batchGetGenerations(c.get("tenant"), c.req.valid("json").ids), 200);
+    },
+  )
   .get(
     "/:id",
     describe({
@@ -138,7 +158,7 @@ export const historyRoutes = router()
         200: jsonContent(GenerationSchema, "The completed generation."),
         ...commonErrors,
         ...notFoundError,
-        ...conflictError,
+        ...quotaConflictError,
         413: errorResponse("The upload exceeds the size cap; it was deleted."),
         ...unprocessableError,
       },

@@ -13,6 +13,7 @@ import {
   errorResponse,
   jsonContent,
   notFoundError,
+  quotaConflictError,
   router,
   unprocessableError,
   validate,
@@ -47,7 +48,7 @@ const importedResponses = {
   201: jsonContent(GenerationSchema, "The imported generation."),
   ...commonErrors,
   ...notFoundError,
-  ...conflictError,
+  ...quotaConflictError,
   413: errorResponse("The archive is over the size cap."),
   ...unprocessableError,
 };

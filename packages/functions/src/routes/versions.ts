@@ -1,5 +1,5 @@
 import { GenerationSchema, IdParam, VersionCreate, VersionCreated, VersionParams } from "@sonna/core/shapes/generation";
-import { bodyErrors, commonErrors, errorResponse, conflictError, describe, jsonContent, notFoundError, router, unprocessableError, validate } from "../openapi";
+import { bodyErrors, commonErrors, errorResponse, conflictError, describe, jsonContent, notFoundError, quotaConflictError, router, unprocessableError, validate } from "../openapi";
 import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Versions"];
@@ -32,6 +32,7 @@ export const versionRoutes = router()
   .post(
     "/:id/versions/:versionId/complete",
     versionChange("Complete a version from its uploaded WAV", {
+      ...quotaConflictError,
       413: errorResponse("The upload exceeds the size cap; it was deleted."),
       ...unprocessableError,
     }),
