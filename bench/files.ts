@@ -1,7 +1,7 @@
 // Export and import of large files: for WAVs of 10 MB, 100 MB and 1 GiB on the local stack, the
 // time and peak memory of (a) a plain S3-to-S3 streamed copy (`copyObjectStream`, the baseline),
 // (b) an export (`exportGeneration`, which streams the ZIP with `writeZipToS3`) and (c) an import
-// of that export (`importArchive` reading the ZIP from GetObject).
+// of that export (`importArchive` reading the ZIP by ranged GetObjects, as the large-import flow does).
 //   npx tsx bench/files.ts                          all three sizes (about 4-6 minutes)
 //   npx tsx bench/files.ts --sizes 10MB,100MB       just those
 //   npx tsx bench/files.ts --section <path>         also write the section for bench/run.ts
@@ -99,18 +99,18 @@ async function* wavStream(total: number): AsyncGenerator<Uint8Array> {
 async function child(operation: Operation, args: Record<string, string>) {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("the child must run with --expose-gc");
-  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
   const { s3 } = await import("@sonna/core/storage/client");
-  const { bucketName } = await import("@sonna/core/resources");
   const { copyObjectStream } = await import("@sonna/core/archive/write");
   const { exportGeneration } = await import("@sonna/core/transfer/export");
   const { importArchive } = await import("@sonna/core/transfer/import");
   const { deleteGeneration } = await import("@sonna/core/generations/lifecycle");
-  const { deleteObjects } = await import("@sonna/core/storage/objects");
+  const { deleteObjects, headObject, objectRanges } = await import("@sonna/core/storage/objects");
   const keyOf = (url: string) => decodeURIComponent(new URL(url).pathname).split("/").slice(2).join("/");
-  const body = async (key: string) => {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
-    return { stream: object.Body as Readable, size: object.ContentLength ?? 0 };
+  /** The archive as the large-import flow reads it: ranged GETs of the object version it saw. */
+  const ranges = async (key: string) => {
+    const head = await headObject(key);
+    if (!head) throw new Error(`${key} is gone`);
+    return objectRanges(key, head);
   };
 
   let run: () => Promise<{ bytes: number; output?: string; check?: string }>;
@@ -135,12 +135,12 @@ async function child(operation: Operation, args: Record<string, string>) {
     }
     case "import": {
       const warmLink = await exportGeneration(TENANT, args.warmId!);
-      const warm = await importArchive(TENANT, (await body(keyOf(warmLink.url))).stream);
+      const warm = await importArchive(TENANT, await ranges(keyOf(warmLink.url)));
       await deleteGeneration(TENANT, warm.id);
       await deleteObjects([keyOf(warmLink.url)]);
       run = async () => {
-        const source = await body(args.key!);
-        const generation = await importArchive(TENANT, source.stream);
+        const source = await ranges(args.key!);
+        const generation = await importArchive(TENANT, source);
         return { bytes: source.size, output: generation.id, check: `${generation.size_bytes}` };
       };
       cleanup = async (id) => {
@@ -296,7 +296,7 @@ function section(result: Awaited<ReturnType<typeof measureAll>>, sizes: Size[], 
       const m = medianOf(find(size, op));
       tableRows.push([
         size.label,
-        op === "copy" ? "copy (baseline): `copyObjectStream`" : op === "export" ? "export: `exportGeneration` → `writeZipToS3`" : "import: `importArchive` from GetObject",
+        op === "copy" ? "copy (baseline): `copyObjectStream`" : op === "export" ? "export: `exportGeneration` → `writeZipToS3`" : "import: `importArchive` by ranged GetObjects",
         find(size, op).runs.length,
         (m.bytes / 1e6).toFixed(1),
         fixed(m.ms / 1000, 2),
@@ -330,7 +330,7 @@ function section(result: Awaited<ReturnType<typeof measureAll>>, sizes: Size[], 
       `never held whole), created and completed through core. For each size: **(a)** a plain S3-to-S3 streamed copy of the WAV ` +
       `(\`copyObjectStream\`, the baseline: the same GetObject → lib-storage \`Upload\` path without the ZIP), **(b)** an export ` +
       `(\`exportGeneration\`: \`writeZipToS3\` streams generation.json + audio.wav into \`exports/\`), **(c)** an import of that ` +
-      `export (\`importArchive\` reading the ZIP from GetObject: the reader stages the WAV, inspects it, copies it into place and ` +
+      `export (\`importArchive\` reading the ZIP by ranged GetObjects, as the large-import flow does: the reader stages the WAV, inspects it, copies it into place and ` +
       `writes the record). Each measurement runs in a fresh child process (\`--expose-gc\`) after a warm-up of the same ` +
       `operation on a 1 MiB clip; RSS is sampled every ${SAMPLE_MS} ms and the growth is the peak minus the RSS after the warm-up and a GC. ` +
       `${sizes.map((s) => `${s.label} runs ${s.rounds === 1 ? "once" : `${s.rounds} alternating rounds`}`).join(", ")} (copy, export, import in turn; ` +

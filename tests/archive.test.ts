@@ -1,4 +1,4 @@
-// Archive building blocks: the bounded streaming reader, the manifest formats, and (with the
+// Archive building blocks: the bounded reader, the manifest formats, and (with the
 // runner's local stack, SONNA_TEST_STACK=1) the streaming writer against s3rver.
 //   node --import tsx --test tests/archive.test.ts          pure tests only
 //   npx tsx tests/support/run.ts tests/archive.test.ts      pure and S3-backed
@@ -18,15 +18,21 @@ import {
   versionEntryName,
   type SonnaGenerationFields,
 } from "../packages/core/src/archive/format";
-import { readZip, type ReadZipLimits, type ReadZipResult } from "../packages/core/src/archive/read";
+import { readZip, type RangeSource, type ReadZipLimits, type ReadZipResult } from "../packages/core/src/archive/read";
 import { makeWav } from "../packages/core/src/wav/make";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-async function* chunked(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
+
+/** The archive behind ranged reads that hand out `size`-byte chunks, as a network source does. */
+const ranges = (bytes: Uint8Array, size = 64 * 1024): RangeSource => ({
+  size: bytes.length,
+  read: (start, end) => Readable.from(chunked(bytes.subarray(start, end), size), { objectMode: false }),
+});
 
 interface Collected extends ReadZipResult {
   files: Map<string, Uint8Array>;
@@ -36,7 +42,7 @@ interface Collected extends ReadZipResult {
 async function read(bytes: Uint8Array, limits: Partial<ReadZipLimits> = {}, chunkSize?: number): Promise<Collected> {
   const parts = new Map<string, Uint8Array[]>();
   const result = await readZip(
-    chunked(bytes, chunkSize),
+    ranges(bytes, chunkSize),
     {
       onEntry: (name) => {
         if (name.endsWith(".json")) return { accept: "json" };
@@ -260,7 +266,7 @@ describe("readZip accepts", () => {
     const archive = zipSync({ "a.bin": [randomBytes(300_000), { level: 0 }], "b.bin": strToU8("b"), "c.bin": strToU8("c") });
     const seen: [string, number | undefined][] = [];
     const log: string[] = [];
-    const result = await readZip(chunked(archive, 10_000), {
+    const result = await readZip(ranges(archive, 10_000), {
       onEntry: (name, size) => {
         seen.push([name, size]);
         if (name === "b.bin") return { accept: "skip" };
@@ -285,10 +291,24 @@ describe("readZip accepts", () => {
     assert.equal(log.at(-1), "end c.bin");
   });
 
+  it("lets the source's own error through unchanged, whether it fails the directory's read or an entry's", async () => {
+    const archive = zipSync({ "a.wav": wav });
+    const lost = new Error("connection reset");
+    for (const failAt of [1, 2]) {
+      let reads = 0;
+      const source: RangeSource = {
+        size: archive.length,
+        read: (start, end) => (++reads < failAt ? ranges(archive).read(start, end) : new Readable({ read() { this.destroy(lost); } })),
+      };
+      await assert.rejects(readZip(source, { onEntry: () => ({ accept: "skip" }) }), (error) => error === lost);
+      assert.equal(reads, failAt);
+    }
+  });
+
   it("lets a sink's own error through unchanged", async () => {
     const boom = new Error("disk full");
     await assert.rejects(
-      readZip(chunked(zipSync({ "a.wav": wav })), { onEntry: () => ({ accept: "stream", sink: () => Promise.reject(boom) }) }),
+      readZip(zipSync({ "a.wav": wav }), { onEntry: () => ({ accept: "stream", sink: () => Promise.reject(boom) }) }),
       (error) => error === boom,
     );
   });
@@ -317,7 +337,7 @@ describe("readZip refuses", () => {
     for (const cut of [4, 20, 40, 60, audioData, valid.length - 120, valid.length - 60, valid.length - 10, valid.length - 1]) {
       await refused(valid.subarray(0, cut), "truncated", undefined, {}, 13);
     }
-    await refused(craft([{ name: "a.wav", data: strToU8("abc") }], { skipCentral: true }).subarray(0, 36), "truncated", /inside entry "a.wav"/);
+    await refused(craft([{ name: "a.wav", data: strToU8("abc") }], { skipCentral: true }).subarray(0, 36), "truncated", /end-of-central-directory/);
   });
 
   it("names that could escape, hide or collide", async () => {
@@ -398,7 +418,7 @@ describe("readZip refuses", () => {
     ] as const) {
       let delivered = 0;
       await assert.rejects(
-        readZip(chunked(bomb), { onEntry: () => ({ accept: "stream", sink: (chunk) => void (delivered += chunk.length) }) }, limits),
+        readZip(bomb, { onEntry: () => ({ accept: "stream", sink: (chunk) => void (delivered += chunk.length) }) }, limits),
         (error: unknown) => error instanceof VisibleError && error.code === code,
       );
       assert.ok(delivered <= 64 * 1024 * 1024, `${delivered} bytes reached the sink`);
@@ -463,6 +483,9 @@ describe("readZip refuses", () => {
     await refused(craft([{ name: "a.wav", data }], { count: 2 }), "inconsistent");
     await refused(craft([{ name: "a.wav", data }], { cdOffset: 0 }), "inconsistent");
     await refused(craft([{ name: "a.wav", data }], { skipCentral: true }), "inconsistent");
+    // b.wav's header and data sit inside a.wav's data: a directory reader would read those bytes twice.
+    const inner = craft([{ name: "b.wav", data }]).subarray(0, 30 + 5 + data.length);
+    await refused(craft([{ name: "a.wav", data: inner }], { extraCentral: { name: "b.wav", central: { offset: 35 } } }), "inconsistent", /"a\.wav" and "b\.wav" overlap/);
   });
 
   it("data after the end record", async () => {
@@ -733,7 +756,7 @@ describe("writeZipToS3 (local S3)", { skip: process.env.SONNA_TEST_STACK !== "1"
     return { s3, s3sdk, write, put, get, exists };
   }
 
-  it("round-trips a manifest, a 5 MB WAV and a 9 MB version (multipart) through readZip streaming from GetObject", async () => {
+  it("round-trips a manifest, a 5 MB WAV and a 9 MB version (multipart) through readZip over ranged GetObjects", async () => {
     const { write, put, get } = await load();
     const audio = makeWav({ frames: 2_500_000 }); // 5 MB
     const version = makeWav({ frames: 4_500_000, fill: (i) => Math.sin(i / 7) * 0.3 }); // 9 MB
@@ -754,8 +777,11 @@ describe("writeZipToS3 (local S3)", { skip: process.env.SONNA_TEST_STACK !== "1"
     const object = await get(`${prefix}/export.zip`);
     assert.equal(object.ContentLength, size);
     assert.equal(object.ContentType, "application/zip");
+    (object.Body as Readable).destroy();
 
-    const result = await readZip(object.Body as Readable, {
+    const { headObject, objectRanges } = await import("../packages/core/src/storage/objects");
+    const head = await headObject(`${prefix}/export.zip`);
+    const result = await readZip(objectRanges(`${prefix}/export.zip`, head!), {
       onEntry: (name) => {
         if (name === "generation.json") return { accept: "json" };
         const hash = createHash("sha256");

@@ -2,7 +2,7 @@
  * What a cold start of the API function loads. The API handler is built as `sst deploy` builds it
  * (infra/bundle.ts, packages/local/src/sst-bundle.ts) and the chunks its entry imports statically
  * (those Lambda loads before the first request) are held to DynamoDB-only weight: S3, the
- * presigner, lib-storage, fflate and SQS load only on the routes that use them, and the OpenAPI
+ * presigner, lib-storage, fflate, yauzl and SQS load only on the routes that use them, and the OpenAPI
  * document's writer only with /openapi.json. The routes and their valibot shapes load at import:
  * every request needs them (docs/decisions.md). docs/benchmarks.md times the result; this keeps it
  * from creeping back.
@@ -27,6 +27,7 @@ const LAZY_PACKAGES = [
   "@aws-sdk/lib-storage",
   "@aws-sdk/client-sqs",
   "fflate",
+  "yauzl",
   "@aws-lambda-powertools/logger",
   "@aws-lambda-powertools/metrics",
   "@scalar/hono-api-reference",
@@ -47,7 +48,7 @@ before(async () => {
 
 const packagesIn = (inputs: string[]) => new Set(inputs.map(packageOf));
 
-test("importing the API handler loads no S3, presigner, lib-storage, fflate, SQS, Powertools or Scalar code", () => {
+test("importing the API handler loads no S3, presigner, lib-storage, fflate, yauzl, SQS, Powertools or Scalar code", () => {
   const loaded = packagesIn(inputsLoadedAtImport(api));
   for (const pkg of LAZY_PACKAGES) assert.ok(!loaded.has(pkg), `${pkg} is loaded at import`);
 });

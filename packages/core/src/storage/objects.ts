@@ -1,4 +1,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { RangeSource } from "../archive/read";
 import { s3 } from "./client";
 import { log } from "../observability";
 import { bucketName } from "../resources";
@@ -27,11 +30,30 @@ export async function readObjectStart(key: string, etag: string, length: number)
     );
     return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
   } catch (error) {
-    // S3 answers 412 when the object was written again since `etag` was seen (s3rver ignores If-Match).
-    if (isStatus(error, "PreconditionFailed", 412)) throw new SourceChanged(`${key} changed while it was being read`);
-    throw error;
+    throw changedOr(key, error);
   }
 }
+
+/**
+ * Exactly the object version `etag` names, read by ranged GETs (an archive's reader jumps to its
+ * directory, then to each entry). Aborting `signal` fails the GET or the body in flight.
+ */
+export function objectRanges(key: string, head: ObjectHead, signal?: AbortSignal): RangeSource {
+  return {
+    size: head.size,
+    read(start, end) {
+      const out = new PassThrough();
+      s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=${start}-${end - 1}`, IfMatch: head.etag }), { abortSignal: signal })
+        .then(({ Body }) => pipeline(Body as Readable, out, { signal }))
+        .catch((error: unknown) => out.destroy(changedOr(key, error) as Error));
+      return out;
+    },
+  };
+}
+
+// S3 answers 412 when the object was written again since `etag` was seen (s3rver ignores If-Match).
+const changedOr = (key: string, error: unknown) =>
+  isStatus(error, "PreconditionFailed", 412) ? new SourceChanged(`${key} changed while it was being read`) : error;
 
 /** The object is no longer the version an ETag named: someone wrote it again, or deleted it, meanwhile. */
 export class SourceChanged extends Error {

@@ -1,5 +1,5 @@
 import { isManifestName, parseArchive, type ImportedArchive } from "../archive/format";
-import { readZip } from "../archive/read";
+import { readZip, type ZipSource } from "../archive/read";
 import { VisibleError, notFound } from "../errors";
 import { isId, newId } from "../ids";
 import { newGenerationItem, profileMustExist } from "../generations/create";
@@ -38,8 +38,8 @@ export class AlongsideRefused extends ConditionFailed {
   override name = "AlongsideRefused";
 }
 
-/** Stages every WAV entry in the bucket as it streams past, keyed by entry name. */
-async function stageEntries(tenant: string, importId: string, source: AsyncIterable<Uint8Array>) {
+/** Stages every WAV entry in the bucket as it is read, keyed by entry name. */
+async function stageEntries(tenant: string, importId: string, source: ZipSource) {
   const staged = new Map<string, string>();
   const open = new Map<string, StreamUpload>();
   try {
@@ -108,13 +108,13 @@ const entryInvalid = (name: string, error: unknown) =>
     : error;
 
 /**
- * Imports one generation from a ZIP (our export format or Voicebox's), streamed: WAV entries go
- * to a staging area as they arrive, the manifest is checked, every WAV is inspected (duration and
- * size come from the audio, never from the manifest), the audio is copied into place, and the
- * record, its counts and any new profile are written in one transaction. Whatever fails, nothing
+ * Imports one generation from a ZIP (our export format or Voicebox's), in memory or an S3 object:
+ * WAV entries stream to a staging area as they are read, the manifest is checked, every WAV is
+ * inspected (duration and size come from the audio, never from the manifest), the audio is copied
+ * into place, and the record, its counts and any new profile are written in one transaction. Whatever fails, nothing
  * is left behind: no record, no object, no change in stats.
  */
-export async function importArchive(tenant: string, source: AsyncIterable<Uint8Array>, options: ImportOptions = {}): Promise<Generation> {
+export async function importArchive(tenant: string, source: ZipSource, options: ImportOptions = {}): Promise<Generation> {
   if (options.profileId !== undefined && !(await findProfileItem(tenant, options.profileId))) {
     throw notFound("profile", options.profileId);
   }

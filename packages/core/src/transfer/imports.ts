@@ -1,11 +1,8 @@
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ARCHIVE_MAX_BYTES } from "../archive/write";
 import { dynamo } from "../aws";
-import { s3 } from "../storage/client";
 import { VisibleError, notFound } from "../errors";
 import { getGeneration } from "../generations/repo";
 import { toGeneration, type Generation } from "../generations/model";
@@ -13,9 +10,9 @@ import { isId, newId } from "../ids";
 import { limits } from "../limits";
 import { log } from "../observability";
 import { findProfileItem } from "../profiles/service";
-import { bucketName, tableName } from "../resources";
+import { tableName } from "../resources";
 import { objectKeys } from "../storage/keys";
-import { deleteObjectsOfGoneRecords, headObject } from "../storage/objects";
+import { deleteObjectsOfGoneRecords, headObject, objectRanges } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import type { TransactItem } from "../table/transact";
@@ -171,9 +168,9 @@ const recordedRefusal = (record: ImportRecord) =>
   );
 
 /**
- * Imports the uploaded archive, streaming it out of the bucket. The client's call and the upload
- * event both come here; a claim with a renewed lease makes one of them run it and the other wait
- * for the outcome (up to `waitMs`), and the generation is written in one transaction with the
+ * Imports the uploaded archive, read out of the bucket by ranged GETs. The client's call and the
+ * upload event both come here; a claim with a renewed lease makes one of them run it and the other
+ * wait for the outcome (up to `waitMs`), and the generation is written in one transaction with the
  * import's completion, conditional on the claim, so even a holder that lost its lease can't create
  * a second generation. Completing again answers the same generation, or the same refusal: a
  * refused archive fails the import for good (start a new one); an infrastructure error hands the
@@ -216,16 +213,15 @@ async function runImport(tenant: string, record: ImportRecord, held: string, dea
     if (head.size > ARCHIVE_MAX_BYTES) {
       throw new VisibleError(413, "archive.too_large", `The archive is ${head.size} bytes; imports are capped at ${ARCHIVE_MAX_BYTES}.`);
     }
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key, IfMatch: head.etag }));
-    const body = object.Body as Readable;
+    const reading = new AbortController();
     if (deadline !== undefined) {
-      // Streaming is what takes long (the copies after it run in parallel parts), so that is what stops.
+      // Reading the archive takes long (the copies after it run in parallel parts), so that is what stops.
       budget = setTimeout(() => {
         timedOut = true;
-        body.destroy(new Error("the request's time for this import ran out"));
+        reading.abort(new Error("the request's time for this import ran out"));
       }, deadline - Date.now());
     }
-    const generation = await importArchive(tenant, body, {
+    const generation = await importArchive(tenant, objectRanges(key, head, reading.signal), {
       profileId: record.profile_id ?? undefined,
       importId,
       alongside: completedAlongside(tenant, importId, held),

@@ -22,7 +22,7 @@ import { onFirstUse } from "@sonna/core/lazy";
 
 const tags = ["Export and import"];
 
-// Exports and imports reach S3 and fflate; they load on first use, not at cold start (tests/bundle.test.ts).
+// Exports and imports reach S3, fflate and yauzl; they load on first use, not at cold start (tests/bundle.test.ts).
 const exports = onFirstUse(() => import("@sonna/core/transfer/export"));
 const inRequestImport = onFirstUse(() => import("@sonna/core/transfer/import"));
 const largeImports = onFirstUse(() => import("@sonna/core/transfer/imports"));
@@ -110,9 +110,8 @@ export const transferRoutes = router()
     validate("form", ImportForm, { maxBytes: IMPORT_BODY_LIMIT, tooLargeHint: " Use POST /history/imports for large archives." }),
     async (c) => {
       const { file, profile_id } = c.req.valid("form");
-      const source = file.stream() as unknown as AsyncIterable<Uint8Array>;
       const { importArchive } = await inRequestImport();
-      return c.json(await importArchive(c.get("tenant"), source, { profileId: profile_id }), 201);
+      return c.json(await importArchive(c.get("tenant"), new Uint8Array(await file.arrayBuffer()), { profileId: profile_id }), 201);
     },
   )
   .post(
