@@ -14,6 +14,7 @@ import { maintenanceRoutes } from "./routes/maintenance";
 import { profileRoutes } from "./routes/profiles";
 import { settingsRoutes } from "./routes/settings";
 import { transferRoutes } from "./routes/transfer";
+import { trashRoutes } from "./routes/trash";
 import { versionRoutes } from "./routes/versions";
 import { referencePage } from "./reference-page";
 
@@ -35,6 +36,7 @@ const app = base
     (c) => c.json({ status: "ok" as const }, 200),
   )
   .route("/profiles", profileRoutes)
+  .route("/history/trash", trashRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)
   .route("/history", transferRoutes)

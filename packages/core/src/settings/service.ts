@@ -12,6 +12,7 @@ export const defaultSettings = (): Settings => ({
   keep_favorites: true,
   quota_bytes: null,
   profile_quota_bytes: null,
+  trash_days: 0,
 });
 
 export async function getSettings(tenant: string): Promise<Settings> {
@@ -23,6 +24,7 @@ export async function getSettings(tenant: string): Promise<Settings> {
     keep_favorites: (Item.keep_favorites as boolean | undefined) ?? settings.keep_favorites,
     quota_bytes: (Item.quota_bytes as number | null | undefined) ?? settings.quota_bytes,
     profile_quota_bytes: (Item.profile_quota_bytes as number | null | undefined) ?? settings.profile_quota_bytes,
+    trash_days: (Item.trash_days as number | undefined) ?? settings.trash_days,
   };
 }
 

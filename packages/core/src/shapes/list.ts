@@ -8,7 +8,7 @@ import { about, count, example, named } from "./named";
  * A whole number sent in a query string: plain decimal digits only (no "1e1", "0x10" or spaces),
  * documented as the integer it is, so a generated client sends `limit: 10`.
  */
-const queryInteger = (min: number, max: number) =>
+export const queryInteger = (min: number, max: number) =>
   v.pipe(
     v.string(),
     v.regex(/^\d{1,9}$/, "must be a whole number"),

@@ -68,5 +68,13 @@ export const keys = {
     gsi1sk: `${deletedAt}#${generationId}`,
   }),
   trashPartition: (tenant: string) => `${tenantPk(tenant)}#TRASH`,
+  /** A trashed generation's entry in its tenant's purge schedule, by purge_at: the sweep reads only what is due. */
+  trashPurge: (tenant: string, purgeAt: string, generationId: string) => ({
+    pk: `${tenantPk(tenant)}#PURGE`,
+    sk: `${purgeAt}#${generationId}`,
+  }),
+  purgePartition: (tenant: string) => `${tenantPk(tenant)}#PURGE`,
+  /** The last purge-schedule sort key due at `iso` ("~" sorts after every id). */
+  purgeDueBy: (iso: string) => `${iso}#~`,
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };
