@@ -2,6 +2,7 @@
 // uploads through the presigned URL, error-shape checks, and a recount of a tenant's generations
 // read straight from DynamoDB to hold GET /history/stats against.
 import assert from "node:assert/strict";
+import type { JobItem } from "@sonna/core/jobs/model";
 import type { Api, Client, JsonResponse } from "./server";
 import { assertLoopbackEnv, tenant } from "./server";
 
@@ -164,6 +165,7 @@ const bytesOf = (item: Record<string, any>): number => {
 
 /** Every item of the tenant's partition whose sort key starts with `prefix`, read consistently. */
 async function partitionItems(tenantId: string, prefix: string): Promise<Record<string, any>[]> {
+  assertLoopbackEnv();
   const { QueryCommand } = await import("@aws-sdk/lib-dynamodb");
   const { dynamo } = await import("@sonna/core/aws");
   const { tableName } = await import("@sonna/core/resources");
@@ -380,22 +382,9 @@ export async function putSettings(t: Client, settings: Record<string, unknown>) 
   return res.body;
 }
 
-/** A tenant's job records (read from DynamoDB directly). */
-export async function jobsOf(tenantId: string): Promise<(Record<string, any> & { id: string; type: string })[]> {
-  assertLoopbackEnv();
-  const { QueryCommand } = await import("@aws-sdk/lib-dynamodb");
-  const { dynamo } = await import("@sonna/core/aws");
-  const { tableName } = await import("@sonna/core/resources");
-  const { keys } = await import("@sonna/core/table/keys");
-  const { Items } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :job)",
-      ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":job": "JOB#" },
-      ConsistentRead: true,
-    }),
-  );
-  return (Items ?? []) as (Record<string, any> & { id: string; type: string })[];
+/** A tenant's job records, read from DynamoDB directly. */
+export async function jobsOf(tenantId: string): Promise<JobItem[]> {
+  return (await partitionItems(tenantId, "JOB#")) as JobItem[];
 }
 
 export interface Old {
