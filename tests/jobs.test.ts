@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "@sonna/core/aws";
 import { s3 } from "@sonna/core/storage/client";
 import { createGeneration, newGenerationItem } from "@sonna/core/generations/create";
@@ -20,7 +20,7 @@ import { bucketName, tableName } from "@sonna/core/resources";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { keys } from "@sonna/core/table/keys";
 import { handler as jobsWorker } from "@sonna/functions/jobs-worker";
-import { assertError, assertStatsMatchRecount, createCompleted, createPending, inParallel, objectExists, recount, smallWav, uploadAudio } from "./support/fixtures";
+import { assertError, assertStatsMatchRecount, createCompleted, createPending, inParallel, jobsOf, objectExists, recount, smallWav, uploadAudio } from "./support/fixtures";
 import { putCountedGenerations, withMessageLost } from "./support/seed";
 import { startApi, tenant, type Api } from "./support/server";
 
@@ -29,19 +29,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-/** The tenant's job records (there are few in these tests). */
-async function jobsOf(tenantId: string): Promise<JobItem[]> {
-  const { Items } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :job)",
-      ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":job": "JOB#" },
-      ConsistentRead: true,
-    }),
-  );
-  return (Items ?? []) as JobItem[];
-}
 
 async function isOpen(jobId: string): Promise<boolean> {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.openJob(jobId), ConsistentRead: true }));

@@ -3,31 +3,25 @@
 // that queues retention and reconcile jobs and re-sends lost job messages.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "@sonna/core/aws";
-import { newGenerationItem, profileMustExist } from "@sonna/core/generations/create";
-import { countedFacts } from "@sonna/core/generations/model";
-import type { JobItem } from "@sonna/core/jobs/model";
 import { findJob, finishJob, newJobItem } from "@sonna/core/jobs/store";
 import { requestRetention } from "@sonna/core/maintenance/jobs";
 import { applyRetention, DAY_MS } from "@sonna/core/maintenance/retention";
 import { runSweeps } from "@sonna/core/maintenance/sweeps";
 import { tableName } from "@sonna/core/resources";
-import { statsUpdates } from "@sonna/core/stats/aggregates";
-import { presignUpload } from "@sonna/core/storage/presign";
 import { keys } from "@sonna/core/table/keys";
-import { transact } from "@sonna/core/table/transact";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import {
   assertStatsMatchRecount,
   createCompleted,
   createProfile,
-  failGeneration,
   inParallel,
+  jobsOf,
   objectExists,
+  oldGeneration,
+  putSettings,
   recount,
-  smallWav,
-  uploadAudio,
   waitForJob,
 } from "./support/fixtures";
 
@@ -36,54 +30,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-interface Old {
-  id: string;
-  audio_path: string;
-  version_audio?: string;
-}
-
-/**
- * A generation created `ageDays` ago: the item createGeneration would have stored then (its id
- * carries that time), written with the same transaction shape (profile check, conditional put, the
- * counters), then given audio, a processed version or the favorite flag through the API.
- */
-async function oldGeneration(
-  t: Tenant,
-  profileId: string,
-  ageDays: number,
-  options: { audio?: boolean; version?: boolean; favorite?: boolean; failed?: boolean } = {},
-): Promise<Old> {
-  const item = newGenerationItem(t.id, { profile_id: profileId, text: `from ${ageDays} days ago` }, Date.now() - ageDays * DAY_MS);
-  await transact([
-    profileMustExist(t.id, profileId),
-    { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-    ...statsUpdates(t.id, [[null, countedFacts(item)]]),
-  ]);
-  const old: Old = { id: item.id, audio_path: item.audio_path };
-  if (options.audio || options.version) {
-    await uploadAudio(await presignUpload(item.audio_path), await smallWav());
-    const res = await t.json(`/history/${item.id}/complete`, { method: "POST" });
-    assert.equal(res.status, 200, `complete: ${res.status} ${JSON.stringify(res.body)}`);
-    old.audio_path = res.body.audio_path;
-  }
-  if (options.version) {
-    const res = await t.json(`/history/${item.id}/versions`, { method: "POST", body: { label: "bright", effects_chain: [] } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    await uploadAudio(res.body.upload, await smallWav(2_000));
-    const done = await t.json(`/history/${item.id}/versions/${res.body.version.id}/complete`, { method: "POST" });
-    assert.equal(done.status, 200);
-    old.version_audio = done.body.versions.find((v: { id: string }) => v.id === res.body.version.id).audio_path;
-  }
-  if (options.favorite) assert.equal((await t.json(`/history/${item.id}/favorite`, { method: "PUT" })).status, 200);
-  if (options.failed) await failGeneration(t, item.id, "engine crashed");
-  return old;
-}
-
-async function putSettings(t: Tenant, settings: Record<string, unknown>) {
-  const res = await t.json("/settings", { method: "PUT", body: settings });
-  assert.equal(res.status, 200, `PUT /settings: ${res.status} ${JSON.stringify(res.body)}`);
-}
 
 async function retention(t: Tenant) {
   const job = await requestRetention(t.id);
@@ -180,19 +126,6 @@ describe("retention job", () => {
 });
 
 describe("the daily sweep", () => {
-  /** A tenant's job records, by type. */
-  async function jobsOf(tenantId: string): Promise<JobItem[]> {
-    const { Items } = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :job)",
-        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":job": "JOB#" },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []) as JobItem[];
-  }
-
   test("queues retention for tenants with retention_days and reconcile for every tenant; the jobs run", async () => {
     const [keeper, forever] = [await tenant(api), await tenant(api)];
     const pk = await createProfile(keeper);
@@ -203,7 +136,7 @@ describe("the daily sweep", () => {
 
     const mine = new Set([keeper.id, forever.id]);
     const result = await runSweeps({ tenants: (id) => mine.has(id) });
-    assert.deepEqual(result, { tenants: 2, retention_jobs: 1, reconcile_jobs: 2, resent_jobs: 0, abandoned_jobs: 0, errors: 0 });
+    assert.deepEqual(result, { tenants: 2, retention_jobs: 1, reconcile_jobs: 2, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 });
 
     const keeperJobs = await jobsOf(keeper.id);
     assert.deepEqual(keeperJobs.map((j) => j.type).sort(), ["reconcile", "retention"]);

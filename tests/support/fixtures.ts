@@ -2,6 +2,7 @@
 // uploads through the presigned URL, error-shape checks, and a recount of a tenant's generations
 // read straight from DynamoDB to hold GET /history/stats against.
 import assert from "node:assert/strict";
+import type { JobItem } from "@sonna/core/jobs/model";
 import type { Api, Client, JsonResponse } from "./server";
 import { assertLoopbackEnv, tenant } from "./server";
 
@@ -151,13 +152,19 @@ export interface Recount extends Usage {
   /** generations and duration per UTC day of created_at */
   by_day: Record<string, { generations: number; duration_ms: number }>;
   items: Record<string, any>[];
+  /** The trash: counted apart, its bytes also on the tenant's byte quota. */
+  trash: { generations: number; bytes: number };
+  trashed: Record<string, any>[];
 }
 
-/**
- * Every `GEN#` item of the tenant, read from DynamoDB directly (consistent reads), summed:
- * durations as integer ms, bytes as size_bytes plus any processed version's audio.
- */
-export async function recount(tenantId: string): Promise<Recount> {
+/** Audio bytes a generation item holds: size_bytes plus any processed version's audio. */
+const bytesOf = (item: Record<string, any>): number => {
+  const versions: { audio_path: string; size_bytes: number }[] = item.versions ?? [];
+  return Number(item.size_bytes ?? 0) + versions.filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + Number(v.size_bytes ?? 0), 0);
+};
+
+/** Every item of the tenant's partition whose sort key starts with `prefix`, read consistently. */
+async function partitionItems(tenantId: string, prefix: string): Promise<Record<string, any>[]> {
   assertLoopbackEnv();
   const { QueryCommand } = await import("@aws-sdk/lib-dynamodb");
   const { dynamo } = await import("@sonna/core/aws");
@@ -169,8 +176,8 @@ export async function recount(tenantId: string): Promise<Recount> {
     const page = await dynamo.send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :gen)",
-        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":gen": keys.generationPrefix },
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.tenantPartition(tenantId), ":prefix": prefix },
         ConsistentRead: true,
         ExclusiveStartKey,
       }),
@@ -178,6 +185,18 @@ export async function recount(tenantId: string): Promise<Recount> {
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  return items;
+}
+
+/**
+ * Every `GEN#` item of the tenant, read from DynamoDB directly (consistent reads), summed:
+ * durations as integer ms, bytes as size_bytes plus any processed version's audio; and every
+ * `TRASH#` item, counted apart.
+ */
+export async function recount(tenantId: string): Promise<Recount> {
+  assertLoopbackEnv();
+  const { keys } = await import("@sonna/core/table/keys");
+  const [items, trashed] = await Promise.all([partitionItems(tenantId, keys.generationPrefix), partitionItems(tenantId, keys.trashPrefix)]);
 
   const result: Recount = {
     generations: 0,
@@ -190,11 +209,12 @@ export async function recount(tenantId: string): Promise<Recount> {
     by_language: {},
     by_day: {},
     items,
+    trash: { generations: trashed.length, bytes: trashed.reduce((sum, item) => sum + bytesOf(item), 0) },
+    trashed,
   };
   for (const item of items) {
     const ms = item.duration == null ? 0 : Math.round(Number(item.duration) * 1000);
-    const versions: { audio_path: string; size_bytes: number }[] = item.versions ?? [];
-    const bytes = Number(item.size_bytes ?? 0) + versions.filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + Number(v.size_bytes ?? 0), 0);
+    const bytes = bytesOf(item);
     result.generations++;
     result.duration_ms += ms;
     result.bytes += bytes;
@@ -219,7 +239,10 @@ export async function recount(tenantId: string): Promise<Recount> {
 
 const ms = (seconds: number) => Math.round(seconds * 1000);
 
-/** GET /history/stats equals a recount of the tenant's generations, counter for counter. */
+/**
+ * GET /history/stats equals a recount of the tenant's generations, counter for counter: the live
+ * ones in the totals, the trash apart, and both in the quota's used bytes.
+ */
 export async function assertStatsMatchRecount(t: Client & { id: string }): Promise<{ stats: any; recount: Recount }> {
   const res = await t.json("/history/stats");
   assert.equal(res.status, 200, `GET /history/stats: ${res.status} ${JSON.stringify(res.body)}`);
@@ -238,6 +261,8 @@ export async function assertStatsMatchRecount(t: Client & { id: string }): Promi
       ]),
     ),
     generations_by_profile: stats.generations_by_profile,
+    trash: stats.trash,
+    used_bytes: stats.quota.used_bytes,
   };
   const expected = {
     generations: counted.generations,
@@ -247,6 +272,8 @@ export async function assertStatsMatchRecount(t: Client & { id: string }): Promi
     by_status: counted.by_status,
     by_profile: counted.by_profile,
     generations_by_profile: Object.fromEntries(Object.entries(counted.by_profile).map(([id, u]) => [id, u.generations])),
+    trash: counted.trash,
+    used_bytes: counted.bytes + counted.trash.bytes,
   };
   assert.deepEqual(actual, expected, "stats differ from a recount of the tenant's generations");
   // The exact sum in seconds, not just to the millisecond after rounding.
@@ -280,7 +307,7 @@ export async function assertConsistent(t: Client & { id: string }, { orphansAllo
   const { stats, recount: counted } = await assertStatsMatchRecount(t);
   const owned = new Set<string>();
   const missing: string[] = [];
-  await inParallel(counted.items, 16, async (item) => {
+  await inParallel([...counted.items, ...counted.trashed], 16, async (item) => {
     const audio: { audio_path: string; status: string; id: string }[] = [item as any, ...(item.versions ?? [])];
     for (const a of audio) {
       owned.add(a.audio_path);
@@ -346,4 +373,61 @@ export async function waitForJob(t: Client, jobId: string, timeoutMs = 30_000): 
     assert.ok(Date.now() < deadline, `job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
     await new Promise((wake) => setTimeout(wake, 50));
   }
+}
+
+/** PUT /settings; asserts 200 and returns the settings. */
+export async function putSettings(t: Client, settings: Record<string, unknown>) {
+  const res = await t.json("/settings", { method: "PUT", body: settings });
+  assert.equal(res.status, 200, `PUT /settings: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A tenant's job records, read from DynamoDB directly. */
+export async function jobsOf(tenantId: string): Promise<JobItem[]> {
+  return (await partitionItems(tenantId, "JOB#")) as JobItem[];
+}
+
+export interface Old {
+  id: string;
+  audio_path: string;
+  version_audio?: string;
+}
+
+/**
+ * A generation created `ageDays` ago: the item createGeneration would have stored then (its id
+ * carries that time), written with the same transaction (profile check, then the generation's
+ * writes from generationTransaction), then given audio, a processed version or the favorite flag
+ * through the API.
+ */
+export async function oldGeneration(
+  t: Client & { id: string },
+  profileId: string,
+  ageDays: number,
+  options: { audio?: boolean; version?: boolean; favorite?: boolean; failed?: boolean } = {},
+): Promise<Old> {
+  assertLoopbackEnv();
+  const { newGenerationItem, profileMustExist } = await import("@sonna/core/generations/create");
+  const { generationTransaction } = await import("@sonna/core/generations/writes");
+  const { presignUpload } = await import("@sonna/core/storage/presign");
+  const { transact } = await import("@sonna/core/table/transact");
+  const item = newGenerationItem(t.id, { profile_id: profileId, text: `from ${ageDays} days ago` }, Date.now() - ageDays * 86_400_000);
+  await transact([profileMustExist(t.id, profileId), ...generationTransaction(t.id, [{ before: null, after: item }]).items]);
+  const old: Old = { id: item.id, audio_path: item.audio_path };
+  if (options.audio || options.version) {
+    await uploadAudio(await presignUpload(item.audio_path), await smallWav());
+    const res = await t.json(`/history/${item.id}/complete`, { method: "POST" });
+    assert.equal(res.status, 200, `complete: ${res.status} ${JSON.stringify(res.body)}`);
+    old.audio_path = res.body.audio_path;
+  }
+  if (options.version) {
+    const res = await t.json(`/history/${item.id}/versions`, { method: "POST", body: { label: "bright", effects_chain: [] } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    await uploadAudio(res.body.upload, await smallWav(2_000));
+    const done = await t.json(`/history/${item.id}/versions/${res.body.version.id}/complete`, { method: "POST" });
+    assert.equal(done.status, 200);
+    old.version_audio = done.body.versions.find((v: { id: string }) => v.id === res.body.version.id).audio_path;
+  }
+  if (options.favorite) assert.equal((await t.json(`/history/${item.id}/favorite`, { method: "PUT" })).status, 200);
+  if (options.failed) await failGeneration(t, item.id, "engine crashed");
+  return old;
 }

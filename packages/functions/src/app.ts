@@ -15,6 +15,7 @@ import { maintenanceRoutes } from "./routes/maintenance";
 import { profileRoutes } from "./routes/profiles";
 import { settingsRoutes } from "./routes/settings";
 import { transferRoutes } from "./routes/transfer";
+import { trashRoutes } from "./routes/trash";
 import { versionRoutes } from "./routes/versions";
 import { referencePage } from "./reference-page";
 
@@ -38,6 +39,7 @@ const app = base
   .route("/profiles", profileRoutes)
   // Before historyRoutes: /history/changes is not a generation id.
   .route("/history", changeRoutes)
+  .route("/history/trash", trashRoutes)
   .route("/history", historyRoutes)
   .route("/history", versionRoutes)
   .route("/history", transferRoutes)

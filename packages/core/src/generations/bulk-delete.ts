@@ -2,11 +2,12 @@ import { VisibleError } from "../errors";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { transactWithChanges } from "../changes/log";
 import { ConditionFailed } from "../table/transact";
+import { disposalChange, disposalFor, forGood, type Disposal } from "./disposal";
 import { ownedObjects } from "./lifecycle";
 import type { GenerationItem } from "./model";
-import { generationTransaction } from "./writes";
+import { generationTransaction, type GenerationWrite } from "./writes";
 import { eachGeneration, matchesFilter, type GenerationFilter } from "./query";
-import { mutateGeneration } from "./repo";
+import { getGeneration, mutateRecord } from "./repo";
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -14,14 +15,25 @@ const MAX_TRANSACTION_ITEMS = 100;
 /** Whether a generation that changed since it was selected should still go (e.g. it still matches the filter). */
 export type StillWanted = (current: GenerationItem) => boolean;
 
-async function deleteIfStillWanted(tenant: string, id: string, stillWanted?: StillWanted): Promise<boolean> {
+export interface Removal {
+  /** What each record becomes (default: gone for good, audio too). */
+  disposal?: Disposal;
+  stillWanted?: StillWanted;
+  /** Reads one record again after its batch lost a race (default: the live generation). */
+  reload?: (tenant: string, id: string) => Promise<GenerationItem>;
+}
+
+/** One record, decided again on a fresh read; whether it went. */
+async function removeIfStillWanted(tenant: string, id: string, removal: Removal): Promise<boolean> {
+  const disposal = removal.disposal ?? forGood;
+  let kept = false;
   try {
-    const { before, after } = await mutateGeneration(tenant, id, (current) =>
-      stillWanted && !stillWanted(current) ? { kind: "keep" } : { kind: "delete" },
-    );
-    if (after) return false;
-    await deleteObjectsOfGoneRecords(ownedObjects(before));
-    return true;
+    const { before, after } = await mutateRecord(tenant, () => (removal.reload ?? getGeneration)(tenant, id), (current) => {
+      kept = Boolean(removal.stillWanted && !removal.stillWanted(current));
+      return kept ? { kind: "keep" } : disposalChange(disposal, current);
+    });
+    if (!kept && !after) await deleteObjectsOfGoneRecords(ownedObjects(before));
+    return !kept;
   } catch (error) {
     if (error instanceof VisibleError && error.status === 404) return false;
     throw error;
@@ -29,38 +41,40 @@ async function deleteIfStillWanted(tenant: string, id: string, stillWanted?: Sti
 }
 
 /**
- * Deletes generations read moments ago: each batch is one transaction conditioned on every item's
- * revision, with the summed stats change. If any item changed meanwhile, that batch falls back
- * to one-by-one deletes, which decide again on fresh items (one favorited in between is spared by
- * a retention `stillWanted`). Audio goes after the records.
+ * Deletes (or trashes, as `removal.disposal` says) records read moments ago: each batch is one
+ * transaction conditioned on every item's revision, with the summed stats change. If any item
+ * changed meanwhile, that batch falls back to one-by-one changes, which decide again on fresh
+ * items (one favorited in between is spared by a retention `stillWanted`). Audio of records gone
+ * for good goes after the records; trashed records keep theirs.
  */
-export async function deleteGenerationItems(tenant: string, items: GenerationItem[], stillWanted?: StillWanted): Promise<number> {
+export async function deleteGenerationItems(tenant: string, items: GenerationItem[], removal: Removal = {}): Promise<number> {
+  const disposal = removal.disposal ?? forGood;
   let deleted = 0;
-  for (const batch of transactionBatches(tenant, items)) {
+  for (const batch of transactionBatches(tenant, items.map((item) => ({ before: item, after: disposal(item) })))) {
     try {
-      const { items, changes } = generationTransaction(tenant, batch.map((item) => ({ before: item, after: null })));
+      const { items, changes } = generationTransaction(tenant, batch);
       await transactWithChanges(tenant, items, changes);
-      await deleteObjectsOfGoneRecords(batch.flatMap(ownedObjects));
+      await deleteObjectsOfGoneRecords(batch.flatMap(({ before, after }) => (after ? [] : ownedObjects(before!))));
       deleted += batch.length;
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      for (const item of batch) {
-        if (await deleteIfStillWanted(tenant, item.id, stillWanted)) deleted++;
+      for (const { before } of batch) {
+        if (await removeIfStillWanted(tenant, before!.id, removal)) deleted++;
       }
     }
   }
   return deleted;
 }
 
-/** Consecutive runs of items whose deletes fit one transaction together (tags and change-log entries add items of their own). */
-function* transactionBatches(tenant: string, items: GenerationItem[]): Generator<GenerationItem[]> {
-  let batch: GenerationItem[] = [];
-  for (const item of items) {
-    const next = [...batch, item];
-    const { items, changes } = generationTransaction(tenant, next.map((i) => ({ before: i, after: null })));
+/** Consecutive runs of writes that fit one transaction together (tags, moves and change-log entries add items of their own). */
+function* transactionBatches(tenant: string, writes: GenerationWrite[]): Generator<GenerationWrite[]> {
+  let batch: GenerationWrite[] = [];
+  for (const write of writes) {
+    const next = [...batch, write];
+    const { items, changes } = generationTransaction(tenant, next);
     if (batch.length && items.length + changes.length > MAX_TRANSACTION_ITEMS) {
       yield batch;
-      batch = [item];
+      batch = [write];
     } else batch = next;
   }
   if (batch.length) yield batch;
@@ -69,12 +83,16 @@ function* transactionBatches(tenant: string, items: GenerationItem[]): Generator
 /** Called after each batch with the running count, so jobs can record progress (and tests can stop them). */
 export type OnDeleted = (deletedSoFar: number) => void | Promise<void>;
 
-/** Deletes every generation matching the filter; returns how many went. */
-export async function deleteMatching(tenant: string, filter: GenerationFilter, onDeleted?: OnDeleted): Promise<number> {
+/** Deletes (or trashes, as `disposal` says) every generation matching the filter; returns how many went. */
+export async function deleteMatching(tenant: string, filter: GenerationFilter, onDeleted?: OnDeleted, disposal: Disposal = forGood): Promise<number> {
   let deleted = 0;
   for await (const page of eachGeneration(tenant, filter, true, 100)) {
-    deleted += await deleteGenerationItems(tenant, page, (current) => matchesFilter(filter, current));
+    deleted += await deleteGenerationItems(tenant, page, { disposal, stillWanted: (current) => matchesFilter(filter, current) });
     await onDeleted?.(deleted);
   }
   return deleted;
 }
+
+/** Every failed generation, into the trash or for good as the tenant's settings say. */
+export const deleteFailed = async (tenant: string): Promise<number> =>
+  deleteMatching(tenant, { status: "failed" }, undefined, await disposalFor(tenant));

@@ -12,6 +12,7 @@ import { quotasOf } from "./lifecycle";
 import { generationTransaction } from "./writes";
 import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
+import { findTrashed } from "../trash/model";
 import type { GenerationInput } from "../shapes/generation";
 
 export type { GenerationInput } from "../shapes/generation";
@@ -129,10 +130,14 @@ async function replay(tenant: string, idempotencyKey: string, fingerprint: strin
   }
   const generation = await findGeneration(tenant, Item.generation_id as string);
   if (!generation) {
+    // A trashed one is not handed out as if it were live: the caller can restore it or start over.
+    const trashed = await findTrashed(tenant, Item.generation_id as string);
     throw new VisibleError(
       409,
       "request.idempotency_target_deleted",
-      "The generation this Idempotency-Key created has since been deleted; use a new key to create another.",
+      trashed
+        ? `The generation this Idempotency-Key created is in the trash; restore it (POST /history/trash/${trashed.id}/restore) or use a new key to create another.`
+        : "The generation this Idempotency-Key created has since been deleted; use a new key to create another.",
     );
   }
   // Always the upload key, never audio_path: a completed generation's audio_path is its served audio.

@@ -8,10 +8,13 @@ import { creationDigest, isTrashed, type GenerationItem } from "./model";
  * whole history: one per tag it carries (with the fields a tag list filters on, so the filter runs
  * before any generation is read), and one for a completed generation under the digest of its
  * creation settings (a lookup reads the newest). They are derived from the generation alone and
- * written in the transaction that writes it, so they never disagree with it.
+ * written in the transaction that writes it, so they never disagree with it. A trashed generation
+ * has one: its entry on the purge schedule.
  */
 export function indexItems(tenant: string, item: GenerationItem | null): Record<string, unknown>[] {
-  if (!item || isTrashed(item)) return [];
+  if (!item) return [];
+  // A trashed one is only on the purge schedule, which the daily sweep reads up to today.
+  if (isTrashed(item)) return [{ ...keys.trashPurge(tenant, item.purge_at!, item.id), entity: "purge", id: item.id }];
   const tagged = (item.tags ?? []).map((tag) => ({
     ...keys.taggedGeneration(tenant, tag, item.id),
     entity: "tagged",

@@ -7,6 +7,7 @@ import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "..
 import { newId } from "../ids";
 import { certainlyNotApplied } from "../table/transact";
 import { getSettings } from "../settings/service";
+import { disposalChange, disposalFor } from "./disposal";
 import type { Quotas } from "../stats/aggregates";
 import { ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
@@ -201,10 +202,12 @@ export const ownedObjects = (item: GenerationItem): string[] => [
 ];
 
 /**
- * Deletes the record (and its counts) first, then its audio: a failure in between leaves an
- * orphaned object for the reconcile sweep, never a record pointing at missing audio.
+ * Moves the generation to the trash when the tenant keeps one (its audio stays), or deletes the
+ * record (and its counts) first, then its audio: a failure in between leaves an orphaned object
+ * for the reconcile sweep, never a record pointing at missing audio.
  */
 export async function deleteGeneration(tenant: string, id: string): Promise<void> {
-  const { before } = await mutateGeneration(tenant, id, () => ({ kind: "delete" }));
-  await deleteObjectsOfGoneRecords(ownedObjects(before));
+  const disposal = await disposalFor(tenant);
+  const { before, after } = await mutateGeneration(tenant, id, (item) => disposalChange(disposal, item));
+  if (!after) await deleteObjectsOfGoneRecords(ownedObjects(before));
 }

@@ -24,7 +24,7 @@ const queryFingerprint = (params: ListParams): string => {
   return createHash("sha256").update(canonical).digest("base64url").slice(0, 16);
 };
 
-const badCursor = () => new VisibleError(400, "request.invalid_cursor", "The cursor is malformed or belongs to a different query.");
+export const badCursor = () => new VisibleError(400, "request.invalid_cursor", "The cursor is malformed or belongs to a different query.");
 
 const encodeCursor = (params: ListParams, lastId: string) =>
   Buffer.from(JSON.stringify({ q: queryFingerprint(params), id: lastId })).toString("base64url");

@@ -1,6 +1,8 @@
 import type { GenerationFilter } from "../generations/query";
 import { findGeneration } from "../generations/repo";
+import type { Disposal } from "../generations/disposal";
 import type { GenerationItem } from "../generations/model";
+import type { PurgeScope } from "../trash/purge";
 import type { Selection } from "../transfer/bulk-export";
 import type { JobItem, JobType } from "./model";
 
@@ -12,14 +14,14 @@ export interface JobContext {
 
 export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>;
 
-async function deleteByIds(context: JobContext, selected: string[]): Promise<number> {
+async function deleteByIds(context: JobContext, selected: string[], disposal: Disposal): Promise<number> {
   const { deleteGenerationItems } = await import("../generations/bulk-delete");
   // One transaction may not touch an item twice.
   const ids = [...new Set(selected)];
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const found = await Promise.all(ids.slice(i, i + 100).map((id) => findGeneration(context.tenant, id)));
-    deleted += await deleteGenerationItems(context.tenant, found.filter((item): item is GenerationItem => item !== undefined));
+    deleted += await deleteGenerationItems(context.tenant, found.filter((item): item is GenerationItem => item !== undefined), { disposal });
     await context.progress(Math.min(i + 100, ids.length), ids.length);
   }
   return deleted;
@@ -39,10 +41,11 @@ export const jobHandlers: Record<JobType, JobHandler> = {
   },
   "history.delete": async (context) => {
     const { ids, filter } = context.job.params as { ids?: string[]; filter?: GenerationFilter };
-    const { deleteMatching } = await import("../generations/bulk-delete");
+    const [{ deleteMatching }, { disposalFor }] = await Promise.all([import("../generations/bulk-delete"), import("../generations/disposal")]);
+    const disposal = await disposalFor(context.tenant);
     const deleted = ids
-      ? await deleteByIds(context, ids)
-      : await deleteMatching(context.tenant, filter ?? {}, (n) => context.progress(n));
+      ? await deleteByIds(context, ids, disposal)
+      : await deleteMatching(context.tenant, filter ?? {}, (n) => context.progress(n), disposal);
     return { deleted };
   },
   "history.export": async (context) => {
@@ -54,6 +57,10 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     const { reconcileTenant, minAgeFromParams } = await import("../maintenance/reconcile");
     const minAgeMs = minAgeFromParams(context.job.params);
     return { ...(await reconcileTenant(context.tenant, { minAgeMs, progress: (n) => context.progress(n) })) };
+  },
+  "trash.purge": async (context) => {
+    const { purgeTrash } = await import("../trash/purge");
+    return { purged: await purgeTrash(context.tenant, context.job.params as PurgeScope, (n) => context.progress(n)) };
   },
   retention: async (context) => {
     const { applyRetention } = await import("../maintenance/retention");

@@ -1,12 +1,13 @@
 import { VisibleError } from "../errors";
 import { completeGeneration, failGeneration, ownedObjects } from "../generations/lifecycle";
-import type { GenerationItem, Version } from "../generations/model";
+import { isTrashed, type GenerationItem, type Version } from "../generations/model";
 import { eachGeneration } from "../generations/query";
-import { mutateGeneration } from "../generations/repo";
+import { getGeneration, mutateRecord } from "../generations/repo";
 import { completeVersion } from "../generations/versions";
 import { deleteObjects, headObject } from "../storage/objects";
 import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
+import { eachTrashed, getTrashed } from "../trash/model";
 import { listTenantAudio, type ListedObject } from "./objects";
 
 /**
@@ -104,10 +105,15 @@ class TenantReconciler {
     return Date.parse(iso) <= this.cutoffMs;
   }
 
+  /**
+   * A trashed record owns its audio like a live one, and audio it lost is repaired the same way
+   * (so the trash's bytes stay true); what is pending in it waits for a restore.
+   */
   async generation(item: GenerationItem): Promise<void> {
     for (const key of ownedObjects(item)) this.unclaimed.delete(key);
+    const frozen = isTrashed(item);
     if (item.status === "pending") {
-      if (this.isOld(item.created_at)) await this.stalePending(item);
+      if (!frozen && this.isOld(item.created_at)) await this.stalePending(item);
       return;
     }
     const missingOriginal = item.status === "completed" && !(await this.exists(item.audio_path));
@@ -116,7 +122,7 @@ class TenantReconciler {
     for (const version of item.versions ?? []) {
       if (isOriginal(item, version)) continue;
       if (version.status === "completed" && !(await this.exists(version.audio_path))) missing.add(version.id);
-      if (version.status === "pending" && this.isOld(version.created_at)) stale.push(version);
+      if (version.status === "pending" && !frozen && this.isOld(version.created_at)) stale.push(version);
     }
     const abandoned = new Set<string>();
     for (const version of stale) {
@@ -165,7 +171,7 @@ class TenantReconciler {
   }
 
   /**
-   * One change through mutateGeneration, so the counters move in the same transaction: a completed
+   * One change through mutateRecord, so the counters move in the same transaction: a completed
    * generation whose audio is gone becomes failed ("audio missing", no bytes, no duration, without
    * its original version); processed versions whose audio is gone and abandoned pending versions
    * leave the item. Decided again on the fresh item: only what is still as it was seen is changed.
@@ -173,7 +179,8 @@ class TenantReconciler {
   private async repair(item: GenerationItem, missingOriginal: boolean, missing: Set<string>, abandoned: Set<string>): Promise<void> {
     let applied = { failed: false, missing: 0, abandoned: [] as string[] };
     try {
-      await mutateGeneration(this.tenant, item.id, (current) => {
+      const reload = isTrashed(item) ? getTrashed : getGeneration;
+      await mutateRecord(this.tenant, () => reload(this.tenant, item.id), (current) => {
         applied = { failed: false, missing: 0, abandoned: [] };
         const drop = new Set<string>();
         for (const v of current.versions ?? []) {
@@ -233,8 +240,23 @@ class TenantReconciler {
     }
   }
 
+  /**
+   * The records of `ids`, live or trashed (a generation is one or the other). A batch read is not
+   * isolated from a transaction, so a record moving to or from the trash meanwhile can be missed
+   * at both keys: ids found at neither are read once more.
+   */
   private async readGenerations(ids: string[]): Promise<Map<string, GenerationItem>> {
-    const items = await batchGetItems<GenerationItem>(ids.map((id) => keys.generation(this.tenant, id)), { ConsistentRead: true });
+    const found = await this.readEither(ids);
+    const again = ids.filter((id) => !found.has(id));
+    if (again.length) for (const [id, item] of await this.readEither(again)) found.set(id, item);
+    return found;
+  }
+
+  private async readEither(ids: string[]): Promise<Map<string, GenerationItem>> {
+    const items = await batchGetItems<GenerationItem>(
+      ids.flatMap((id) => [keys.generation(this.tenant, id), keys.trashedGeneration(this.tenant, id)]),
+      { ConsistentRead: true },
+    );
     return new Map(items.map((item) => [item.id, item]));
   }
 }
@@ -242,14 +264,16 @@ class TenantReconciler {
 /**
  * Brings a tenant's records and objects back in line: (a) completed generations whose audio is
  * gone are failed ("audio missing") and processed versions whose audio is gone are removed, both
- * through mutateGeneration so the stats follow; (b) audio objects and uploads no record claims,
- * older than the minimum age, are deleted (a pending record claims its upload; the bucket also
- * expires uploads, but not locally); (c) pending generations older than the minimum age are failed ("upload
- * never completed") and their upload, if any, deleted, unless it landed and is good, in which case
- * they are completed as the lost upload notification would have (pending versions alike).
+ * through mutateRecord so the stats follow, in the trash too; (b) audio objects and uploads no
+ * record (live or trashed) claims, older than the minimum age, are deleted (a pending record claims
+ * its upload; the bucket also expires uploads, but not locally); (c) live pending generations older
+ * than the minimum age are failed ("upload never completed") and their upload, if any, deleted,
+ * unless it landed and is good, in which case they are completed as the lost upload notification
+ * would have (pending versions alike).
  *
- * Costs: one ListObjectsV2 per 1,000 objects, one Query page per 100 records, a HeadObject only for
- * an object the listing lacks, a consistent BatchGet per 100 orphan candidates. Every action is
+ * Costs: one ListObjectsV2 per 1,000 objects, one Query page per 100 records (live, then trashed),
+ * a HeadObject only for an object the listing lacks, two consistent BatchGets per 100 orphan
+ * candidates (each at its live and its trash key; those found at neither once more). Every action is
  * idempotent, so a run after a crash simply starts over; the counts are those of the last run.
  */
 export async function reconcileTenant(tenant: string, options: ReconcileOptions = {}): Promise<ReconcileResult> {
@@ -259,10 +283,12 @@ export async function reconcileTenant(tenant: string, options: ReconcileOptions 
   const reconciler = new TenantReconciler(tenant, audio, new Set(audio.keys()), cutoffMs);
   reconciler.result.examined_objects = audio.size;
   reconciler.result.unrecognized_objects = unrecognized;
-  for await (const page of eachGeneration(tenant, {}, true, 100)) {
-    for (const item of page) await reconciler.generation(item);
-    reconciler.result.examined_generations += page.length;
-    await options.progress?.(reconciler.result.examined_generations);
+  for (const pages of [eachGeneration(tenant, {}, true, 100), eachTrashed(tenant, 100)]) {
+    for await (const page of pages) {
+      for (const item of page) await reconciler.generation(item);
+      reconciler.result.examined_generations += page.length;
+      await options.progress?.(reconciler.result.examined_generations);
+    }
   }
   await reconciler.orphans();
   return reconciler.result;

@@ -1,6 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { deleteGenerationItems } from "../generations/bulk-delete";
+import { disposalOf } from "../generations/disposal";
 import type { GenerationItem } from "../generations/model";
 import { timePrefix } from "../generations/query";
 import { tableName } from "../resources";
@@ -52,10 +53,11 @@ async function* dueGenerations(tenant: string, cutoffIso: string, keepFavorites:
 
 /**
  * Deletes the tenant's generations older than its `retention_days` (by created_at), sparing
- * favorites when `keep_favorites`. Each page goes through deleteGenerationItems: one transaction
- * per 25 records with the summed stats change, conditioned on each record's revision, then the
- * audio. Nothing is remembered between runs: a run after a crash reads what is still due and
- * deletes only that, so it finishes the work without counting anything twice.
+ * favorites when `keep_favorites`; with `trash_days` they go to the trash instead, like any
+ * delete. Each page goes through deleteGenerationItems: transactions of up to 100 items with the
+ * summed stats change, conditioned on each record's revision, then the audio. Nothing is
+ * remembered between runs: a run after a crash reads what is still due and deletes only that, so
+ * it finishes the work without counting anything twice.
  */
 export async function applyRetention(
   tenant: string,
@@ -67,9 +69,10 @@ export async function applyRetention(
     return { retention_days: null, keep_favorites: settings.keep_favorites, cutoff: null, deleted: 0 };
   }
   const cutoff = new Date((options.now ?? Date.now()) - days * DAY_MS).toISOString();
+  const disposal = disposalOf(tenant, settings);
   let deleted = 0;
   for await (const page of dueGenerations(tenant, cutoff, settings.keep_favorites)) {
-    deleted += await deleteGenerationItems(tenant, page, (current) => !(settings.keep_favorites && current.is_favorited));
+    deleted += await deleteGenerationItems(tenant, page, { disposal, stillWanted: (current) => !(settings.keep_favorites && current.is_favorited) });
     await options.progress?.(deleted);
   }
   return { retention_days: days, keep_favorites: settings.keep_favorites, cutoff, deleted };

@@ -8,6 +8,8 @@ import { countJob, log } from "../observability";
 import { eachInParallel } from "../parallel";
 import { tableName } from "../resources";
 import { keys, tenantFromSegment } from "../table/keys";
+import { requestDuePurge } from "../trash/purge";
+import { anyDue } from "../trash/schedule";
 
 /**
  * An unfinished job whose record has not moved for this long has lost its message (a worker
@@ -17,7 +19,7 @@ import { keys, tenantFromSegment } from "../table/keys";
  */
 export const RESEND_OPEN_JOBS_AFTER_MS = 15 * 60 * 1000;
 
-/** Tenants handled at once: each costs two small transactions and two queue messages. */
+/** Tenants handled at once: each costs a small Query and two or three small transactions and queue messages. */
 const TENANT_CONCURRENCY = 8;
 
 export interface RegisteredTenant {
@@ -53,6 +55,8 @@ export interface SweepResult {
   tenants: number;
   retention_jobs: number;
   reconcile_jobs: number;
+  /** Tenants with trashed generations past their `purge_at`, each given a purge job. */
+  trash_jobs: number;
   /** Open jobs whose message was sent again. */
   resent_jobs: number;
   /** Open jobs that had already used up their attempts: marked failed instead. */
@@ -69,15 +73,17 @@ export interface SweepOptions {
 
 /**
  * The daily sweep: a `retention` job for every registered tenant with `retention_days` set, a
- * `reconcile` job for every registered tenant, and a second message for open jobs whose first one
- * was lost. It only enqueues; the jobs do the work on the queue's workers. An error for one tenant
- * is logged and counted, never thrown, so the scheduler's retry can't enqueue everyone twice;
- * tomorrow's sweep picks the tenant up again.
+ * `reconcile` job for every registered tenant, a `trash.purge` job for every registered tenant
+ * whose purge schedule has something due by `now` (one Query of at most one item each), and a
+ * second message for open jobs whose first one was lost. It only enqueues; the jobs do the work on
+ * the queue's workers. An error for one tenant is logged and counted, never thrown, so the
+ * scheduler's retry can't enqueue everyone twice; tomorrow's sweep picks the tenant up again.
  */
 export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult> {
   const included = options.tenants ?? (() => true);
   const now = options.now ?? Date.now();
-  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
+  const dueBy = new Date(now).toISOString();
+  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
 
   for await (const page of registeredTenants()) {
     const tenants = page.filter(({ tenant }) => included(tenant));
@@ -90,6 +96,10 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
         }
         await enqueueJob(tenant, "reconcile", {});
         result.reconcile_jobs++;
+        if (await anyDue(tenant, dueBy)) {
+          await requestDuePurge(tenant, dueBy);
+          result.trash_jobs++;
+        }
       } catch (error) {
         result.errors++;
         log.error("sweep could not enqueue for a tenant", { tenant, error });

@@ -14,6 +14,7 @@ export const defaultSettings = (): Settings => ({
   profile_quota_bytes: null,
   quota_generations: null,
   profile_quota_generations: null,
+  trash_days: 0,
 });
 
 export async function getSettings(tenant: string): Promise<Settings> {
@@ -27,6 +28,7 @@ export async function getSettings(tenant: string): Promise<Settings> {
     profile_quota_bytes: (Item.profile_quota_bytes as number | null | undefined) ?? settings.profile_quota_bytes,
     quota_generations: (Item.quota_generations as number | null | undefined) ?? settings.quota_generations,
     profile_quota_generations: (Item.profile_quota_generations as number | null | undefined) ?? settings.profile_quota_generations,
+    trash_days: (Item.trash_days as number | undefined) ?? settings.trash_days,
   };
 }
 

@@ -67,7 +67,7 @@ const generationFields = {
 export const GenerationSchema = named("Generation", v.object(generationFields));
 export type Generation = v.InferOutput<typeof GenerationSchema>;
 
-const listedFields = { ...generationFields, profile_name: about(v.nullable(v.string()), "The profile's current name; null if it is gone.") };
+export const listedFields = { ...generationFields, profile_name: about(v.nullable(v.string()), "The profile's current name; null if it is gone.") };
 
 export const ListedGenerationSchema = named("ListedGeneration", v.object(listedFields));
 export type ListedGeneration = v.InferOutput<typeof ListedGenerationSchema>;

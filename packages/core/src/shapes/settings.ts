@@ -14,6 +14,10 @@ const settingsFields = {
   profile_quota_bytes: byteQuota("Audio bytes each profile may store; null is unlimited."),
   quota_generations: countQuota("Generations the tenant may hold, trash not counted; null is unlimited."),
   profile_quota_generations: countQuota("Generations each profile may hold, trash not counted; null is unlimited."),
+  trash_days: about(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)),
+    "Days a deleted generation waits in the trash (GET /history/trash) before it is purged with its audio; 0 deletes at once. Trashed audio still counts against quota_bytes, not against profile_quota_bytes.",
+  ),
 };
 
 export const SettingsSchema = named("Settings", v.object(settingsFields));
@@ -28,6 +32,7 @@ export const SettingsPut = named(
     profile_quota_bytes: v.optional(settingsFields.profile_quota_bytes),
     quota_generations: v.optional(settingsFields.quota_generations),
     profile_quota_generations: v.optional(settingsFields.profile_quota_generations),
+    trash_days: v.optional(settingsFields.trash_days),
   }),
-  "Replaces the settings; a field left out takes its default (null, or true for keep_favorites).",
+  "Replaces the settings; a field left out takes its default (null, true for keep_favorites, 0 for trash_days).",
 );

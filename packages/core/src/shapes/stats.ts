@@ -19,6 +19,10 @@ export const StatsSchema = named(
     by_engine: v.record(v.string(), BreakdownSchema),
     by_language: v.record(v.string(), BreakdownSchema),
     quota: v.object({ quota_bytes: nullableInt, profile_quota_bytes: nullableInt, used_bytes: count }),
+    trash: about(
+      v.object({ generations: count, bytes: count }),
+      "What the trash holds. Everything else here counts the live history only; `quota.used_bytes` counts both, as quota_bytes does.",
+    ),
     generations_per_day: about(
       v.array(v.object({ day: v.string(), generations: count, duration_seconds: seconds })),
       "The last 30 UTC days, oldest first, including days with none.",

@@ -86,7 +86,8 @@ export async function readStats(tenant: string): Promise<Stats> {
   return {
     total_generations: tenantCounters.generations,
     total_duration_seconds: tenantCounters.duration_ms / 1000,
-    total_bytes: tenantCounters.bytes,
+    // The tenant's `bytes` holds the trash's too (byte quotas count them); the totals are the live history's.
+    total_bytes: tenantCounters.bytes - tenantCounters.trash_bytes,
     favorites: tenantCounters.favorites,
     generations_by_status: {
       pending: tenantCounters.status_pending,
@@ -100,6 +101,7 @@ export async function readStats(tenant: string): Promise<Stats> {
     by_engine: breakdown(tenantItem, "engine"),
     by_language: breakdown(tenantItem, "language"),
     quota: { quota_bytes: settings.quota_bytes, profile_quota_bytes: settings.profile_quota_bytes, used_bytes: tenantCounters.bytes },
+    trash: { generations: tenantCounters.trash_generations, bytes: tenantCounters.trash_bytes },
     generations_per_day: perDay,
   };
 }

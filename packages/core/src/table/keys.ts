@@ -77,5 +77,13 @@ export const keys = {
   change: (tenant: string, seq: number) => ({ pk: `${tenantPk(tenant)}#CHG`, sk: changeSk(seq) }),
   changePartition: (tenant: string) => `${tenantPk(tenant)}#CHG`,
   changeSk: (seq: number) => changeSk(seq),
+  /** A trashed generation's entry in its tenant's purge schedule, by purge_at: the sweep reads only what is due. */
+  trashPurge: (tenant: string, purgeAt: string, generationId: string) => ({
+    pk: `${tenantPk(tenant)}#PURGE`,
+    sk: `${purgeAt}#${generationId}`,
+  }),
+  purgePartition: (tenant: string) => `${tenantPk(tenant)}#PURGE`,
+  /** The last purge-schedule sort key due at `iso` ("~" sorts after every id). */
+  purgeDueBy: (iso: string) => `${iso}#~`,
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };

@@ -61,6 +61,7 @@ export const historyRoutes = router()
         ...notFoundError,
         ...quotaConflictError,
         ...bodyErrors(),
+        409: errorResponse("`request.idempotency_target_deleted`: the generation this Idempotency-Key created was deleted (or is in the trash)."),
         422: errorResponse("The Idempotency-Key was used with another body."),
       },
     }),
@@ -89,10 +90,15 @@ export const historyRoutes = router()
   )
   .delete(
     "/failed",
-    describe({ tags, summary: "Delete every failed generation", responses: { 200: jsonContent(DeletedCount, "How many were deleted."), ...commonErrors } }),
+    describe({
+      tags,
+      summary: "Delete every failed generation",
+      description: "With `trash_days` in /settings they go to the trash (`GET /history/trash`), as every delete does.",
+      responses: { 200: jsonContent(DeletedCount, "How many were deleted."), ...commonErrors },
+    }),
     async (c) => {
-      const { deleteMatching } = await bulkDelete();
-      return c.json({ deleted: await deleteMatching(c.get("tenant"), { status: "failed" }) }, 200);
+      const { deleteFailed } = await bulkDelete();
+      return c.json({ deleted: await deleteFailed(c.get("tenant")) }, 200);
     },
   )
   .post(
@@ -100,7 +106,7 @@ export const historyRoutes = router()
     describe({
       tags,
       summary: "Delete many generations: up to 1,000 ids, or every match of a filter",
-      description: "Runs as a job; follow `GET /jobs/{id}`. Ids that do not exist are skipped.",
+      description: "Runs as a job; follow `GET /jobs/{id}`. Ids that do not exist are skipped. With `trash_days` in /settings they go to the trash.",
       responses: { 202: jsonContent(JobSchema, "The deletion job."), ...commonErrors, ...bodyErrors() },
     }),
     validate("json", BulkSelection),
@@ -137,7 +143,12 @@ export const historyRoutes = router()
   )
   .delete(
     "/:id",
-    describe({ tags, summary: "Delete a generation and its audio", responses: { 204: { description: "Deleted." }, ...commonErrors, ...notFoundError } }),
+    describe({
+      tags,
+      summary: "Delete a generation and its audio",
+      description: "With `trash_days` in /settings it goes to the trash (`GET /history/trash`) instead, audio and all, until restored or purged.",
+      responses: { 204: { description: "Deleted." }, ...commonErrors, ...notFoundError },
+    }),
     validate("param", IdParam),
     async (c) => {
       const { deleteGeneration } = await lifecycle();
