@@ -41,9 +41,9 @@ export const commonErrors = {
 export const notFoundError = { 404: errorResponse("No such resource for this tenant.") } satisfies Responses;
 export const conflictError = { 409: errorResponse("The resource is not in a state that allows this.") } satisfies Responses;
 /** The 409 of a write that adds a generation or audio bytes: a conflicting state, or `quota.exceeded` with `quota`, `limit` and `count`. */
-export const quotaConflictError = {
-  409: jsonContent(ConflictSchema, "The resource is not in a state that allows this, or (`quota.exceeded`) the write would cross a quota."),
-} satisfies Responses;
+export const quotaConflict = (conflicts = "The resource is not in a state that allows this") =>
+  ({ 409: jsonContent(ConflictSchema, `${conflicts}; or \`quota.exceeded\`: the write would cross a quota.`) }) satisfies Responses;
+export const quotaConflictError = quotaConflict();
 export const unprocessableError = { 422: errorResponse("The uploaded audio or archive is unusable; `detail` says why.") } satisfies Responses;
 
 /** JSON bodies are small; audio and large archives travel through presigned URLs, never through here. */

@@ -3,7 +3,7 @@ import { JobSchema } from "@sonna/core/shapes/job";
 import { RestoreRequest, TrashList, TrashQuery } from "@sonna/core/shapes/trash";
 import { listTrash } from "@sonna/core/trash/list";
 import { onFirstUse } from "@sonna/core/lazy";
-import { acceptedJob, bodyErrors, commonErrors, describe, errorResponse, jsonContent, notFoundError, router, validate } from "../openapi";
+import { acceptedJob, bodyErrors, commonErrors, describe, errorResponse, jsonContent, notFoundError, quotaConflict, router, validate } from "../openapi";
 
 const tags = ["Trash"];
 
@@ -51,7 +51,7 @@ export const trashRoutes = router()
         200: jsonContent(GenerationDetailSchema, "The restored generation, as GET /history/{id} shows it."),
         ...commonErrors,
         ...notFoundError,
-        409: errorResponse("`profile.missing`: its profile was deleted (name another); `quota.exceeded`: a quota has no room for it."),
+        ...quotaConflict("`profile.missing`: its profile was deleted (name another)"),
         ...bodyErrors(),
       },
     }),
