@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CountedFacts } from "../stats/aggregates";
 
-import type { Generation } from "../shapes/generation";
+import type { Generation, Version } from "../shapes/generation";
 
 export type { Effect, Generation, GenerationStatus, Version } from "../shapes/generation";
 
@@ -46,6 +46,9 @@ export const creationDigest = (item: Pick<Generation, "profile_id" | "text" | "l
     .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
     .digest("hex");
 
+/** Versions stored before refusals were recorded on them lack `error` and `error_code`. */
+const toVersion = (version: Version): Version => ({ ...version, error: version.error ?? null, error_code: version.error_code ?? null });
+
 export const toGeneration = (item: GenerationItem): Generation => ({
   id: item.id,
   profile_id: item.profile_id,
@@ -66,7 +69,7 @@ export const toGeneration = (item: GenerationItem): Generation => ({
   created_at: item.created_at,
   updated_at: item.updated_at,
   size_bytes: item.size_bytes,
-  versions: item.versions ?? [],
+  versions: (item.versions ?? []).map(toVersion),
   active_version_id: item.active_version_id ?? null,
   default_version_id: defaultVersionId(item),
 });

@@ -158,6 +158,8 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         duration: roundDuration(audio.durationSeconds),
         size_bytes: audio.size,
         created_at: now,
+        error: null,
+        error_code: null,
       });
     }
     if (!versions.some((v) => v.audio_path === base.audio_path)) {
@@ -171,6 +173,8 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
         duration: roundDuration(original.durationSeconds),
         size_bytes: original.size,
         created_at: now,
+        error: null,
+        error_code: null,
       });
     }
     if (versions.length > MAX_VERSIONS) {

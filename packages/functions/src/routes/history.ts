@@ -22,6 +22,7 @@ import {
   GenerationCreate,
   GenerationCreated,
   GenerationDetailSchema,
+  GenerationLookup,
   GenerationSchema,
   IdempotencyHeader,
   IdParam,
@@ -39,6 +40,7 @@ const create = onFirstUse(() => import("@sonna/core/generations/create"));
 const detail = onFirstUse(() => import("@sonna/core/generations/detail"));
 const lifecycle = onFirstUse(() => import("@sonna/core/generations/lifecycle"));
 const bulkDelete = onFirstUse(() => import("@sonna/core/generations/bulk-delete"));
+const lookup = onFirstUse(() => import("@sonna/core/generations/lookup"));
 
 const favoriteDoc = (summary: string) =>
   describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });
@@ -101,6 +103,27 @@ export const historyRoutes = router()
     }),
     validate("json", BulkSelection),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.delete", c.req.valid("json"))),
+  )
+  .post(
+    "/lookup",
+    describe({
+      tags,
+      summary: "Find the newest completed generation made with these settings",
+      description:
+        "Takes `POST /history`'s settings, with its defaults (a left-out `language` is the profile's); `text` is compared exactly. " +
+        "A TTS worker asks before synthesizing and reuses the hit's audio. Costs the same at any history size.",
+      responses: {
+        200: jsonContent(GenerationDetailSchema, "The newest completed generation with exactly these settings, as `GET /history/{id}` shows it."),
+        ...commonErrors,
+        404: errorResponse("No completed generation was made with these settings (`generation.not_found`)."),
+        ...bodyErrors(),
+      },
+    }),
+    validate("json", GenerationLookup),
+    async (c) => {
+      const { lookupGeneration } = await lookup();
+      return c.json(await lookupGeneration(c.get("tenant"), c.req.valid("json")), 200);
+    },
   )
   .get(
     "/:id",
