@@ -106,8 +106,8 @@ const entryInvalid = (name: string, error: unknown) =>
     : error;
 
 /**
- * Imports one generation from a ZIP (our export format or Voicebox's), streamed: WAV entries go
- * to a staging area as they arrive, the manifest is checked, every WAV is inspected (duration and
+ * Imports one generation from a ZIP (our export format, Voicebox's or the seed's shape), streamed:
+ * WAV entries go to a staging area as they arrive, the manifest is checked, every WAV is inspected (duration and
  * size come from the audio, never from the manifest), the audio is copied into place, and the
  * record, its counts and any new profile are written in one transaction. Whatever fails, nothing
  * is left behind: no record, no object, no change in stats.
