@@ -721,19 +721,8 @@ describe("archive formats", () => {
     };
     const parsed = parseArchive({ json: new Map([["generation.json", full]]), entries }, now);
     assert.equal(parsed.format, "seed");
-    assert.deepEqual(parsed.generation, {
-      text: "Every field",
-      language: "de",
-      seed: 99,
-      instruct: "slowly",
-      engine: "kokoro",
-      model_size: "82M",
-      status: "completed",
-      error: null,
-      duration: 2.5,
-      is_favorited: true,
-      created_at: "2025-05-06T07:08:09.500Z",
-    });
+    const { id: _i, profile_id: _p, audio_path: _a, some_later_column: _s, ...kept } = full;
+    assert.deepEqual(parsed.generation, { ...kept, created_at: "2025-05-06T07:08:09.500Z" });
     assert.deepEqual(parsed.profile, { id: full.profile_id, description: null, language: "de" });
     // Nulls are left-out fields.
     const nulls = parseArchive({ json: new Map([["generation.json", { text: "n", language: null, engine: null, is_favorited: null, created_at: null }]]), entries }, now);

@@ -8,8 +8,8 @@ import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
 import { ConditionFailed, transact } from "../table/transact";
 import { generationTransaction } from "./writes";
-import { resolveCreation, withDefaults, type CreationSettings } from "./defaults";
-import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
+import { resolveCreation, withDefaults } from "./defaults";
+import { creationDigest, toGeneration, type CreationSettings, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
 import type { GenerationInput } from "../shapes/generation";
 

@@ -1,16 +1,6 @@
 import { findProfileItem } from "../profiles/service";
 import { DEFAULT_ENGINE, DEFAULT_LANGUAGE, type CreationInput } from "../shapes/generation";
-
-/** Every setting a generation is made with, none left out: what its creation digest is taken over. */
-export interface CreationSettings {
-  profile_id: string;
-  text: string;
-  language: string;
-  seed: number | null;
-  instruct: string | null;
-  engine: string;
-  model_size: string | null;
-}
+import type { CreationSettings } from "./model";
 
 /**
  * The one place creation settings get their defaults. A left-out language is the profile's

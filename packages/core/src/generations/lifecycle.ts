@@ -104,7 +104,7 @@ export interface Placement {
 }
 
 /** Whether a pending generation's or version's `error` and `error_code` already say `refusal`. */
-export const says = (record: { error?: string | null; error_code?: string | null }, refusal: VisibleError): boolean =>
+export const showsRefusal = (record: { error?: string | null; error_code?: string | null }, refusal: VisibleError): boolean =>
   record.error === refusal.detail && record.error_code === refusal.code;
 
 /** Whether the upload an ETag named is still the one at `key` (or was deleted, as an oversized one is). */
@@ -227,7 +227,7 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
       return after!;
     },
     withRefusal: (item, refusal) =>
-      item.status === "pending" && !says(item, refusal) ? touched(item, { error: refusal.detail, error_code: refusal.code }) : undefined,
+      item.status === "pending" && !showsRefusal(item, refusal) ? touched(item, { error: refusal.detail, error_code: refusal.code }) : undefined,
   }).catch(async (error: unknown) => {
     // A delete landing after the record was read takes the upload too: say the generation is gone.
     if (error instanceof VisibleError && error.code === "audio.missing") await getGeneration(tenant, id);

@@ -37,11 +37,14 @@ const defaultVersionId = (item: GenerationItem): string | null => {
   return chosen && chosen.audio_path !== item.audio_path ? chosen.id : null;
 };
 
+/** Every setting a generation is made with, none left out. */
+export type CreationSettings = Pick<Generation, "profile_id" | "text" | "language" | "seed" | "instruct" | "engine" | "model_size">;
+
 /**
  * The settings a generation was made with, as one digest: two requests with the same digest ask
  * for the same audio (idempotent retries, and lookups of what was already generated).
  */
-export const creationDigest = (item: Pick<Generation, "profile_id" | "text" | "language" | "seed" | "instruct" | "engine" | "model_size">): string =>
+export const creationDigest = (item: CreationSettings): string =>
   createHash("sha256")
     .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
     .digest("hex");

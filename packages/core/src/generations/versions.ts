@@ -3,7 +3,7 @@ import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
-import { completeFromUpload, quotasOf, roundDuration, says } from "./lifecycle";
+import { completeFromUpload, quotasOf, roundDuration, showsRefusal } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 import type { VersionInput } from "../shapes/generation";
@@ -104,7 +104,7 @@ export async function completeVersion(tenant: string, generationId: string, vers
     },
     withRefusal: (item, refusal) => {
       const version = item.versions.find((v) => v.id === versionId);
-      if (version?.status !== "pending" || says(version, refusal)) return undefined;
+      if (version?.status !== "pending" || showsRefusal(version, refusal)) return undefined;
       return withVersions(item, replaced(item, { ...version, error: refusal.detail, error_code: refusal.code }));
     },
   });
