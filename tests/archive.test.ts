@@ -702,6 +702,93 @@ describe("archive formats", () => {
     await manifestError(() => parseArchive({ json: new Map(), entries: [{ name: "audio.wav" }] }), "archive.manifest_missing", /generation\.json/);
   });
 
+  it("the seed's shape: generation.json with no format marker, missing fields taking the seed's defaults", () => {
+    const now = new Date("2026-01-02T03:04:05.000Z");
+    const entries = [{ name: "generation.json" }, { name: "audio.wav" }];
+    const minimal = parseArchive({ json: new Map([["generation.json", { text: "Just the text" }]]), entries }, now);
+    assert.deepEqual(minimal, {
+      format: "seed",
+      generation: {
+        text: "Just the text",
+        language: "en",
+        seed: null,
+        instruct: null,
+        engine: "qwen",
+        model_size: null,
+        status: "completed",
+        error: null,
+        duration: null,
+        is_favorited: false,
+        created_at: now.toISOString(),
+      },
+      profile: null,
+      versions: [],
+      audioFile: "audio.wav",
+    });
+    const full = {
+      id: "5b0c4a7e-2d3f-4e1a-9b8c-7d6e5f4a3b2c",
+      profile_id: "0b6f1f5e-1c2d-4e3f-8a9b-0c1d2e3f4a5b",
+      text: "Every field",
+      language: "de",
+      audio_path: "/home/someone/voicebox/data/generations/5b0c.wav",
+      duration: 2.5,
+      seed: 99,
+      instruct: "slowly",
+      engine: "kokoro",
+      model_size: "82M",
+      status: "completed",
+      error: null,
+      is_favorited: true,
+      created_at: "2025-05-06T07:08:09.5",
+      some_later_column: { ignored: true },
+    };
+    const parsed = parseArchive({ json: new Map([["generation.json", full]]), entries }, now);
+    assert.equal(parsed.format, "seed");
+    const { id: _i, profile_id: _p, audio_path: _a, some_later_column: _s, ...kept } = full;
+    assert.deepEqual(parsed.generation, { ...kept, created_at: "2025-05-06T07:08:09.500Z" });
+    assert.deepEqual(parsed.profile, { id: full.profile_id, description: null, language: "de" });
+    // Nulls are left-out fields.
+    const nulls = parseArchive({ json: new Map([["generation.json", { text: "n", language: null, engine: null, is_favorited: null, created_at: null }]]), entries }, now);
+    assert.deepEqual([nulls.generation.language, nulls.generation.engine, nulls.generation.is_favorited, nulls.generation.created_at], ["en", "qwen", false, now.toISOString()]);
+  });
+
+  it("the seed's shape refuses wrong types, hostile values and a missing audio.wav with 422", async () => {
+    const entries = [{ name: "generation.json" }, { name: "audio.wav" }];
+    const cases: [unknown, RegExp][] = [
+      [{}, /text: Required/],
+      [{ text: 42 }, /text: /],
+      [{ text: "   " }, /text: must not be blank/],
+      [{ text: "x".repeat(20_001) }, /text: must be at most/],
+      [{ text: "lone \uD800" }, /text: /],
+      [{ text: "ok", language: "english!" }, /language: /],
+      [{ text: "ok", seed: 1.5 }, /seed: /],
+      [{ text: "ok", seed: "7" }, /seed: /],
+      [{ text: "ok", engine: "my engine" }, /engine: /],
+      [{ text: "ok", model_size: "1.7 B" }, /model_size: /],
+      [{ text: "ok", status: "done" }, /status: /],
+      [{ text: "ok", is_favorited: "yes" }, /is_favorited: /],
+      [{ text: "ok", duration: -1 }, /duration: /],
+      [{ text: "ok", created_at: "yesterday" }, /created_at: /],
+      [{ text: "ok", created_at: "2999-01-01T00:00:00Z" }, /created_at: /],
+      [{ text: "ok", id: "x".repeat(65) }, /id: /],
+      [{ text: "ok", profile_id: 7 }, /profile_id: /],
+      [{ text: "ok", audio_path: "p".repeat(1_025) }, /audio_path: /],
+      [{ text: "ok", error: 3 }, /error: /],
+    ];
+    for (const [json, detail] of cases) {
+      await manifestError(() => parseArchive({ json: new Map([["generation.json", json]]), entries }), "archive.manifest_invalid", detail);
+    }
+    await manifestError(
+      () => parseArchive({ json: new Map([["generation.json", { text: "no audio" }]]), entries: [{ name: "generation.json" }, { name: "other.wav" }] }),
+      "archive.manifest_invalid",
+      /audio\.wav/,
+    );
+    // Not an object, or a format marker that isn't ours: our own format's rules apply, and refuse it.
+    for (const json of [[{ text: "in a list" }], "text", null, { format: "other", text: "marked" }]) {
+      await manifestError(() => parseArchive({ json: new Map([["generation.json", json]]), entries }), "archive.manifest_invalid", /generation\.json/);
+    }
+  });
+
   it("detects the format from entry names", () => {
     assert.equal(detectFormat(["audio.wav", "generation.json"]), "sonna");
     assert.equal(detectFormat(["manifest.json", "audio/a.wav"]), "voicebox");

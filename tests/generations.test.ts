@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { bucketName } from "@sonna/core/resources";
-import { tenantSegment } from "@sonna/core/table/keys";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "@sonna/core/aws";
+import { bucketName, tableName } from "@sonna/core/resources";
+import { keys, tenantSegment } from "@sonna/core/table/keys";
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import {
@@ -145,10 +147,52 @@ describe("create", () => {
     assert.equal(big.generation.seed, Number.MAX_SAFE_INTEGER);
   });
 
+  test("without language, the profile's language; with one, as sent", async () => {
+    const t = await tenant(api);
+    const german = await createProfile(t, undefined, { language: "de" });
+    assert.equal((await createPending(t, german.id)).generation.language, "de");
+    assert.equal((await createPending(t, german.id, { language: "fr" })).generation.language, "fr");
+    assert.equal((await t.json(`/profiles/${german.id}`, { method: "PATCH", body: { language: "es" } })).status, 200);
+    assert.equal((await createPending(t, german.id)).generation.language, "es", "the profile's language now, not when it was made");
+    await assertStatsMatchRecount(t);
+  });
+
+  test("without language, and a profile stored without one: en", async () => {
+    const t = await tenant(api);
+    const id = await randomId();
+    const now = new Date().toISOString();
+    await dynamo.send(
+      new PutCommand({ TableName: tableName(), Item: { ...keys.profile(t.id, id), entity: "profile", id, name: "Old profile", description: null, created_at: now, updated_at: now } }),
+    );
+    assert.equal((await createPending(t, id)).generation.language, "en");
+  });
+
+  test("Idempotency-Key: a retry that leaves language out matches, even after the profile's language changed", async () => {
+    const t = await tenant(api);
+    const profile = await createProfile(t, undefined, { language: "de" });
+    const headers = { "idempotency-key": `lang-${randomBytes(6).toString("hex")}` };
+    const first = await createPending(t, profile.id, { text: "Guten Tag" }, headers);
+    assert.equal(first.generation.language, "de");
+    // Spelling out the language it defaulted to is the same request.
+    assert.equal((await createPending(t, profile.id, { text: "Guten Tag", language: "de" }, headers)).generation.id, first.generation.id);
+    assertError(await t.json("/history", { method: "POST", body: { profile_id: profile.id, text: "Guten Tag", language: "fr" }, headers }), 422, "request.idempotency_key_reused");
+    assert.equal((await t.json(`/profiles/${profile.id}`, { method: "PATCH", body: { language: "fr" } })).status, 200);
+    const retry = await createPending(t, profile.id, { text: "Guten Tag" }, headers);
+    assert.equal(retry.generation.id, first.generation.id);
+    assert.equal(retry.generation.language, "de");
+    assertError(await t.json("/history", { method: "POST", body: { profile_id: profile.id, text: "Guten Abend" }, headers }), 422, "request.idempotency_key_reused");
+    const { stats } = await assertStatsMatchRecount(t);
+    assert.equal(stats.total_generations, 1);
+  });
+
   test("an unknown or malformed profile_id is 404 profile.not_found and creates nothing", async () => {
     const { t } = await setup();
-    for (const profileId of [await randomId(), "not-a-uuid", "00000000-0000-4000-8000-000000000000"]) {
-      assertError(await t.json("/history", { method: "POST", body: { profile_id: profileId, text: "hi" } }), 404, "profile.not_found");
+    const foreign = (await setup()).profileId;
+    for (const profileId of [await randomId(), "not-a-uuid", "00000000-0000-4000-8000-000000000000", foreign]) {
+      // Without a language the profile is read; with one, only checked in the transaction.
+      for (const language of [undefined, "en"]) {
+        assertError(await t.json("/history", { method: "POST", body: { profile_id: profileId, text: "hi", language } }), 404, "profile.not_found");
+      }
     }
     assertZeroStats(await getStats(t));
   });
@@ -324,19 +368,23 @@ describe("upload and complete", () => {
     ["text", () => new TextEncoder().encode("this is not audio at all")],
   ];
   for (const [name, bytes] of invalidUploads) {
-    test(`${name} is 422 audio.invalid and changes nothing; a good upload then completes`, async () => {
+    test(`${name} is 422 audio.invalid, stays pending saying why; a good upload then completes and clears it`, async () => {
       const { t, profileId } = await setup();
       const { generation, upload } = await createPending(t, profileId);
       await uploadAudio(upload, bytes());
       const before = await detail(t, generation.id);
       const statsBefore = await getStats(t);
-      assertError(await t.json(`/history/${generation.id}/complete`, { method: "POST" }), 422, "audio.invalid");
-      assert.deepEqual(await detail(t, generation.id), before);
+      const refused = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+      assertError(refused, 422, "audio.invalid");
+      const { updated_at: _u, ...pending } = await detail(t, generation.id);
+      const { updated_at: _b, ...unchanged } = before;
+      assert.deepEqual(pending, { ...unchanged, error: refused.body.detail, error_code: "audio.invalid" }, "only the refusal is recorded");
       assert.deepEqual(await getStats(t), statsBefore);
       await uploadAudio(upload, good);
       const done = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.equal(done.body.duration, 1);
+      assert.deepEqual([done.body.error, done.body.error_code], [null, null], "completion clears the refusal");
       await assertStatsMatchRecount(t);
     });
   }
@@ -367,7 +415,8 @@ describe("upload and complete", () => {
       const statsBefore = await getStats(t);
       assertError(await t.json(`/history/${generation.id}/complete`, { method: "POST" }), 413, "audio.too_large");
       assert.equal(await objectExists(generation.audio_path), false);
-      assert.equal((await detail(t, generation.id)).status, "pending");
+      const pending = await detail(t, generation.id);
+      assert.deepEqual([pending.status, pending.error_code], ["pending", "audio.too_large"]);
       assert.deepEqual(await getStats(t), statsBefore);
     },
   );
@@ -390,6 +439,17 @@ describe("fail", () => {
     assert.equal(got.audio_url, null);
     const { stats } = await assertStatsMatchRecount(t);
     assert.deepEqual(stats.generations_by_status, { pending: 0, completed: 0, failed: 1 });
+  });
+
+  test("failing a generation whose upload was refused replaces the refusal with the failure", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    await uploadAudio(upload, new TextEncoder().encode("not audio"));
+    assertError(await t.json(`/history/${generation.id}/complete`, { method: "POST" }), 422, "audio.invalid");
+    assert.equal((await detail(t, generation.id)).error_code, "audio.invalid");
+    const failed = await failGeneration(t, generation.id, "gave up");
+    assert.deepEqual([failed.status, failed.error, failed.error_code], ["failed", "gave up", null]);
+    await assertStatsMatchRecount(t);
   });
 
   test("failing a completed generation is 409 and changes nothing", async () => {

@@ -527,6 +527,92 @@ describe("Voicebox archives", () => {
   });
 });
 
+describe("seed-shaped archives (generation.json with the seed's fields, no format marker, + audio.wav)", () => {
+  const seedZip = (generation: unknown, wav: Uint8Array) =>
+    pythonZip([
+      { name: "generation.json", data: Buffer.from(JSON.stringify(generation)) },
+      { name: "audio.wav", data: wav },
+    ]);
+
+  test("just {text}: the seed's defaults, a profile named Imported, the audio as sent", async () => {
+    const t = await tenant(api);
+    const wav = wavNo(9);
+    const before = Date.now();
+    const res = await importInRequest(t, seedZip({ text: "Only text here" }, wav));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const g = await detail(t, res.body.id);
+    assert.deepEqual(
+      { text: g.text, language: g.language, engine: g.engine, seed: g.seed, instruct: g.instruct, model_size: g.model_size, status: g.status, error: g.error, is_favorited: g.is_favorited },
+      { text: "Only text here", language: "en", engine: "qwen", seed: null, instruct: null, model_size: null, status: "completed", error: null, is_favorited: false },
+    );
+    assert.ok(Math.abs(Date.parse(g.created_at) - before) < 60_000, "created now");
+    assert.equal(g.size_bytes, wav.length);
+    assert.deepEqual(g.versions.map((v: any) => [v.label, v.is_default]), [["original", true]]);
+    sameBytes((await fetchBytes(g.audio_url!)).bytes, wav, "audio_url serves audio.wav");
+    const [profile] = await profiles(t);
+    assert.deepEqual([profile.id, profile.name, profile.language], [g.profile_id, "Imported", "en"]);
+    await assertStatsMatchRecount(t);
+  });
+
+  test("every seed field, through the large flow: filed under the profile it names when this tenant has it", async () => {
+    const t = await tenant(api);
+    const profile = await createProfile(t, "Seed voice", { language: "it" });
+    const wav = wavNo(10);
+    const generation = {
+      id: "c4b1a2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
+      profile_id: profile.id,
+      text: "Ciao a tutti",
+      language: "it",
+      audio_path: "/Users/someone/Library/voicebox/generations/c4b1.wav",
+      duration: 123.4, // the audio decides
+      seed: 31337,
+      instruct: "bright",
+      engine: "qwen3-tts",
+      model_size: "0.6B",
+      status: "completed",
+      error: null,
+      is_favorited: true,
+      created_at: "2025-02-03T04:05:06",
+    };
+    const res = await importLarge(t, seedZip(generation, wav));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const g = await detail(t, res.body.id);
+    assert.equal(g.profile_id, profile.id);
+    assert.notEqual(g.id, generation.id, "ids are ours");
+    for (const field of ["text", "language", "seed", "instruct", "engine", "model_size", "status", "error", "is_favorited"] as const) {
+      assert.deepEqual(g[field], generation[field], field);
+    }
+    assert.equal(g.created_at, "2025-02-03T04:05:06.000Z");
+    assert.equal(g.size_bytes, wav.length);
+    assert.notEqual(g.duration, generation.duration);
+    assert.ok(g.audio_path.startsWith("t/"), "the archive's audio_path is not used");
+    sameBytes((await fetchBytes(g.audio_url!)).bytes, wav, "audio");
+    assert.equal((await profiles(t)).length, 1, "no new profile");
+    await assertStatsMatchRecount(t);
+  });
+
+  test("wrong types and hostile values are 422 archive.manifest_invalid naming the field, and import nothing", async () => {
+    const t = await tenant(api);
+    const wav = wavNo(11);
+    for (const [generation, field] of [
+      [{ text: 42 }, "text"],
+      [{ language: "en" }, "text"],
+      [{ text: "ok", seed: "7" }, "seed"],
+      [{ text: "ok", is_favorited: "yes" }, "is_favorited"],
+      [{ text: "ok", created_at: "not a date" }, "created_at"],
+      [{ text: "ok", engine: "../../etc" }, "engine"],
+      [{ text: "x".repeat(20_001) }, "text"],
+    ] as const) {
+      assertError(await importInRequest(t, seedZip(generation, wav)), 422, "archive.manifest_invalid", field);
+    }
+    assertError(await importLarge(t, seedZip({ text: "ok", seed: 1.5 }, wav)), 422, "archive.manifest_invalid", "seed");
+    const noAudio = pythonZip([{ name: "generation.json", data: Buffer.from(JSON.stringify({ text: "no audio" })) }]);
+    assertError(await importInRequest(t, noAudio), 422, "archive.manifest_invalid", "audio.wav");
+    assert.equal(await listTotal(t), 0);
+    assert.equal((await profiles(t)).length, 0);
+  });
+});
+
 describe("created_at from an archive", () => {
   /** A minimal Sonna archive dated `created_at`. */
   const dated = (created_at: string, text: string) =>

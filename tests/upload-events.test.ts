@@ -1,8 +1,9 @@
 // The S3 upload notification handler (packages/functions/src/upload-events.ts), fed events of the
 // exact shape S3 sends after a real PUT to a presigned URL: it completes the pending generation or
 // version the key belongs to, races safely with the client's own complete call, leaves bad audio
-// pending without throwing, removes uploads nothing will use (a PUT after completion, an upload
-// for a gone generation), and ignores every key it did not hand out.
+// pending without throwing but saying why (until a later upload completes it), removes uploads
+// nothing will use (a PUT after completion, an upload for a gone generation), and ignores every
+// key it did not hand out.
 //   npx tsx tests/support/run.ts tests/upload-events.test.ts
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -10,14 +11,22 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { makeWav } from "@sonna/core/wav/make";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import { keyOfUrl } from "./support/events";
+import { interpose } from "./support/faults";
 import { assertStatsMatchRecount, createCompleted, createPending, createProfile, getStats, objectExists, tenantWithProfile, uploadAudio, type Upload } from "./support/fixtures";
 
 type Handler = (event: unknown) => Promise<void>;
 let api: Api;
 let handler: Handler;
 
+// A small upload cap for this file's process, so "over the cap" needs 100 KB, not 1 GiB. It must
+// be set before the app (and with it packages/core/src/limits.ts) is first imported by startApi().
+const CAP = 100_000;
+process.env.SONNA_MAX_AUDIO_BYTES = String(CAP);
+
 before(async () => {
   api = await startApi();
+  const { limits } = await import("@sonna/core/limits");
+  assert.equal(limits.maxAudioBytes, CAP, "the lowered cap is in effect");
   handler = (await import("@sonna/functions/upload-events")).handler as Handler;
 });
 after(() => api?.close());
@@ -212,6 +221,131 @@ describe("refuses quietly", () => {
     const nobody = key.replace(/audio\/[0-9a-f-]{36}\.wav$/, "audio/01900000-0000-7000-8000-000000000000.wav");
     await notify(await s3Event(nobody));
     assert.equal((await t.json(`/history/${id}`)).status, 404);
+  });
+});
+
+describe("refusals say why", () => {
+  const put = async (key: string, body: Uint8Array) => {
+    const { s3, bucket } = await aws();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  };
+  const refusalOf = async (t: Tenant, id: string) => {
+    const g = await generationOf(t, id);
+    return { status: g.status, error: g.error, error_code: g.error_code };
+  };
+
+  test("a refused upload leaves the generation pending with the refusal's detail and code; a later upload completes it and clears both", async () => {
+    const { t, profileId } = await setup();
+    const { id, key } = await uploadedPending(t, profileId, new Uint8Array(Buffer.from("not a wav, not even close")));
+    await notify(await s3Event(key));
+    const first = await refusalOf(t, id);
+    assert.equal(first.status, "pending");
+    assert.equal(first.error_code, "audio.invalid");
+    assert.match(first.error, /not a usable WAV file/);
+    // Another refused upload replaces the reason.
+    await put(key, wav(3).subarray(0, 500));
+    await notify(await s3Event(key));
+    const second = await refusalOf(t, id);
+    assert.equal(second.error_code, "audio.invalid");
+    assert.notEqual(second.error, first.error);
+    // A repeated delivery records nothing new.
+    const before = await generationOf(t, id);
+    await notify(await s3Event(key));
+    assert.equal((await generationOf(t, id)).updated_at, before.updated_at);
+    const { stats } = await assertStatsMatchRecount(t);
+    assert.deepEqual(stats.generations_by_status, { pending: 1, completed: 0, failed: 0 });
+    await put(key, wav(1));
+    await notify(await s3Event(key));
+    assert.deepEqual(await refusalOf(t, id), { status: "completed", error: null, error_code: null });
+    await assertStatsMatchRecount(t);
+  });
+
+  test("over the size cap: audio.too_large, and the oversized upload is deleted", async () => {
+    const { t, profileId } = await setup();
+    const big = makeWav({ frames: 60_000 });
+    assert.ok(big.length > CAP);
+    const { id, key } = await uploadedPending(t, profileId, big);
+    await notify(await s3Event(key));
+    const refused = await refusalOf(t, id);
+    assert.deepEqual([refused.status, refused.error_code], ["pending", "audio.too_large"]);
+    assert.match(refused.error, new RegExp(String(CAP)));
+    assert.equal(await objectExists(key), false);
+    await put(key, wav(2));
+    await notify(await s3Event(key));
+    assert.deepEqual(await refusalOf(t, id), { status: "completed", error: null, error_code: null });
+  });
+
+  test("over quota: quota.exceeded is recorded; the upload stays and completes once there is room", async () => {
+    const { t, profileId } = await setup();
+    await createCompleted(t, profileId, { wav: wav(0) });
+    const used = (await getStats(t)).total_bytes;
+    assert.equal((await t.json("/settings", { method: "PUT", body: { quota_bytes: used + 1_000 } })).status, 200);
+    const { id, key } = await uploadedPending(t, profileId);
+    await notify(await s3Event(key));
+    const refused = await refusalOf(t, id);
+    assert.deepEqual([refused.status, refused.error_code], ["pending", "quota.exceeded"]);
+    assert.match(refused.error, /quota/);
+    assert.equal(await objectExists(key), true, "the upload waits for room");
+    await assertStatsMatchRecount(t);
+    assert.equal((await t.json("/settings", { method: "PUT", body: { quota_bytes: null } })).status, 200);
+    await notify(await s3Event(key));
+    assert.deepEqual(await refusalOf(t, id), { status: "completed", error: null, error_code: null });
+    await assertStatsMatchRecount(t);
+  });
+
+  test("a version's refused upload is recorded on the version, not on its generation", async () => {
+    const { t, profileId } = await setup();
+    const g = await createCompleted(t, profileId, { wav: wav(0) });
+    const created = await t.json(`/history/${g.id}/versions`, { method: "POST", body: { label: "broken", effects_chain: [] } });
+    assert.equal(created.status, 201);
+    assert.deepEqual([created.body.version.error, created.body.version.error_code], [null, null]);
+    const key = keyOf(created.body.upload);
+    await put(key, new Uint8Array(Buffer.from("RIFF....WAVEnot really a wav at all")));
+    await notify(await s3Event(key));
+    const after = await generationOf(t, g.id);
+    const version = after.versions.find((v: any) => v.id === created.body.version.id);
+    assert.deepEqual([version.status, version.error_code], ["pending", "audio.invalid"]);
+    assert.match(version.error, /not a usable WAV file/);
+    assert.deepEqual([after.error, after.error_code], [null, null]);
+    assert.ok(after.versions.filter((v: any) => v.id !== version.id).every((v: any) => v.error === null && v.error_code === null));
+    await put(key, wav(5));
+    await notify(await s3Event(key));
+    const done = (await generationOf(t, g.id)).versions.find((v: any) => v.id === version.id);
+    assert.deepEqual([done.status, done.error, done.error_code], ["completed", null, null]);
+    await assertStatsMatchRecount(t);
+  });
+
+  test("a refusal of an upload replaced before it is recorded is not recorded: the new upload decides", async () => {
+    const { t, profileId } = await setup();
+    const { id, key } = await uploadedPending(t, profileId, new Uint8Array(Buffer.from("not a wav, not even close")));
+    const event = await s3Event(key);
+    // The refusal is decided on the first upload; just before it checks that this upload is still
+    // the one at the key (the completion's second HEAD of it), another lands.
+    const { s3 } = await aws();
+    let heads = 0;
+    const race = interpose(s3, (command, input) => command === "HeadObjectCommand" && input.Key === key && ++heads === 2, () => put(key, wav(3).subarray(0, 500)));
+    await notify(event);
+    assert.equal(race.state.hit, 1, "the second upload landed in between");
+    assert.deepEqual(await refusalOf(t, id), { status: "pending", error: null, error_code: null });
+    // The new upload's own event (or a complete call) records its refusal.
+    await notify(await s3Event(key));
+    const refused = await t.json(`/history/${id}/complete`, { method: "POST" });
+    assert.equal(refused.status, 422);
+    assert.deepEqual(await refusalOf(t, id), { status: "pending", error: refused.body.detail, error_code: "audio.invalid" });
+  });
+
+  test("a late event for a refused upload does not touch a generation completed since", async () => {
+    const { t, profileId } = await setup();
+    const { generation, upload } = await createPending(t, profileId);
+    await uploadAudio(upload, new Uint8Array(Buffer.from("garbage")));
+    const late = await s3Event(keyOf(upload));
+    await uploadAudio(upload, wav(2));
+    assert.equal((await t.json(`/history/${generation.id}/complete`, { method: "POST" })).status, 200);
+    const done = await generationOf(t, generation.id);
+    await notify(late);
+    const unsigned = ({ audio_url: _u, audio_url_expires_at: _e, ...rest }: Record<string, unknown>) => rest;
+    assert.deepEqual(unsigned(await generationOf(t, generation.id)), unsigned(done));
+    assert.deepEqual([done.error, done.error_code], [null, null]);
   });
 });
 

@@ -146,6 +146,43 @@ describe("lifecycle", () => {
     assert.ok(b.version.id);
   });
 
+  test("default_version_id says which audio audio_url serves: a processed default's id, null for the original", async () => {
+    const { t, id, original } = await setup();
+    const fresh = await detail(t, id);
+    assert.equal(fresh.default_version_id, null);
+    const processed = wav(4);
+    const a = await addCompleted(t, id, "A", processed);
+    assert.equal(a.generation.default_version_id, null, "a completed version is not the default until made so");
+    const made = await t.json(`/history/${id}/versions/${a.version.id}/default`, { method: "PUT" });
+    assert.equal(made.body.default_version_id, a.version.id);
+    const got = await detail(t, id);
+    assert.equal(got.default_version_id, a.version.id);
+    const served = new Uint8Array(await (await fetch(got.audio_url)).arrayBuffer());
+    assert.ok(Buffer.from(served).equals(Buffer.from(processed)), "audio_url serves the default version's bytes");
+    // The generation's own audio facts stay the original's.
+    assert.deepEqual([got.audio_path, got.size_bytes, got.duration], [fresh.audio_path, original.length, fresh.duration]);
+    const item = (await t.json("/history")).body.items.find((i: any) => i.id === id);
+    assert.equal(item.default_version_id, a.version.id, "list items say it too");
+    const orig = fresh.versions[0];
+    const back = await t.json(`/history/${id}/versions/${orig.id}/default`, { method: "PUT" });
+    assert.equal(back.body.default_version_id, null);
+    const again = await detail(t, id);
+    assert.equal(again.default_version_id, null);
+    const servedAgain = new Uint8Array(await (await fetch(again.audio_url)).arrayBuffer());
+    assert.ok(Buffer.from(servedAgain).equals(Buffer.from(original)), "audio_url serves the original again");
+  });
+
+  test("the document says audio_path, duration and size_bytes describe the original, and what default_version_id is", async () => {
+    const doc = (await api.json("/openapi.json")).body;
+    const generation = doc.components.schemas.Generation.properties;
+    for (const field of ["audio_path", "duration", "size_bytes"]) {
+      assert.match(generation[field].description ?? "", /original/i, `${field}'s description names the original`);
+    }
+    assert.match(generation.default_version_id.description ?? "", /audio_url/);
+    const version = doc.components.schemas.Version.properties;
+    assert.ok(version.error && version.error_code, "versions document their refusal fields");
+  });
+
   test("deleting the original is 409; deleting the default hands the default back to the original", async () => {
     const { t, id } = await setup();
     const orig = (await detail(t, id)).versions[0];
@@ -184,15 +221,23 @@ describe("bad uploads", () => {
     const before = await getStats(t);
     const { version, upload } = await addPending(t, id, "broken");
     await uploadAudio(upload, new Uint8Array(Buffer.from("RIFF....WAVEnot really a wav at all")));
-    assertError(await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" }), 422, "audio.invalid");
+    const refused = await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" });
+    assertError(refused, 422, "audio.invalid");
     const after = await detail(t, id);
-    assert.equal(after.versions.find((v: any) => v.id === version.id).status, "pending");
+    const stillPending = after.versions.find((v: any) => v.id === version.id);
+    assert.deepEqual([stillPending.status, stillPending.error, stillPending.error_code], ["pending", refused.body.detail, "audio.invalid"], "the version says why");
+    assert.deepEqual([after.error, after.error_code], [null, null], "the generation itself is not refused");
     assert.deepEqual((await getStats(t)).total_bytes, before.total_bytes);
     const truncated = wav(1).subarray(0, 300);
     await uploadAudio(upload, truncated);
-    assertError(await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" }), 422, "audio.invalid", "truncated");
+    const again = await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" });
+    assertError(again, 422, "audio.invalid", "truncated");
+    assert.equal((await detail(t, id)).versions.find((v: any) => v.id === version.id).error, again.body.detail, "the latest refusal replaces the first");
     await uploadAudio(upload, wav(2));
-    assert.equal((await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" })).status, 200);
+    const done = await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" });
+    assert.equal(done.status, 200);
+    const completed = done.body.versions.find((v: any) => v.id === version.id);
+    assert.deepEqual([completed.status, completed.error, completed.error_code], ["completed", null, null], "completion clears the refusal");
     await assertStatsMatchRecount(t);
   });
 
@@ -205,7 +250,8 @@ describe("bad uploads", () => {
     await uploadAudio(upload, big);
     assertError(await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" }), 413, "audio.too_large", String(CAP));
     assert.equal(await objectExists(version.audio_path), false, "the oversized upload is deleted");
-    assert.equal((await detail(t, id)).versions.find((v: any) => v.id === version.id).status, "pending");
+    const pending = (await detail(t, id)).versions.find((v: any) => v.id === version.id);
+    assert.deepEqual([pending.status, pending.error_code], ["pending", "audio.too_large"]);
     assert.equal((await getStats(t)).total_bytes, before.total_bytes);
     await assertStatsMatchRecount(t);
   });
@@ -217,7 +263,8 @@ describe("bad uploads", () => {
     const { version, upload } = await addPending(t, id, "over quota");
     await uploadAudio(upload, wav(4));
     assertError(await t.json(`/history/${id}/versions/${version.id}/complete`, { method: "POST" }), 409, "quota.exceeded");
-    assert.equal((await detail(t, id)).versions.find((v: any) => v.id === version.id).status, "pending");
+    const pending = (await detail(t, id)).versions.find((v: any) => v.id === version.id);
+    assert.deepEqual([pending.status, pending.error_code], ["pending", "quota.exceeded"]);
     assert.equal((await getStats(t)).total_bytes, used);
     await assertStatsMatchRecount(t);
   });

@@ -1,7 +1,11 @@
 /**
- * The two archive formats a generation can be imported from, parsed into one shape:
+ * The three archive formats a generation can be imported from, parsed into one shape:
  *
  * - Sonna's own (`generation.json` + `audio.wav` + version WAVs), written by `sonnaManifest`.
+ * - The seed's shape: `generation.json` holding a Generation's own fields (any of `id`,
+ *   `profile_id`, `text`, `language`, `audio_path`, `duration`, `seed`, `instruct`, `engine`,
+ *   `model_size`, `status`, `error`, `is_favorited`, `created_at`; `text` required) with no
+ *   `format` marker, plus `audio.wav`. What it leaves out takes the seed's defaults.
  * - Voicebox's generation export, as written by `export_generation_to_zip` in
  *   jamiepine/voicebox `backend/services/export_import.py` (earlier `backend/export_import.py`):
  *   `manifest.json` = `{ version: "1.0", generation: { id, text, language, duration, seed,
@@ -17,7 +21,7 @@ import * as v from "valibot";
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
 import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, summarize, token, wellFormedText } from "../shapes/fields";
-import { creationFields, GenerationStatusSchema, type GenerationStatus } from "../shapes/generation";
+import { creationFields, DEFAULT_ENGINE, DEFAULT_LANGUAGE, GenerationStatusSchema, type GenerationStatus } from "../shapes/generation";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
 export const SONNA_MANIFEST_NAME = "generation.json";
@@ -29,14 +33,14 @@ export const VOICEBOX_MANIFEST_NAME = "manifest.json";
 /** Matches the service's per-generation cap, so an export always re-imports. */
 export const MAX_ARCHIVE_VERSIONS = 50;
 
-export type ArchiveFormat = "sonna" | "voicebox";
+export type ArchiveFormat = "sonna" | "voicebox" | "seed";
 export type EffectParams = Record<string, string | number | boolean | null>;
 export interface ArchiveEffect {
   type: string;
   params: EffectParams;
 }
 
-/** What either format says about a generation, normalised. File names are entry names. */
+/** What any format says about a generation, normalised. File names are entry names. */
 export interface ImportedArchive {
   format: ArchiveFormat;
   generation: {
@@ -53,7 +57,8 @@ export interface ImportedArchive {
     /** ISO 8601 in UTC. */
     created_at: string;
   };
-  profile: { id?: string; name: string; description: string | null; language: string } | null;
+  /** Without a name (the seed's shape names only an id), an import files it as if there were no profile. */
+  profile: { id?: string; name?: string; description: string | null; language: string } | null;
   versions: { label: string; effects_chain: ArchiveEffect[]; is_default: boolean; file: string }[];
   /** The entry holding the generation's own (default) audio. */
   audioFile: string;
@@ -177,7 +182,10 @@ export const VoiceboxManifestSchema = v.object({
 });
 export type VoiceboxManifest = v.InferOutput<typeof VoiceboxManifestSchema>;
 
-/** Which format an archive is, from its entry names; null if neither manifest is there. */
+/**
+ * Which format an archive is, from its entry names; null if neither manifest is there. A
+ * `generation.json` is "sonna" here; `parseArchive` tells the seed's shape from it by its content.
+ */
 export function detectFormat(entryNames: Iterable<string>): ArchiveFormat | null {
   let format: ArchiveFormat | null = null;
   for (const name of entryNames) {
@@ -216,7 +224,62 @@ export function parseArchive(
     throw new VisibleError(422, "archive.manifest_missing", `${manifestName} was not read as JSON.`);
   }
   const manifest = archive.json.get(manifestName);
-  return format === "sonna" ? parseSonnaManifest(manifest, names) : parseVoiceboxManifest(manifest, names, now);
+  if (format === "voicebox") return parseVoiceboxManifest(manifest, names, now);
+  return isSeedShaped(manifest) ? parseSeedManifest(manifest, names, now) : parseSonnaManifest(manifest, names);
+}
+
+/** Our manifest always says its `format`; the seed's Generation has no such field. */
+const isSeedShaped = (json: unknown): boolean => typeof json === "object" && json !== null && !Array.isArray(json) && !("format" in json);
+
+/**
+ * The seed's Generation, as a dump of its record would carry it: every field may be left out or
+ * null but `text`. `audio_path` was a path on the machine that made it; the audio is `audio.wav`.
+ */
+export const SeedGenerationSchema = v.object({
+  id: v.nullish(voiceboxId),
+  profile_id: v.nullish(voiceboxId),
+  text: creationFields.text,
+  language: v.nullish(creationFields.language),
+  audio_path: v.nullish(v.pipe(v.string(), v.maxLength(1024, "must be at most 1024 characters"))),
+  duration: v.nullish(duration),
+  seed: v.nullish(seed),
+  instruct: v.nullish(creationFields.instruct),
+  engine: v.nullish(creationFields.engine),
+  model_size: v.nullish(token),
+  status: v.nullish(GenerationStatusSchema),
+  error: v.nullish(wellFormedText(limits.maxErrorChars)),
+  is_favorited: v.nullish(v.boolean()),
+  created_at: v.nullish(timestamp),
+});
+
+/**
+ * The seed's defaults for what is left out: language "en", engine "qwen", not favourited, created
+ * now; status "completed", since the archive carries its audio. A `profile_id` is kept for the
+ * import to find that profile; there is no name to match or create one by.
+ */
+export function parseSeedManifest(json: unknown, entryNames: readonly string[], now: Date = new Date()): ImportedArchive {
+  const g = validate(SeedGenerationSchema, json, SONNA_MANIFEST_NAME);
+  if (!entryNames.includes(SONNA_AUDIO_NAME)) throw invalid(SONNA_MANIFEST_NAME, [`audio: the archive has no ${SONNA_AUDIO_NAME} entry`]);
+  const language = g.language ?? DEFAULT_LANGUAGE;
+  return {
+    format: "seed",
+    generation: {
+      text: g.text,
+      language,
+      seed: g.seed ?? null,
+      instruct: g.instruct ?? null,
+      engine: g.engine ?? DEFAULT_ENGINE,
+      model_size: g.model_size ?? null,
+      status: g.status ?? "completed",
+      error: g.error ?? null,
+      duration: g.duration ?? null,
+      is_favorited: g.is_favorited ?? false,
+      created_at: createdAt(g.created_at, now),
+    },
+    profile: g.profile_id ? { id: g.profile_id, description: null, language } : null,
+    versions: [],
+    audioFile: SONNA_AUDIO_NAME,
+  };
 }
 
 export function parseSonnaManifest(json: unknown, entryNames: readonly string[]): ImportedArchive {
@@ -301,7 +364,7 @@ export function parseVoiceboxManifest(json: unknown, entryNames: readonly string
       error: null,
       duration: g.duration,
       is_favorited: g.is_favorited ?? false,
-      created_at: (g.created_at ? toUtcIso(g.created_at) : null) ?? now.toISOString(),
+      created_at: createdAt(g.created_at, now),
     },
     profile:
       m.profile && profileName !== null
@@ -436,6 +499,9 @@ function asciiWords(text: string): string[] {
       .match(/[a-z0-9]+/g) ?? []
   ).map((word) => word.slice(0, 24));
 }
+
+/** A manifest's creation time in UTC, or `now` when it gives none. */
+const createdAt = (value: string | null | undefined, now: Date): string => (value ? toUtcIso(value) : null) ?? now.toISOString();
 
 /** Python's naive isoformat is UTC here; anything with an offset is converted. */
 function toUtcIso(value: string): string | null {

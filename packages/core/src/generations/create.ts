@@ -10,7 +10,8 @@ import { transactWithChanges } from "../changes/log";
 import { ConditionFailed } from "../table/transact";
 import { quotasOf } from "./lifecycle";
 import { generationTransaction } from "./writes";
-import { creationDigest, toGeneration, type Generation, type GenerationItem } from "./model";
+import { resolveCreation, withDefaults } from "./defaults";
+import { creationDigest, toGeneration, type CreationSettings, type Generation, type GenerationItem } from "./model";
 import { countChange, findGeneration } from "./repo";
 import { findTrashed } from "../trash/model";
 import type { GenerationInput } from "../shapes/generation";
@@ -19,7 +20,10 @@ export type { GenerationInput } from "../shapes/generation";
 
 const IDEMPOTENCY_SECONDS = 24 * 3600;
 
-/** Builds the stored item of a new generation; `createdAtMs` also fixes the id's time order. */
+/**
+ * Builds the stored item of a new generation; `createdAtMs` also fixes the id's time order.
+ * `input` is what `resolveCreation` made of a request (a language left out here is `en`).
+ */
 export function newGenerationItem(
   tenant: string,
   input: GenerationInput,
@@ -27,22 +31,17 @@ export function newGenerationItem(
 ): GenerationItem {
   const id = newId(createdAtMs);
   const createdAt = new Date(createdAtMs).toISOString();
+  const settings = withDefaults(input);
   return {
     ...keys.generation(tenant, id),
-    ...keys.generationByProfile(tenant, input.profile_id, id),
+    ...keys.generationByProfile(tenant, settings.profile_id, id),
     entity: "generation",
     id,
-    profile_id: input.profile_id,
-    text: input.text,
-    text_lc: input.text.toLowerCase(),
-    language: input.language ?? "en",
+    ...settings,
+    text_lc: settings.text.toLowerCase(),
     // Until completion a generation's audio is its upload; completion points it at the inspected copy.
     audio_path: objectKeys.generationUpload(tenant, id),
     duration: null,
-    seed: input.seed ?? null,
-    instruct: input.instruct ?? null,
-    engine: input.engine ?? "qwen",
-    model_size: input.model_size ?? null,
     status: "pending",
     error: null,
     error_code: null,
@@ -83,8 +82,10 @@ export async function createGeneration(
   idempotencyKey?: string,
 ): Promise<CreatedGeneration> {
   if (!isId(input.profile_id)) throw notFound("profile", input.profile_id);
-  const item = newGenerationItem(tenant, input);
-  // Over the fields as stored, so a retry that spells out a default (language "en", seed null)
+  const settings = await resolveCreation(tenant, input);
+  if (!settings) throw notFound("profile", input.profile_id);
+  const item = newGenerationItem(tenant, settings);
+  // Over the settings as stored, so a retry that spells out a default (the profile's language, seed null)
   // is the same request.
   const fingerprint = creationDigest(item);
   const idempotencyItem = idempotencyKey
@@ -106,14 +107,19 @@ export async function createGeneration(
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
     if (error.index === 0) throw notFound("profile", input.profile_id);
-    if (error.index === 1 && idempotencyKey) return replay(tenant, idempotencyKey, fingerprint);
+    if (error.index === 1 && idempotencyKey) return replay(tenant, idempotencyKey, settings, input.language === undefined);
     throw (await refusal(error.index - checks.length)) ?? error;
   }
   countChange(null, item);
   return { generation: toGeneration(item), upload: await presignUpload(objectKeys.generationUpload(tenant, item.id)) };
 }
 
-async function replay(tenant: string, idempotencyKey: string, fingerprint: string): Promise<CreatedGeneration> {
+/**
+ * The first request's answer, if `settings` are what it asked for. A retry that leaves the
+ * language out asks for the profile's language as it was then, which its generation kept: the
+ * profile's may have changed since.
+ */
+async function replay(tenant: string, idempotencyKey: string, settings: CreationSettings, profileLanguage: boolean): Promise<CreatedGeneration> {
   const { Item } = await dynamo.send(
     new GetCommand({
       TableName: tableName(),
@@ -121,14 +127,15 @@ async function replay(tenant: string, idempotencyKey: string, fingerprint: strin
       ConsistentRead: true,
     }),
   );
-  if (Item?.fingerprint !== fingerprint) {
+  const generation = Item && (await findGeneration(tenant, Item.generation_id as string));
+  const asked = profileLanguage && generation ? { ...settings, language: generation.language } : settings;
+  if (Item?.fingerprint !== creationDigest(asked)) {
     throw new VisibleError(
       422,
       "request.idempotency_key_reused",
       "This Idempotency-Key was already used with a different request body.",
     );
   }
-  const generation = await findGeneration(tenant, Item.generation_id as string);
   if (!generation) {
     // A trashed one is not handed out as if it were live: the caller can restore it or start over.
     const trashed = await findTrashed(tenant, Item.generation_id as string);

@@ -17,20 +17,33 @@ const missingAudio = () => new VisibleError(422, "audio.missing", "No audio has 
 /** What inspection found in an object, and the ETag of exactly the bytes it read. */
 export type InspectedAudio = WavInfo & { size: number; etag: string };
 
+/** Audio the service won't take, and the ETag of the upload it was (see `noteRefusal`). */
+export class AudioRefused extends VisibleError {
+  constructor(
+    readonly etag: string,
+    status: 413 | 422,
+    code: string,
+    detail: string,
+  ) {
+    super(status, code, detail);
+  }
+}
+
 /** Reads the uploaded object's header and size; refuses missing, oversized or non-WAV audio. */
 export async function inspectUploadedAudio(key: string): Promise<InspectedAudio> {
   const head = await headObject(key);
   if (!head) throw missingAudio();
   if (head.size > limits.maxAudioBytes) {
     await deleteObjects([key]);
-    throw new VisibleError(
+    throw new AudioRefused(
+      head.etag,
       413,
       "audio.too_large",
       `The uploaded audio is ${head.size} bytes; the limit is ${limits.maxAudioBytes}. It was deleted; upload a smaller file.`,
     );
   }
   if (head.size === 0) {
-    throw new VisibleError(422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
+    throw new AudioRefused(head.etag, 422, "audio.invalid", "The uploaded audio is empty (0 bytes); upload the WAV file again.");
   }
   const start = await readObjectStart(key, head.etag, Math.min(WAV_HEADER_PROBE_BYTES, head.size)).catch((error: unknown) => {
     if ((error as { name?: string }).name === "NoSuchKey") throw missingAudio();
@@ -40,7 +53,7 @@ export async function inspectUploadedAudio(key: string): Promise<InspectedAudio>
     return { ...inspectWav(start, head.size), size: head.size, etag: head.etag };
   } catch (error) {
     if (error instanceof InvalidWav) {
-      throw new VisibleError(422, "audio.invalid", `The uploaded audio is not a usable WAV file: ${error.reason}.`);
+      throw new AudioRefused(head.etag, 422, "audio.invalid", `The uploaded audio is not a usable WAV file: ${error.reason}.`);
     }
     throw error;
   }
@@ -71,6 +84,8 @@ function originalVersion(item: GenerationItem, audio: InspectedAudio, audioPath:
     duration: roundDuration(audio.durationSeconds),
     size_bytes: audio.size,
     created_at: new Date().toISOString(),
+    error: null,
+    error_code: null,
   };
 }
 
@@ -78,6 +93,8 @@ const notPending = (item: GenerationItem, action: string) =>
   new VisibleError(409, "generation.not_pending", `Generation ${item.id} is ${item.status}; only a pending generation can be ${action}.`);
 
 export interface Placement {
+  tenant: string;
+  generationId: string;
   /** The key the client uploaded to. */
   upload: string;
   /** A fresh key under t/ for the inspected bytes; nothing else ever writes it. */
@@ -88,6 +105,37 @@ export interface Placement {
   recorded: (item: GenerationItem) => boolean;
   /** The item as it is now, if another completion has recorded it meanwhile. */
   completedMeanwhile: () => Promise<GenerationItem | undefined>;
+  /** The item with `refusal` on the pending record; undefined when that is no longer pending or already says so. */
+  withRefusal: (item: GenerationItem, refusal: VisibleError) => GenerationItem | undefined;
+}
+
+/** Whether a pending generation's or version's `error` and `error_code` already say `refusal`. */
+export const showsRefusal = (record: { error?: string | null; error_code?: string | null }, refusal: VisibleError): boolean =>
+  record.error === refusal.detail && record.error_code === refusal.code;
+
+/** Whether the upload an ETag named is still the one at `key` (or was deleted, as an oversized one is). */
+async function stillUploaded(key: string, etag: string): Promise<boolean> {
+  const head = await headObject(key);
+  return !head || head.etag === etag;
+}
+
+/**
+ * Records why an upload was refused (not a WAV, too large, over quota) on its pending record, so
+ * that it says why it is still pending until an upload completes it. Rev-guarded like every
+ * change, and only while the refused upload is still the one at its key: a completion that
+ * inspected an older upload never overwrites what a newer one led to. When the record is gone or
+ * busy meanwhile, the refusal is still the answer.
+ */
+async function noteRefusal(placement: Placement, refusal: VisibleError, etag: string): Promise<void> {
+  try {
+    await mutateGeneration(placement.tenant, placement.generationId, async (item) => {
+      const refused = placement.withRefusal(item, refusal);
+      if (!refused || !(await stillUploaded(placement.upload, etag))) return { kind: "keep" };
+      return { kind: "put", item: refused };
+    });
+  } catch (error) {
+    if (!(error instanceof VisibleError)) throw error;
+  }
 }
 
 /**
@@ -101,7 +149,8 @@ export interface Placement {
  * their copy. A transaction that certainly applied nothing (refused: quota, a record gone or
  * changed; cancelled by contention; throttled) deletes the copy and keeps the upload, so the client
  * can retry; any other failure (a 5xx, a timeout) may hide a committed transaction, so the copy is
- * left for reconcile, which deletes it after a day if no record points at it.
+ * left for reconcile, which deletes it after a day if no record points at it. A refusal of the
+ * upload itself is recorded on the pending record (`noteRefusal`).
  */
 export async function completeFromUpload(placement: Placement): Promise<Generation> {
   const { upload, audioPath } = placement;
@@ -115,6 +164,7 @@ export async function completeFromUpload(placement: Placement): Promise<Generati
       throw error;
     });
   } catch (error) {
+    if (error instanceof AudioRefused) await noteRefusal(placement, error, error.etag);
     const gone = error instanceof VisibleError && error.code === "audio.missing";
     if (!(gone || error instanceof SourceChanged)) throw error;
     // A racing completion deletes the upload once it has recorded: answer what it recorded.
@@ -132,6 +182,7 @@ export async function completeFromUpload(placement: Placement): Promise<Generati
     after = await placement.record(audio);
   } catch (error) {
     if (certainlyNotApplied(error)) await deleteObjectsOfGoneRecords([audioPath]);
+    if (error instanceof VisibleError && error.code === "quota.exceeded") await noteRefusal(placement, error, audio.etag);
     throw error;
   }
   await deleteObjectsOfGoneRecords(placement.recorded(after) ? [upload] : [audioPath, upload]);
@@ -149,6 +200,8 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
   }
   const audioPath = objectKeys.audio(tenant, id, newId());
   return completeFromUpload({
+    tenant,
+    generationId: id,
     upload: current.audio_path,
     audioPath,
     recorded: (item) => item.audio_path === audioPath,
@@ -167,6 +220,7 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
           item: touched(item, {
             status: "completed",
             error: null,
+            error_code: null,
             audio_path: audioPath,
             duration: original.duration,
             size_bytes: original.size_bytes,
@@ -178,6 +232,8 @@ export async function completeGeneration(tenant: string, id: string): Promise<Ge
       });
       return after!;
     },
+    withRefusal: (item, refusal) =>
+      item.status === "pending" && !showsRefusal(item, refusal) ? touched(item, { error: refusal.detail, error_code: refusal.code }) : undefined,
   }).catch(async (error: unknown) => {
     // A delete landing after the record was read takes the upload too: say the generation is gone.
     if (error instanceof VisibleError && error.code === "audio.missing") await getGeneration(tenant, id);
@@ -190,7 +246,7 @@ export async function failGeneration(tenant: string, id: string, error: string):
   const { after } = await mutateGeneration(tenant, id, (item) => {
     if (item.status === "failed") return { kind: "keep" };
     if (item.status !== "pending") throw notPending(item, "marked failed");
-    return { kind: "put", item: touched(item, { status: "failed", error }) };
+    return { kind: "put", item: touched(item, { status: "failed", error, error_code: null }) };
   });
   await deleteObjectsOfGoneRecords([after!.audio_path]);
   return toGeneration(after!);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CountedFacts } from "../stats/aggregates";
 
-import type { Generation } from "../shapes/generation";
+import type { Generation, Version } from "../shapes/generation";
 
 export type { Effect, Generation, GenerationStatus, Version } from "../shapes/generation";
 
@@ -37,14 +37,20 @@ const defaultVersionId = (item: GenerationItem): string | null => {
   return chosen && chosen.audio_path !== item.audio_path ? chosen.id : null;
 };
 
+/** Every setting a generation is made with, none left out. */
+export type CreationSettings = Pick<Generation, "profile_id" | "text" | "language" | "seed" | "instruct" | "engine" | "model_size">;
+
 /**
  * The settings a generation was made with, as one digest: two requests with the same digest ask
  * for the same audio (idempotent retries, and lookups of what was already generated).
  */
-export const creationDigest = (item: Pick<Generation, "profile_id" | "text" | "language" | "seed" | "instruct" | "engine" | "model_size">): string =>
+export const creationDigest = (item: CreationSettings): string =>
   createHash("sha256")
     .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
     .digest("hex");
+
+/** Versions stored before refusals were recorded on them lack `error` and `error_code`. */
+const toVersion = (version: Version): Version => ({ ...version, error: version.error ?? null, error_code: version.error_code ?? null });
 
 export const toGeneration = (item: GenerationItem): Generation => ({
   id: item.id,
@@ -66,7 +72,7 @@ export const toGeneration = (item: GenerationItem): Generation => ({
   created_at: item.created_at,
   updated_at: item.updated_at,
   size_bytes: item.size_bytes,
-  versions: item.versions ?? [],
+  versions: (item.versions ?? []).map(toVersion),
   active_version_id: item.active_version_id ?? null,
   default_version_id: defaultVersionId(item),
 });

@@ -3,7 +3,7 @@ import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
-import { completeFromUpload, quotasOf, roundDuration } from "./lifecycle";
+import { completeFromUpload, quotasOf, roundDuration, showsRefusal } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 import type { VersionInput } from "../shapes/generation";
@@ -21,6 +21,9 @@ function findVersion(item: GenerationItem, versionId: string): Version {
   if (!version) throw versionNotFound(versionId);
   return version;
 }
+
+/** The item's versions with `version` in place of the one with its id. */
+const replaced = (item: GenerationItem, version: Version): Version[] => item.versions.map((v) => (v.id === version.id ? version : v));
 
 const withVersions = (item: GenerationItem, versions: Version[]): GenerationItem => ({
   ...item,
@@ -45,6 +48,8 @@ export async function createVersion(
     duration: null,
     size_bytes: 0,
     created_at: new Date().toISOString(),
+    error: null,
+    error_code: null,
   };
   // Until completion a version's audio is its upload; completion points it at the inspected copy.
   version.audio_path = objectKeys.versionUpload(tenant, generationId, version.id);
@@ -70,6 +75,8 @@ export async function completeVersion(tenant: string, generationId: string, vers
   }
   const audioPath = objectKeys.audio(tenant, generationId, newId());
   return completeFromUpload({
+    tenant,
+    generationId,
     upload: pending.audio_path,
     audioPath,
     recorded: (item) => findVersion(item, versionId).audio_path === audioPath,
@@ -88,10 +95,17 @@ export async function completeVersion(tenant: string, generationId: string, vers
           audio_path: audioPath,
           duration: roundDuration(audio.durationSeconds),
           size_bytes: audio.size,
+          error: null,
+          error_code: null,
         };
-        return { kind: "put", item: withVersions(item, item.versions.map((v) => (v.id === versionId ? completed : v))), quotas };
+        return { kind: "put", item: withVersions(item, replaced(item, completed)), quotas };
       });
       return after!;
+    },
+    withRefusal: (item, refusal) => {
+      const version = item.versions.find((v) => v.id === versionId);
+      if (version?.status !== "pending" || showsRefusal(version, refusal)) return undefined;
+      return withVersions(item, replaced(item, { ...version, error: refusal.detail, error_code: refusal.code }));
     },
   });
 }

@@ -25,6 +25,8 @@ export const VersionSchema = named(
     duration: v.nullable(seconds),
     size_bytes: count,
     created_at: instant,
+    error: about(v.nullable(v.string()), "Why the last upload for this pending version was refused (cleared when an upload completes it)."),
+    error_code: about(v.nullable(v.string()), "The code of `error` (for example `audio.invalid`); null otherwise."),
   }),
 );
 export type Version = v.InferOutput<typeof VersionSchema>;
@@ -82,7 +84,11 @@ export const GenerationDetailSchema = named(
 );
 export type GenerationDetail = v.InferOutput<typeof GenerationDetailSchema>;
 
-const engine = example(token, "qwen");
+/** What a generation is made with when its request (and, for the language, its profile) names nothing: the seed's defaults. */
+export const DEFAULT_LANGUAGE = "en";
+export const DEFAULT_ENGINE = "qwen";
+
+const engine = example(token, DEFAULT_ENGINE);
 
 /** The settings a generation is made with: given on create, kept as given. */
 export const creationFields = {
@@ -94,19 +100,23 @@ export const creationFields = {
   model_size: v.nullable(example(token, "1.7B")),
 };
 
-export const GenerationCreate = named(
-  "GenerationCreate",
-  v.strictObject({
-    profile_id: shortId,
-    text: creationFields.text,
-    language: v.optional(creationFields.language),
-    seed: v.optional(creationFields.seed),
-    instruct: v.optional(creationFields.instruct),
-    engine: v.optional(creationFields.engine),
-    model_size: v.optional(creationFields.model_size),
-  }),
-);
+/** What a request names a generation's settings with; left-out settings take their defaults (generations/defaults.ts). */
+const creationRequest = {
+  profile_id: shortId,
+  text: creationFields.text,
+  language: v.optional(about(creationFields.language, "Defaults to the profile's language (`en` if it has none).")),
+  seed: v.optional(creationFields.seed),
+  instruct: v.optional(creationFields.instruct),
+  engine: v.optional(creationFields.engine),
+  model_size: v.optional(creationFields.model_size),
+};
+
+export const GenerationCreate = named("GenerationCreate", v.strictObject(creationRequest));
 export type GenerationInput = v.InferOutput<typeof GenerationCreate>;
+
+export const GenerationLookup = named("GenerationLookup", v.strictObject(creationRequest));
+/** A generation's creation settings as a request names them (create's body is a superset). */
+export type CreationInput = v.InferOutput<typeof GenerationLookup>;
 
 export const IdempotencyHeader = v.object({
   "idempotency-key": v.optional(

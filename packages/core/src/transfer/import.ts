@@ -108,10 +108,10 @@ const entryInvalid = (name: string, error: unknown) =>
     : error;
 
 /**
- * Imports one generation from a ZIP (our export format or Voicebox's), in memory or an S3 object:
- * WAV entries stream to a staging area as they are read, the manifest is checked, every WAV is
- * inspected (duration and size come from the audio, never from the manifest), the audio is copied
- * into place, and the record, its counts and any new profile are written in one transaction. Whatever fails, nothing
+ * Imports one generation from a ZIP (our export format, Voicebox's or the seed's shape), in memory or
+ * an S3 object: WAV entries stream to a staging area as they are read, the manifest is checked, every
+ * WAV is inspected (duration and size come from the audio, never from the manifest), the audio is
+ * copied into place, and the record, its counts and any new profile are written in one transaction. Whatever fails, nothing
  * is left behind: no record, no object, no change in stats.
  */
 export async function importArchive(tenant: string, source: ZipSource, options: ImportOptions = {}): Promise<Generation> {
@@ -160,6 +160,8 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
         duration: roundDuration(audio.durationSeconds),
         size_bytes: audio.size,
         created_at: now,
+        error: null,
+        error_code: null,
       });
     }
     if (!versions.some((v) => v.audio_path === base.audio_path)) {
@@ -173,6 +175,8 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
         duration: roundDuration(original.durationSeconds),
         size_bytes: original.size,
         created_at: now,
+        error: null,
+        error_code: null,
       });
     }
     if (versions.length > MAX_VERSIONS) {

@@ -24,6 +24,7 @@ import {
   GenerationCreate,
   GenerationCreated,
   GenerationDetailSchema,
+  GenerationLookup,
   GenerationSchema,
   IdempotencyHeader,
   IdParam,
@@ -43,6 +44,7 @@ const detail = onFirstUse(() => import("@sonna/core/generations/detail"));
 const lifecycle = onFirstUse(() => import("@sonna/core/generations/lifecycle"));
 const bulkDelete = onFirstUse(() => import("@sonna/core/generations/bulk-delete"));
 const batchGet = onFirstUse(() => import("@sonna/core/generations/batch-get"));
+const lookup = onFirstUse(() => import("@sonna/core/generations/lookup"));
 
 const favoriteDoc = (summary: string) =>
   describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });
@@ -126,6 +128,27 @@ export const historyRoutes = router()
     async (c) => {
       const { batchGetGenerations } = await batchGet();
       return c.json(await batchGetGenerations(c.get("tenant"), c.req.valid("json").ids), 200);
+    },
+  )
+  .post(
+    "/lookup",
+    describe({
+      tags,
+      summary: "Find the newest completed generation made with these settings",
+      description:
+        "Takes `POST /history`'s settings, with its defaults (a left-out `language` is the profile's); `text` is compared exactly. " +
+        "A TTS worker asks before synthesizing and reuses the hit's audio. Costs the same at any history size.",
+      responses: {
+        200: jsonContent(GenerationDetailSchema, "The newest completed generation with exactly these settings, as `GET /history/{id}` shows it."),
+        ...commonErrors,
+        404: errorResponse("No completed generation was made with these settings (`generation.not_found`)."),
+        ...bodyErrors(),
+      },
+    }),
+    validate("json", GenerationLookup),
+    async (c) => {
+      const { lookupGeneration } = await lookup();
+      return c.json(await lookupGeneration(c.get("tenant"), c.req.valid("json")), 200);
     },
   )
   .get(

@@ -3,7 +3,7 @@ import { JobSchema } from "@sonna/core/shapes/job";
 import { RestoreRequest, TrashList, TrashQuery } from "@sonna/core/shapes/trash";
 import { listTrash } from "@sonna/core/trash/list";
 import { onFirstUse } from "@sonna/core/lazy";
-import { acceptedJob, bodyErrors, commonErrors, describe, errorResponse, jsonContent, notFoundError, quotaConflict, router, validate } from "../openapi";
+import { acceptedJob, bodyErrors, commonErrors, describe, jsonContent, notFoundError, quotaConflict, router, validate } from "../openapi";
 
 const tags = ["Trash"];
 
