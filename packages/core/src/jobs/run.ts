@@ -43,17 +43,17 @@ async function attempt(message: JobMessage, options: RunOptions): Promise<void> 
   };
   try {
     const result = await jobHandlers[job.type](context);
-    await finishJob(message.tenant, job.id, { status: "succeeded", result });
+    await finishJob(message.tenant, job, { status: "succeeded", result });
     countJob(job.type, "Succeeded");
   } catch (error) {
     if (error instanceof VisibleError) {
-      await finishJob(message.tenant, job.id, { status: "failed", error: error.detail });
+      await finishJob(message.tenant, job, { status: "failed", error: error.detail });
       countJob(job.type, "Failed");
       return;
     }
     if (job.attempts >= MAX_JOB_ATTEMPTS) {
       log.error("job failed for good", { job_type: job.type, error });
-      await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+      await finishJob(message.tenant, job, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
       countJob(job.type, "Failed");
       return;
     }
