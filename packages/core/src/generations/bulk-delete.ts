@@ -52,12 +52,18 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
   return deleted;
 }
 
-/** Consecutive runs of items whose deletes fit one transaction together (tags add items of their own). */
+/** Items a transaction of these deletes holds: the writes, and one change-log item per change (tags add items of their own). */
+const transactionSize = (tenant: string, items: GenerationItem[]) => {
+  const { items: writes, changes } = generationTransaction(tenant, items.map((item) => ({ before: item, after: null })));
+  return writes.length + changes.length;
+};
+
+/** Consecutive runs of items whose deletes fit one transaction together. */
 function* transactionBatches(tenant: string, items: GenerationItem[]): Generator<GenerationItem[]> {
   let batch: GenerationItem[] = [];
   for (const item of items) {
     const next = [...batch, item];
-    if (batch.length && generationTransaction(tenant, next.map((i) => ({ before: i, after: null }))).items.length > MAX_TRANSACTION_ITEMS) {
+    if (batch.length && transactionSize(tenant, next) > MAX_TRANSACTION_ITEMS) {
       yield batch;
       batch = [item];
     } else batch = next;

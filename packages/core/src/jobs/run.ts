@@ -38,6 +38,8 @@ async function attempt(message: JobMessage, options: RunOptions): Promise<void> 
     job,
     async progress(done, total = null) {
       await recordProgress(message.tenant, job.id, { done, total });
+      // Kept on the claimed item too, so its job.finished event shows what GET /jobs/{id} does.
+      job.progress = { done, total };
       await options.afterProgress?.(done);
     },
   };
