@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
+import { webhookEvents } from "@sonna/core/shapes/webhook";
 import { configureWebhooks, type ResolvedAddress } from "@sonna/core/webhooks/config";
 import { runWebhookSweep } from "@sonna/core/webhooks/sweep";
 import { startApi, tenant, type Api, type Client, type Tenant } from "./support/server";
@@ -12,17 +13,7 @@ import { assertError, createCompleted, createPending, createProfile, failGenerat
 import { Receiver, type Received } from "./support/receiver";
 import { completeLarge, exportZip, startLarge } from "./support/transfer";
 
-const ALL_EVENTS = [
-  "generation.created",
-  "generation.completed",
-  "generation.failed",
-  "generation.deleted",
-  "generation.trashed",
-  "generation.restored",
-  "profile.deleted",
-  "job.finished",
-  "import.finished",
-];
+const ALL_EVENTS = [...webhookEvents];
 
 /** Names tests resolve; anything else fails to resolve, so no test can reach a real host. */
 const names = new Map<string, string[]>();
@@ -253,32 +244,45 @@ describe("SSRF", () => {
     }
   });
 
-  test("at delivery, a name resolving to any refused address is not connected to; one resolving to a checked address is pinned to it", async () => {
+  // Every stubbed answer starts with 127.0.0.1, where a trap listens: a check that let any address
+  // through would connect there first and be caught, never reach the other address.
+  test("at delivery, a name resolving to any refused address is not connected to; one resolving to checked addresses is pinned to them", async () => {
     const trap = await Receiver.start();
     try {
-      const back = configureWebhooks({ allowLoopback: () => false });
       const t = await tenant(api);
-      names.set("rebind.test", ["93.184.216.34", "10.0.0.7"]);
+      names.set("rebind.test", ["127.0.0.1", "10.0.0.7"]);
+      names.set("metadata.test", ["127.0.0.1", "169.254.169.254"]);
       names.set("loop.test", ["127.0.0.1"]);
-      const [mixed, loop] = [await register(t, `https://rebind.test:${trap.port}/`), await register(t, `https://loop.test:${trap.port}/`)];
+      const mixed = await register(t, `https://rebind.test:${trap.port}/`, ["generation.created"]);
+      const metadata = await register(t, `https://metadata.test:${trap.port}/`, ["generation.created"]);
+      const loop = await register(t, `https://loop.test:${trap.port}/`, ["generation.created"]);
+      const back = configureWebhooks({ allowLoopback: () => false });
+      const expected = new Map([
+        [mixed.id, /^refused: rebind\.test resolves to 127\.0\.0\.1 \(loopback\), 10\.0\.0\.7 \(private\)/],
+        [metadata.id, /^refused: metadata\.test resolves to 127\.0\.0\.1 \(loopback\), 169\.254\.169\.254 \(linkLocal\)/],
+        [loop.id, /^refused: loop\.test resolves to 127\.0\.0\.1 \(loopback\);/],
+      ]);
       try {
-        const profile = await createProfile(t);
-        await createPending(t, profile.id);
-        for (const hook of [mixed, loop]) {
-          const [delivery] = await settled(t, hook.id, 1);
+        await createPending(t, (await createProfile(t)).id);
+        for (const [id, error] of expected) {
+          const [delivery] = await settled(t, id, 1);
           assert.equal(delivery.status, "failed");
           assert.equal(delivery.attempts.length, 4, "every try is refused, then the delivery fails");
           for (const attempt of delivery.attempts) {
             assert.equal(attempt.response_status, null);
-            assert.match(attempt.error, /^refused: /);
+            assert.match(attempt.error, error);
           }
-          assert.match(delivery.attempts[0].error, hook === mixed ? /10\.0\.0\.7 \(private\)/ : /127\.0\.0\.1 \(loopback\)/);
         }
-        assert.equal(trap.connections, 0, "a refused address was connected to");
       } finally {
         back();
       }
-      // With loopback allowed, the name pinned to 127.0.0.1 is connected to (the trap speaks no TLS, so it fails there).
+      // With loopback allowed (the local stack), a mix with a private address is still refused whole.
+      for (const hook of [metadata, loop]) assert.equal((await t.json(`/webhooks/${hook.id}`, { method: "DELETE" })).status, 204);
+      await createPending(t, (await createProfile(t)).id);
+      const [again] = await settled(t, mixed.id, 2);
+      assert.match(again.attempts[0].error, /^refused: rebind\.test resolves to 10\.0\.0\.7 \(private\)/);
+      assert.equal(trap.connections, 0, "a refused address was connected to");
+      // A name whose every address passes is connected to at the stubbed address (the trap speaks no TLS, so the try fails there).
       names.set("pinned.test", ["127.0.0.1"]);
       const pinned = await register(t, `https://pinned.test:${trap.port}/`, ["generation.created"]);
       await createPending(t, (await createProfile(t)).id);

@@ -88,7 +88,6 @@ export const keys = {
   /** One item per event and endpoint, in a partition per endpoint; event ids are UUIDv7, so newest first is descending sk. */
   webhookDelivery: (tenant: string, webhookId: string, eventId: string) => ({ pk: `${tenantPk(tenant)}#WH#${webhookId}`, sk: `DLV#${eventId}` }),
   webhookDeliveriesPartition: (tenant: string, webhookId: string) => `${tenantPk(tenant)}#WH#${webhookId}`,
-  webhookDeliverySk: (eventId: string) => `DLV#${eventId}`,
   /** GSI1 on a delivery while it has an attempt to come, ordered by when it is due (the sweep finds lost ones). */
   webhookDue: (tenant: string, dueMs: number, webhookId: string, eventId: string) => ({
     gsi1pk: `${tenantPk(tenant)}#WHDUE`,

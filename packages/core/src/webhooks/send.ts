@@ -29,13 +29,15 @@ class AddressRefused extends Error {
   override name = "AddressRefused";
 }
 
+/** Every address must pass: one refused address refuses the host, so no mix of answers can lead anywhere unchecked. */
 function checkAll(host: string, addresses: readonly string[]): void {
   if (addresses.length === 0) throw new AddressRefused(`${host} resolves to no address`);
   const allowLoopback = webhookSettings.allowLoopback();
-  for (const address of addresses) {
+  const refused = addresses.flatMap((address) => {
     const range = refusedRange(address, allowLoopback);
-    if (range) throw new AddressRefused(`${host} resolves to ${address} (${range}); webhooks only go to public addresses`);
-  }
+    return range ? [`${address} (${range})`] : [];
+  });
+  if (refused.length) throw new AddressRefused(`${host} resolves to ${refused.join(", ")}; webhooks only go to public addresses`);
 }
 
 /** The socket's lookup: resolve, check every address, hand over only checked ones. */
