@@ -24,6 +24,8 @@ export default $config({
     await import("./infra/notifications");
     // The jobs queue and its worker, and the daily sweep that queues retention and reconcile jobs.
     await import("./infra/jobs");
+    // Webhook deliveries: their queue and worker, and the minute sweep that makes up lost messages.
+    await import("./infra/webhooks");
     return {
       api: api.url,
       table: table.name,

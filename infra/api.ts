@@ -4,6 +4,7 @@ import { allowedOrigins, jwtAudience, jwtIssuer } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
 import { table } from "./table";
+import { webhookQueue } from "./webhooks";
 
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: "packages/functions/src/api.handler",
@@ -15,8 +16,9 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway gives up after 30 s; ending first returns our error instead of a bare 503.
   timeout: "29 seconds",
   // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
-  // the API records jobs and sends them to the queue (Resource.Jobs.url).
-  link: [table, bucket, jobsQueue],
+  // the API records jobs and sends them to the queue (Resource.Jobs.url), and nudges webhook
+  // dispatchers after writes with events (Resource.Webhooks.url).
+  link: [table, bucket, jobsQueue, webhookQueue],
 });
 
 /** HTTP API (payload format 2.0, which the handler is written against); every path goes to Hono. */

@@ -1,6 +1,7 @@
 import { nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
 import { table } from "./table";
+import { webhookQueue } from "./webhooks";
 
 /**
  * Background jobs (profile deletes, bulk deletes, exports, retention, reconcile): the API records a
@@ -52,8 +53,9 @@ export const jobsWorkerFunction = {
   timeout: WORKER_TIMEOUT,
   // Reconcile holds a tenant's object listing in memory (about 200 bytes per object).
   memory: "1024 MB",
-  // The table and bucket for the work; the queue because jobs may queue follow-up jobs.
-  link: [table, bucket, jobsQueue],
+  // The table and bucket for the work; the queue because jobs may queue follow-up jobs; the webhook
+  // queue for the events of their changes and of their own end (job.finished).
+  link: [table, bucket, jobsQueue, webhookQueue],
 } satisfies sst.aws.FunctionArgs;
 
 /**
@@ -69,7 +71,8 @@ export const jobsSubscriber = jobsQueue.subscribe(jobsWorkerFunction, {
  * The daily sweep: queues a retention job per tenant with `retention_days` and a reconcile job per
  * tenant, and re-sends jobs whose message was lost (packages/functions/src/sweeps.ts). CronV2
  * (EventBridge Scheduler) rather than Cron, which SST v4 deprecates; `function` rather than the
- * deprecated `job`. It only enqueues, so it needs the table and the queue, not the bucket.
+ * deprecated `job`. It only enqueues, so it needs the table and the queue, not the bucket, and the
+ * webhook queue for the job.finished of a job it gives up on.
  */
 export const sweeps = new sst.aws.CronV2("Sweeps", {
   schedule: "rate(1 day)",
@@ -80,6 +83,6 @@ export const sweeps = new sst.aws.CronV2("Sweeps", {
     architecture: "arm64",
     timeout: "15 minutes",
     memory: "512 MB",
-    link: [table, jobsQueue],
+    link: [table, jobsQueue, webhookQueue],
   },
 });

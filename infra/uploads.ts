@@ -1,6 +1,7 @@
 import { nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
 import { table } from "./table";
+import { webhookQueue } from "./webhooks";
 
 /**
  * S3 ObjectCreated notifications for uploads: when a WAV lands under `uploads/`,
@@ -41,8 +42,9 @@ export const bucketEventFunction = (sizing: Pick<sst.aws.FunctionArgs, "memory" 
     runtime: "nodejs22.x",
     architecture: "arm64",
     ...sizing,
-    // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read.
-    link: [table, bucket],
+    // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
+    // completions and imports nudge webhook dispatchers (Resource.Webhooks.url).
+    link: [table, bucket, webhookQueue],
     retries: 2,
     permissions: [{ actions: ["sqs:SendMessage"], resources: [uploadEventsFailed.arn] }],
     transform: {

@@ -57,6 +57,18 @@ const runningOne = (handler: string): Fn => {
   assert.equal(found.length, 1, `expected one function running ${handler}`);
   return found[0]!;
 };
+/** The queue subscription that runs `fn`. */
+const mappingOf = (fn: Fn): Resource => {
+  const found = all("aws:lambda/eventSourceMapping:EventSourceMapping").filter((m) => m.inputs.functionName === arnOf(fn.lambda.name));
+  assert.equal(found.length, 1, `expected one queue subscription running ${fn.handler}`);
+  return found[0]!;
+};
+/** The schedule that invokes `fn`. */
+const scheduleOf = (fn: Fn): Resource => {
+  const found = all("aws:scheduler/schedule:Schedule").filter((s) => s.inputs.target.arn === arnOf(fn.lambda.name));
+  assert.equal(found.length, 1, `expected one schedule invoking ${fn.handler}`);
+  return found[0]!;
+};
 
 /** The names a handler's file exports, parsed rather than imported (importing would build the app and its AWS clients). */
 function handlerExports(handler: string): { file: string; exported: string; names: Set<string> } {
@@ -217,9 +229,9 @@ describe("api", () => {
     assert.deepEqual(variables.filter((name) => !name.startsWith("SST_")), []);
   });
 
-  test("the function runs within API Gateway's 30 s and links the table, the bucket and the jobs queue", () => {
+  test("the function runs within API Gateway's 30 s and links the table, the bucket, the jobs queue and the webhook queue", () => {
     assert.ok(api().lambda.inputs.timeout < 30);
-    assert.deepEqual(api().links, ["Bucket", "Jobs", "Table"]);
+    assert.deepEqual(api().links, ["Bucket", "Jobs", "Table", "Webhooks"]);
   });
 });
 
@@ -302,7 +314,7 @@ describe("bucket notifications", () => {
     assert.equal(archive.timeout, 15 * 60);
     assert.ok(archive.memorySize >= 1769, "under 1,769 MB Lambda gives less than one vCPU");
     for (const fn of [uploadEvents(), importEvents()]) {
-      assert.deepEqual(fn.links, ["Bucket", "Table"]);
+      assert.deepEqual(fn.links, ["Bucket", "Table", "Webhooks"]);
       // No reserved concurrency: S3 fans out one invocation per object, and Lambda queues the rest.
       assert.equal(fn.lambda.inputs.reservedConcurrentExecutions, undefined);
     }
@@ -327,12 +339,12 @@ describe("bucket notifications", () => {
 });
 
 describe("jobs queue, worker and daily sweep", () => {
-  const queue = () => byArn(one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs.eventSourceArn).inputs;
   const worker = () => runningOne("jobs-worker.handler");
   const sweeps = () => runningOne("sweeps.handler");
+  const queue = () => byArn(mappingOf(worker()).inputs.eventSourceArn).inputs;
 
   test("the queue is linked as `Jobs`, the name packages/core sends to", () => {
-    assert.equal(byArn(one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs.eventSourceArn).name, "JobsQueue");
+    assert.equal(byArn(mappingOf(worker()).inputs.eventSourceArn).name, "JobsQueue");
     assert.match(readFileSync(at("packages/core/src/jobs/queue.ts"), "utf8"), /\.Jobs\.url/);
     for (const fn of [runningOne("api.handler"), worker(), sweeps()]) assert.ok(fn.links.includes("Jobs"), `${fn.handler} can't enqueue`);
   });
@@ -356,28 +368,83 @@ describe("jobs queue, worker and daily sweep", () => {
   });
 
   test("the worker takes one message at a time, reports partial batch failures, and its concurrency is capped", () => {
-    const mapping = one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
-    assert.equal(mapping.functionName, arnOf(worker().lambda.name));
+    const mapping = mappingOf(worker()).inputs;
     assert.equal(mapping.batchSize, 1);
     assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
     assert.match(readFileSync(at("packages/functions/src/jobs-worker.ts"), "utf8"), /batchItemFailures/);
     const concurrency = mapping.scalingConfig.maximumConcurrency;
     assert.ok(concurrency >= 2 && concurrency <= 100, "a capped worker can't starve the API");
-    assert.deepEqual(worker().links, ["Bucket", "Jobs", "Table"]);
+    assert.deepEqual(worker().links, ["Bucket", "Jobs", "Table", "Webhooks"]);
   });
 
-  test("the sweep runs once a day, with the table and the queue", () => {
-    const schedule = one("aws:scheduler/schedule:Schedule").inputs;
+  test("the sweep runs once a day, with the table and the queues", () => {
+    const schedule = scheduleOf(sweeps()).inputs;
     assert.equal(schedule.scheduleExpression, "rate(1 day)");
     assert.equal(schedule.state, "ENABLED");
-    assert.equal(schedule.target.arn, arnOf(sweeps().lambda.name));
-    assert.deepEqual(sweeps().links, ["Jobs", "Table"]);
+    assert.deepEqual(sweeps().links, ["Jobs", "Table", "Webhooks"]);
+  });
+});
+
+describe("webhook queue, worker and minute sweep", () => {
+  const worker = () => runningOne("webhooks-worker.handler");
+  const sweep = () => runningOne("webhooks-sweep.handler");
+  const queue = () => byArn(mappingOf(worker()).inputs.eventSourceArn);
+
+  test("the worker's queue is linked as `Webhooks`, the name packages/core sends to, and every function that writes changes links it", () => {
+    assert.equal(queue().name, "WebhooksQueue");
+    assert.match(readFileSync(at("packages/core/src/webhooks/queue.ts"), "utf8"), /\.Webhooks\.url/);
+    // Every function writes changes (or, for the minute sweep, nudges), and a change with an event nudges a dispatcher.
+    for (const fn of functions) assert.ok(fn.links.includes("Webhooks"), `${fn.handler} can't nudge a dispatcher`);
+    assert.deepEqual(worker().links, ["Table", "Webhooks"]);
+  });
+
+  test("a message goes to a dead-letter queue kept 14 days after a few receives", () => {
+    const redrive = JSON.parse(queue().inputs.redrivePolicy);
+    assert.ok(redrive.maxReceiveCount >= 3 && redrive.maxReceiveCount <= 10, `maxReceiveCount ${redrive.maxReceiveCount}`);
+    const dlq = byArn(redrive.deadLetterTargetArn).inputs;
+    assert.equal(dlq.redrivePolicy, undefined);
+    assert.equal(dlq.messageRetentionSeconds, 14 * 24 * 60 * 60);
+  });
+
+  test("a try's 10 s fit the worker's timeout, and the visibility timeout covers the worker's", () => {
+    const timeout = worker().lambda.inputs.timeout;
+    assert.ok(timeout >= 30 && timeout <= 5 * 60, `timeout ${timeout} s`);
+    assert.ok(queue().inputs.visibilityTimeoutSeconds >= timeout);
+  });
+
+  test("the worker takes batches in parallel with partial batch responses, and its concurrency is capped", () => {
+    const mapping = mappingOf(worker()).inputs;
+    assert.ok(mapping.batchSize >= 1 && mapping.batchSize <= 10);
+    assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
+    assert.match(readFileSync(at("packages/functions/src/webhooks-worker.ts"), "utf8"), /processInParallel: true/);
+    const concurrency = mapping.scalingConfig.maximumConcurrency;
+    assert.ok(concurrency >= 2 && concurrency <= 100, "a capped worker can't starve the API");
+  });
+
+  test("the sweep runs every minute, with the table and the queue", () => {
+    const schedule = scheduleOf(sweep()).inputs;
+    assert.equal(schedule.scheduleExpression, "rate(1 minute)");
+    assert.equal(schedule.state, "ENABLED");
+    assert.deepEqual(sweep().links, ["Table", "Webhooks"]);
+  });
+
+  test("deployed, webhooks only go to public addresses: no function gets the local stack's loopback switch, or any other SONNA_ setting", () => {
+    const switchName = "SONNA_WEBHOOKS_ALLOW_LOOPBACK";
+    // The name the core reads and the local stack sets: the one that must be absent here.
+    assert.match(readFileSync(at("packages/core/src/webhooks/config.ts"), "utf8"), new RegExp(`process\\.env\\.${switchName} === "1"`));
+    assert.match(readFileSync(at("packages/local/src/stack.ts"), "utf8"), new RegExp(`${switchName}: "1"`));
+    for (const from of [deployed, production]) {
+      for (const lambda of all("aws:lambda/function:Function", from)) {
+        const names = Object.keys(lambda.inputs.environment?.variables ?? {});
+        assert.deepEqual(names.filter((name) => name.startsWith("SONNA_")), [], `${from.stage}: ${lambda.name}`);
+      }
+    }
   });
 });
 
 describe("every function", () => {
   test("runs a handler that its file exports", () => {
-    assert.equal(functions.length, 5);
+    assert.equal(functions.length, 7);
     for (const { handler } of functions) {
       const { file, exported, names } = handlerExports(handler);
       assert.ok(names.has(exported), `${file} does not export ${exported}`);

@@ -187,6 +187,6 @@ describe("the daily sweep", () => {
     assert.equal((await recount(t.id)).generations, 0);
     await assertStatsMatchRecount(t);
     // Close the job this test left "running", so nothing resumes it later.
-    await finishJob(t.id, recentlyRunning.id, { status: "failed", error: "test cleanup" });
+    await finishJob(t.id, recentlyRunning, { status: "failed", error: "test cleanup" });
   });
 });

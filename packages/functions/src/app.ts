@@ -17,10 +17,11 @@ import { settingsRoutes } from "./routes/settings";
 import { transferRoutes } from "./routes/transfer";
 import { trashRoutes } from "./routes/trash";
 import { versionRoutes } from "./routes/versions";
+import { webhookRoutes } from "./routes/webhooks";
 import { referencePage } from "./reference-page";
 
 /** Everything under these needs a tenant; /health, /openapi.json and /docs are public. */
-const authenticated = ["/profiles", "/history", "/jobs", "/settings", "/maintenance"];
+const authenticated = ["/profiles", "/history", "/jobs", "/settings", "/maintenance", "/webhooks"];
 
 const base = new Hono<AppEnv>();
 // CORS preflights carry no token (the gateway lets them through, infra/api.ts): answered before any tenant check.
@@ -45,7 +46,8 @@ const app = base
   .route("/history", transferRoutes)
   .route("/jobs", jobRoutes)
   .route("/settings", settingsRoutes)
-  .route("/maintenance", maintenanceRoutes);
+  .route("/maintenance", maintenanceRoutes)
+  .route("/webhooks", webhookRoutes);
 
 app.onError(handleError);
 app.notFound((c) => routeNotFound(c, app.routes));

@@ -228,8 +228,11 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
       SST_RESOURCE_Table: JSON.stringify({ name: options.tableName }),
       SST_RESOURCE_Bucket: JSON.stringify({ name: options.bucketName }),
       SST_TELEMETRY_DISABLED: "1",
-      // Jobs run in-process here; deployed, they go through the SQS queue.
+      // Jobs and webhook deliveries run in-process here; deployed, they go through SQS queues.
       SONNA_LOCAL_JOBS: "1",
+      // Webhooks may go to this machine (http://127.0.0.1, localhost, [::1]): a switch of the local
+      // stack only, which nothing deployed sets (tests/infra.test.ts).
+      SONNA_WEBHOOKS_ALLOW_LOOPBACK: "1",
       // Powertools (core/observability.ts) as deployed, but quieter: warnings and errors only, and no
       // EMF metric lines on stdout (deployed code sets neither). Either can be overridden.
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",

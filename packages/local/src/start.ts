@@ -104,6 +104,9 @@ async function main(): Promise<void> {
   const { resumeOpenJobs } = await import("@sonna/core/jobs/local-runner");
   const resumed = await resumeOpenJobs();
   if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
+  // Deployed, a cron sweeps every minute; here a timer does, and its first run resumes deliveries a restart cut off.
+  const { sweepWebhooksEveryMinute } = await import("@sonna/core/webhooks/local-runner");
+  sweepWebhooksEveryMinute();
   // s3rver emits the same notification shape S3 sends (for every key: the handler picks uploads and
   // import archives out, as the notification filters do on AWS), so both complete here as there.
   const uploadEvents = await import("@sonna/functions/upload-events");

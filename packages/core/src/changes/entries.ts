@@ -1,5 +1,7 @@
 import { isTrashed, toGeneration, type GenerationItem } from "../generations/model";
 import { toProfile, type ProfileItem } from "../profiles/model";
+import type { Generation } from "../shapes/generation";
+import type { Job } from "../shapes/job";
 import type { ChangeEntry, EventType } from "./log";
 
 const isLive = (item: GenerationItem | null): item is GenerationItem => item !== null && !isTrashed(item);
@@ -28,3 +30,22 @@ export function generationChange(before: GenerationItem | null, after: Generatio
 export const profileUpserted = (item: ProfileItem): ChangeEntry => ({ type: "profile.upserted", event: null, id: item.id, data: toProfile(item) });
 
 export const profileDeleted = (id: string): ChangeEntry => ({ type: "profile.deleted", event: "profile.deleted", id, data: null });
+
+/** An event only (the feed has nothing to say): a job ended, with the job as GET /jobs/{id} shows it. */
+export const jobFinished = (job: Job): ChangeEntry => ({ type: null, event: "job.finished", id: job.id, data: job });
+
+export type ImportOutcome = { generation: Generation } | { error: { status: number; code: string; detail: string } };
+
+/** An event only: a large import ended, with its generation or the refusal every later call answers. */
+export const importFinished = (importId: string, profileId: string | null, outcome: ImportOutcome): ChangeEntry => ({
+  type: null,
+  event: "import.finished",
+  id: importId,
+  data: {
+    import_id: importId,
+    status: "generation" in outcome ? "completed" : "failed",
+    profile_id: profileId,
+    generation: "generation" in outcome ? outcome.generation : null,
+    error: "error" in outcome ? outcome.error : null,
+  },
+});

@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
 import { RETENTION_DAYS, voidSequence, type FeedType } from "./log";
+import { MAX_VOIDS, queryLog, walkLog, WRITER_LIFETIME_MS, type LogItem } from "./walk";
 
 export interface Change {
   type: FeedType;
@@ -18,28 +19,6 @@ export interface ChangesPage {
   has_more: boolean;
 }
 
-interface LogItem {
-  seq: number;
-  type?: FeedType | null;
-  id?: string;
-  changed_at: string;
-  data?: Record<string, unknown> | null;
-  void?: boolean;
-}
-
-/**
- * A number missing for this long after a later one was written belongs to a writer that failed or
- * stalled: the reader voids it instead of waiting (a stalled writer then retries under a new one).
- */
-const GRACE_MS = 5_000;
-/** No writer lives longer than a Lambda may run: numbers missing before older changes are dead. */
-const WRITER_LIFETIME_MS = 15 * 60_000;
-/** Voiding is cheap; skipping on the lifetime rule is only for long runs (expired history). */
-const MAX_VOIDS = 1_000;
-/** Log items read per request at most, so a long run of voids or events can't hold a request. */
-const MAX_READ = 2_000;
-const RETENTION_MS = RETENTION_DAYS * 86_400_000;
-
 /**
  * A position in the log: every number up to `s` is resolved (its change seen, or void), as of `t`,
  * the time of the oldest change the holder has not read yet (or the time it was handed out when
@@ -50,6 +29,7 @@ interface Cursor {
   t: number;
 }
 
+const RETENTION_MS = RETENTION_DAYS * 86_400_000;
 
 const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 
@@ -75,85 +55,28 @@ const expired = () =>
     `This cursor is older than the ${RETENTION_DAYS} days changes are kept, so changes may have been missed: resync from a full list (GET /history and GET /profiles), then follow the feed from a cursor taken with GET /history/changes?from=now before the list.`,
   );
 
-async function getLogItem(tenant: string, seq: number): Promise<LogItem | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.change(tenant, seq), ConsistentRead: true }));
-  return Item as LogItem | undefined;
-}
-
-async function queryLog(tenant: string, after: number, limit: number, ascending = true, upTo?: number) {
-  const { Items } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: upTo === undefined ? "pk = :pk AND sk > :after" : "pk = :pk AND sk BETWEEN :low AND :high",
-      ExpressionAttributeValues:
-        upTo === undefined
-          ? { ":pk": keys.changePartition(tenant), ":after": keys.changeSk(after) }
-          : { ":pk": keys.changePartition(tenant), ":low": keys.changeSk(after + 1), ":high": keys.changeSk(upTo) },
-      ScanIndexForward: ascending,
-      ConsistentRead: true,
-      Limit: limit,
-    }),
-  );
-  return (Items ?? []) as LogItem[];
-}
-
-/** Claims every number strictly between `from` and `to`; those that committed meanwhile stay as they are. */
-async function voidGap(tenant: string, from: number, to: number): Promise<void> {
-  for (let seq = from + 1; seq < to; seq += 25) {
-    const batch = Array.from({ length: Math.min(25, to - seq) }, (_, i) => seq + i);
-    await Promise.all(batch.map((n) => voidSequence(tenant, n)));
-  }
-}
-
-/** What to do about the numbers missing before `next`: wait for them, skip them as dead, or void them. */
-function gapAction(next: LogItem, missing: number, now: number): "wait" | "skip" | "void" {
-  const age = now - Date.parse(next.changed_at);
-  if (age < GRACE_MS) return "wait";
-  return missing > MAX_VOIDS && age > WRITER_LIFETIME_MS ? "skip" : "void";
-}
-
 const isFeedChange = (item: LogItem): item is LogItem & { type: FeedType; id: string } => !item.void && Boolean(item.type);
 
-/**
- * Changes after the cursor, in number order (which for one entity is commit order). A reader
- * stops before a number that is still being written, so it never passes a change that could yet
- * commit below its cursor.
- */
+/** Changes after the cursor, in number order, as far as the walk of the log goes (walk.ts). */
 async function readAfter(tenant: string, start: number, limit: number): Promise<ChangesPage> {
   const now = Date.now();
   const changes: Change[] = [];
   let position = start;
-  let read = 0;
   let oldestUnread: number | undefined;
-  let blocked = false;
-  outer: while (read < MAX_READ) {
-    const items = await queryLog(tenant, position, Math.min(limit + 1, MAX_READ - read));
-    read += items.length;
-    if (!items.length) break;
-    for (const item of items) {
-      if (item.seq > position + 1) {
-        const action = gapAction(item, item.seq - position - 1, now);
-        if (action === "wait") {
-          blocked = true;
-          break outer;
-        }
-        if (action === "void") {
-          // Read again from here: the voids, and whatever committed before its number was claimed.
-          await voidGap(tenant, position, item.seq);
-          continue outer;
-        }
+  const walk = walkLog(tenant, start, limit + 1, now);
+  let step = await walk.next();
+  for (; !step.done; step = await walk.next()) {
+    const item = step.value;
+    if (isFeedChange(item)) {
+      if (changes.length === limit) {
+        oldestUnread = Date.parse(item.changed_at);
+        break;
       }
-      if (isFeedChange(item)) {
-        if (changes.length === limit) {
-          oldestUnread = Date.parse(item.changed_at);
-          break outer;
-        }
-        changes.push({ type: item.type, id: item.id, changed_at: item.changed_at, data: item.data ?? null });
-      }
-      position = item.seq;
+      changes.push({ type: item.type, id: item.id, changed_at: item.changed_at, data: item.data ?? null });
     }
+    position = item.seq;
   }
-  const capped = !blocked && oldestUnread === undefined && read >= MAX_READ;
+  const capped = step.done === true && step.value === "capped";
   return {
     changes,
     next_cursor: encode({ s: position, t: oldestUnread ?? now }),

@@ -1,7 +1,11 @@
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
+import { newId } from "../ids";
+import { onFirstUse } from "../lazy";
+import { log } from "../observability";
 import { tableName } from "../resources";
+import type { WebhookEvent } from "../shapes/webhook";
 import { keys } from "../table/keys";
 import { certainlyNotApplied, ConditionFailed, transact, type TransactItem } from "../table/transact";
 
@@ -9,16 +13,7 @@ import { certainlyNotApplied, ConditionFailed, transact, type TransactItem } fro
 export type FeedType = "generation.upserted" | "generation.deleted" | "profile.upserted" | "profile.deleted";
 
 /** What a webhook receives; null for changes no event is named for (a favorite, a rename). */
-export type EventType =
-  | "generation.created"
-  | "generation.completed"
-  | "generation.failed"
-  | "generation.deleted"
-  | "generation.trashed"
-  | "generation.restored"
-  | "profile.deleted"
-  | "job.finished"
-  | "import.finished";
+export type EventType = WebhookEvent;
 
 export interface ChangeEntry {
   type: FeedType | null;
@@ -36,6 +31,8 @@ const TTL_SECONDS = (RETENTION_DAYS + 1) * 86_400;
 export interface Reservation {
   first: number;
   count: number;
+  /** The tenant's webhook endpoints (kept on the counter item): with none, no dispatcher is nudged. */
+  webhooks: number;
 }
 
 /**
@@ -50,10 +47,10 @@ export async function reserve(tenant: string, count: number): Promise<Reservatio
       Key: keys.changeSequence(tenant),
       UpdateExpression: "ADD seq :n",
       ExpressionAttributeValues: { ":n": count },
-      ReturnValues: "UPDATED_NEW",
+      ReturnValues: "ALL_NEW",
     }),
   );
-  return { first: Number(Attributes!.seq) - count + 1, count };
+  return { first: Number(Attributes!.seq) - count + 1, count, webhooks: Number(Attributes!.webhooks ?? 0) };
 }
 
 /**
@@ -71,6 +68,8 @@ export function changeItem(tenant: string, seq: number, entry: ChangeEntry, now 
         seq,
         type: entry.type,
         event: entry.event,
+        // A change's one id as an event: every delivery and retry of it carries it as `webhook-id`.
+        ...(entry.event ? { event_id: newId(now.getTime()) } : {}),
         id: entry.id,
         data: entry.data,
         changed_at: now.toISOString(),
@@ -111,6 +110,18 @@ async function release(tenant: string, reservation: Reservation): Promise<void> 
   for (let i = 0; i < reservation.count; i++) await voidSequence(tenant, reservation.first + i).catch(() => {});
 }
 
+// Nudging a dispatcher reaches the queue (SQS deployed): loaded by the first write that has a webhook to feed.
+const webhookQueue = onFirstUse(() => import("../webhooks/queue"));
+
+/** Runs after the commit, so a failure must not fail the write: the minute sweep makes up a lost nudge. */
+async function nudgeWebhooks(tenant: string): Promise<void> {
+  try {
+    await (await webhookQueue()).nudgeDispatcher(tenant);
+  } catch (error) {
+    log.warn("webhook dispatcher not nudged", { error });
+  }
+}
+
 /** A reader voided one of our numbers while we were slow: nothing was written, try again with new ones. */
 const VOIDED_RETRIES = 3;
 
@@ -119,7 +130,8 @@ const VOIDED_RETRIES = 3;
  * a failed condition's index means the same as without the log; the log items follow. Numbers are
  * reserved here, just before the call; if a reader had to void one meanwhile the whole transaction
  * is sent again under fresh numbers (nothing of it was applied), and numbers of a transaction that
- * certainly applied nothing are voided at once.
+ * certainly applied nothing are voided at once. Once committed, changes that name an event nudge the
+ * tenant's webhook dispatcher, when the tenant has an endpoint; a lost nudge is made up by the sweep.
  */
 export async function transactWithChanges(tenant: string, items: TransactItem[], entries: readonly ChangeEntry[]): Promise<void> {
   if (!entries.length) return transact(items);
@@ -128,6 +140,7 @@ export async function transactWithChanges(tenant: string, items: TransactItem[],
     const now = new Date();
     try {
       await transact([...items, ...entries.map((entry, i) => changeItem(tenant, reservation.first + i, entry, now))]);
+      if (reservation.webhooks > 0 && entries.some((entry) => entry.event)) await nudgeWebhooks(tenant);
       return;
     } catch (error) {
       if (certainlyNotApplied(error)) await release(tenant, reservation);

@@ -1,4 +1,5 @@
 import type { Job } from "../shapes/job";
+import type { ExportPart } from "../transfer/bulk-export";
 
 export type { Job, JobProgress, JobStatus, JobType } from "../shapes/job";
 
@@ -28,3 +29,14 @@ export const toJob = (item: JobItem): Job => ({
   created_at: item.created_at,
   updated_at: item.updated_at,
 });
+
+/**
+ * A job as GET /jobs/{id} shows it, without download links: a finished export's parts name their
+ * files but not where they are (links are made at read time and last 15 minutes; GET the job for them).
+ */
+export function jobWithoutLinks(item: JobItem): Job {
+  const job = toJob(item);
+  if (item.type !== "history.export" || !item.result) return job;
+  const { parts, ...rest } = item.result as { parts: ExportPart[] };
+  return { ...job, result: { ...rest, parts: parts.map(({ key: _key, ...part }) => part) } };
+}

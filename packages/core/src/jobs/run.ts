@@ -38,22 +38,24 @@ async function attempt(message: JobMessage, options: RunOptions): Promise<void> 
     job,
     async progress(done, total = null) {
       await recordProgress(message.tenant, job.id, { done, total });
+      // Kept on the claimed item too, so its job.finished event shows what GET /jobs/{id} does.
+      job.progress = { done, total };
       await options.afterProgress?.(done);
     },
   };
   try {
     const result = await jobHandlers[job.type](context);
-    await finishJob(message.tenant, job.id, { status: "succeeded", result });
+    await finishJob(message.tenant, job, { status: "succeeded", result });
     countJob(job.type, "Succeeded");
   } catch (error) {
     if (error instanceof VisibleError) {
-      await finishJob(message.tenant, job.id, { status: "failed", error: error.detail });
+      await finishJob(message.tenant, job, { status: "failed", error: error.detail });
       countJob(job.type, "Failed");
       return;
     }
     if (job.attempts >= MAX_JOB_ATTEMPTS) {
       log.error("job failed for good", { job_type: job.type, error });
-      await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+      await finishJob(message.tenant, job, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
       countJob(job.type, "Failed");
       return;
     }

@@ -1,12 +1,13 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { queryPages } from "../table/query-pages";
-import { transact } from "../table/transact";
 import { dynamo } from "../aws";
 import { notFound } from "../errors";
 import { isId, newId } from "../ids";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
-import type { JobItem, JobMessage, JobProgress, JobType } from "./model";
+import { jobFinished } from "../changes/entries";
+import { transactWithChanges } from "../changes/log";
+import { jobWithoutLinks, type JobItem, type JobMessage, type JobProgress, type JobType } from "./model";
 
 /** Finished jobs stay readable for a week, then TTL removes them. */
 const JOB_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -80,28 +81,35 @@ export async function recordProgress(tenant: string, id: string, progress: JobPr
   );
 }
 
+/** Records a job's end, and its `job.finished` event (with the job as GET /jobs/{id} shows it, links aside). */
 export async function finishJob(
   tenant: string,
-  id: string,
+  job: JobItem,
   outcome: { status: "succeeded"; result: Record<string, unknown> } | { status: "failed"; error: string },
 ): Promise<void> {
-  await transact([
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.job(tenant, id),
-        UpdateExpression: "SET #status = :status, #result = :result, #error = :error, updated_at = :now",
-        ExpressionAttributeNames: { "#status": "status", "#result": "result", "#error": "error" },
-        ExpressionAttributeValues: {
-          ":status": outcome.status,
-          ":result": outcome.status === "succeeded" ? outcome.result : null,
-          ":error": outcome.status === "failed" ? outcome.error : null,
-          ":now": new Date().toISOString(),
+  const finished: JobItem = {
+    ...job,
+    status: outcome.status,
+    result: outcome.status === "succeeded" ? outcome.result : null,
+    error: outcome.status === "failed" ? outcome.error : null,
+    updated_at: new Date().toISOString(),
+  };
+  await transactWithChanges(
+    tenant,
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.job(tenant, job.id),
+          UpdateExpression: "SET #status = :status, #result = :result, #error = :error, updated_at = :now",
+          ExpressionAttributeNames: { "#status": "status", "#result": "result", "#error": "error" },
+          ExpressionAttributeValues: { ":status": finished.status, ":result": finished.result, ":error": finished.error, ":now": finished.updated_at },
         },
       },
-    },
-    { Delete: { TableName: tableName(), Key: keys.openJob(id) } },
-  ]);
+      { Delete: { TableName: tableName(), Key: keys.openJob(job.id) } },
+    ],
+    [jobFinished(jobWithoutLinks(finished))],
+  );
 }
 
 /** Unfinished jobs older than `olderThanMs`, to send again (their message may have been lost with a crash). */

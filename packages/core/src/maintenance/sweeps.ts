@@ -115,7 +115,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
       if (now - Date.parse(job.updated_at) < RESEND_OPEN_JOBS_AFTER_MS) return;
       if (job.attempts >= MAX_JOB_ATTEMPTS) {
         // Every attempt died without an answer (a worker killed at its timeout, say): stop here.
-        await finishJob(message.tenant, job.id, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
+        await finishJob(message.tenant, job, { status: "failed", error: "The job kept failing; it was stopped. Retry it later." });
         countJob(job.type, "Failed");
         result.abandoned_jobs++;
         return;

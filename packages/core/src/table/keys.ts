@@ -15,6 +15,9 @@ const tenantPk = (tenant: string) => `T#${tenantSegment(tenant)}`;
 /** Zero-padded so that sort-key order is number order (15 digits: past 2^49). */
 const changeSk = (seq: number) => `CHG#${String(seq).padStart(15, "0")}`;
 
+/** Epoch milliseconds, zero-padded so that sort-key order is time order. */
+const epochMsSk = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(15, "0");
+
 export const keys = {
   tenantPartition: tenantPk,
   profile: (tenant: string, profileId: string) => ({ pk: tenantPk(tenant), sk: `PROFILE#${profileId}` }),
@@ -85,5 +88,23 @@ export const keys = {
   purgePartition: (tenant: string) => `${tenantPk(tenant)}#PURGE`,
   /** The last purge-schedule sort key due at `iso` ("~" sorts after every id). */
   purgeDueBy: (iso: string) => `${iso}#~`,
+  /** A webhook endpoint of the tenant. */
+  webhook: (tenant: string, webhookId: string) => ({ pk: tenantPk(tenant), sk: `WEBHOOK#${webhookId}` }),
+  webhookPrefix: "WEBHOOK#",
+  /** Where the tenant's webhook dispatcher is in the change log. */
+  webhookPosition: (tenant: string) => ({ pk: tenantPk(tenant), sk: "WEBHOOKPOS" }),
+  /** One item per event and endpoint, in a partition per endpoint; event ids are UUIDv7, so newest first is descending sk. */
+  webhookDelivery: (tenant: string, webhookId: string, eventId: string) => ({ pk: `${tenantPk(tenant)}#WH#${webhookId}`, sk: `DLV#${eventId}` }),
+  webhookDeliveriesPartition: (tenant: string, webhookId: string) => `${tenantPk(tenant)}#WH#${webhookId}`,
+  /** GSI1 on a delivery while it has an attempt to come, ordered by when it is due (the sweep finds lost ones). */
+  webhookDue: (tenant: string, dueMs: number, webhookId: string, eventId: string) => ({
+    gsi1pk: `${tenantPk(tenant)}#WHDUE`,
+    gsi1sk: `${epochMsSk(dueMs)}#${webhookId}#${eventId}`,
+  }),
+  webhookDuePartition: (tenant: string) => `${tenantPk(tenant)}#WHDUE`,
+  webhookDueBefore: (ms: number) => epochMsSk(ms),
+  /** Every tenant with a webhook endpoint, for the minute sweep (which must not scan the table). */
+  webhookTenant: (tenant: string) => ({ pk: "WEBHOOKS", sk: `T#${tenantSegment(tenant)}` }),
+  webhookTenantsPartition: "WEBHOOKS",
   profileIdFromStatsSk: (sk: string) => (sk.startsWith("STATS#P#") ? sk.slice("STATS#P#".length) : undefined),
 };

@@ -18,7 +18,7 @@ import { copyObject } from "../storage/copy";
 import { streamUpload, type StreamUpload } from "../storage/stream-upload";
 import { keys } from "../table/keys";
 import { profileUpserted } from "../changes/entries";
-import { transactWithChanges } from "../changes/log";
+import { transactWithChanges, type ChangeEntry } from "../changes/log";
 import { certainlyNotApplied, ConditionFailed, type TransactItem } from "../table/transact";
 
 export interface ImportOptions {
@@ -27,10 +27,11 @@ export interface ImportOptions {
   /** Names the staging area; the large-import flow passes its import id. */
   importId?: string | undefined;
   /**
-   * A write that must succeed in the same transaction as the generation (the large-import flow
-   * marks its import completed, on the condition that it still holds the claim).
+   * A write that must succeed in the same transaction as the generation, and the change it logs (the
+   * large-import flow marks its import completed, on the condition that it still holds the claim,
+   * and logs `import.finished`).
    */
-  alongside?: ((generationId: string) => TransactItem) | undefined;
+  alongside?: ((generation: Generation) => { item: TransactItem; change: ChangeEntry }) | undefined;
 }
 
 /** The `alongside` write's condition failed: nothing was written and nothing is left behind. */
@@ -216,12 +217,13 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
         ]
       : [profileMustExist(tenant, profile.id)];
     const { items, changes, refusal } = generationTransaction(tenant, [{ before: null, after: item }], await quotasOf(tenant));
+    const alongside = options.alongside?.(toGeneration(item));
     transactionSent = true;
     try {
       await transactWithChanges(
         tenant,
-        [...profileWrites, ...items, ...(options.alongside ? [options.alongside(item.id)] : [])],
-        [...(created ? [profileUpserted(profile)] : []), ...changes],
+        [...profileWrites, ...items, ...(alongside ? [alongside.item] : [])],
+        [...(created ? [profileUpserted(profile)] : []), ...changes, ...(alongside ? [alongside.change] : [])],
       );
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;

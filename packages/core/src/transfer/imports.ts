@@ -15,7 +15,9 @@ import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords, headObject, objectRanges } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
 import { keys } from "../table/keys";
-import type { TransactItem } from "../table/transact";
+import { lostLock, type TransactItem } from "../table/transact";
+import { importFinished } from "../changes/entries";
+import { transactWithChanges, type ChangeEntry } from "../changes/log";
 import { AlongsideRefused, importArchive } from "./import";
 
 /**
@@ -78,26 +80,45 @@ export async function startImport(tenant: string, profileId?: string): Promise<{
 
 const isConditionFailure = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
+/** An update of the import record, only while `claim` holds it. */
+function heldUpdate(tenant: string, importId: string, claim: string, set: Record<string, unknown>, remove: string[] = []) {
+  const names = Object.keys(set);
+  return {
+    TableName: tableName(),
+    Key: keys.importRecord(tenant, importId),
+    UpdateExpression: [
+      names.length ? `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(", ")}` : "",
+      remove.length ? `REMOVE ${remove.join(", ")}` : "",
+    ].join(" "),
+    ConditionExpression: "claim = :claim",
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+    ExpressionAttributeValues: { ":claim": claim, ...Object.fromEntries(Object.values(set).map((v, i) => [`:f${i}`, v])) },
+  };
+}
+
 /** An update of the import record by the holder of `claim`; false when the claim is no longer held. */
 async function updateHeld(tenant: string, importId: string, claim: string, set: Record<string, unknown>, remove: string[] = []): Promise<boolean> {
-  const names = Object.keys(set);
   try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.importRecord(tenant, importId),
-        UpdateExpression: [
-          names.length ? `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(", ")}` : "",
-          remove.length ? `REMOVE ${remove.join(", ")}` : "",
-        ].join(" "),
-        ConditionExpression: "claim = :claim",
-        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: { ":claim": claim, ...Object.fromEntries(Object.values(set).map((v, i) => [`:f${i}`, v])) },
-      }),
-    );
+    await dynamo.send(new UpdateCommand(heldUpdate(tenant, importId, claim, set, remove)));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Fails the import for good with the refusal its archive got, and logs `import.finished`; false when the claim is no longer held. */
+async function failHeld(tenant: string, record: ImportRecord, claim: string, refusal: VisibleError): Promise<boolean> {
+  const error = { status: refusal.status, code: refusal.code, detail: refusal.detail };
+  try {
+    await transactWithChanges(
+      tenant,
+      [{ Update: heldUpdate(tenant, record.import_id, claim, { status: "failed", error: error.detail, error_status: error.status, error_code: error.code, error_extra: refusal.extra }, ["claim", "lease_until"]) }],
+      [importFinished(record.import_id, record.profile_id, { error })],
+    );
+    return true;
+  } catch (error) {
+    if (lostLock(error)) return false;
     throw error;
   }
 }
@@ -129,18 +150,21 @@ async function claim(tenant: string, importId: string): Promise<string | undefin
   }
 }
 
-/** Marks the import completed in the generation's own transaction, only while `claim` holds it. */
+/** Marks the import completed in the generation's own transaction, only while `claim` holds it, and logs `import.finished`. */
 const completedAlongside =
-  (tenant: string, importId: string, claim: string) =>
-  (generationId: string): TransactItem => ({
-    Update: {
-      TableName: tableName(),
-      Key: keys.importRecord(tenant, importId),
-      UpdateExpression: "SET #status = :completed, generation_id = :generation REMOVE claim, lease_until",
-      ConditionExpression: "claim = :claim",
-      ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":completed": "completed", ":generation": generationId, ":claim": claim },
+  (tenant: string, record: ImportRecord, claim: string) =>
+  (generation: Generation): { item: TransactItem; change: ChangeEntry } => ({
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.importRecord(tenant, record.import_id),
+        UpdateExpression: "SET #status = :completed, generation_id = :generation REMOVE claim, lease_until",
+        ConditionExpression: "claim = :claim",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":completed": "completed", ":generation": generation.id, ":claim": claim },
+      },
     },
+    change: importFinished(record.import_id, record.profile_id, { generation }),
   });
 
 async function readImport(tenant: string, importId: string): Promise<ImportRecord> {
@@ -224,7 +248,7 @@ async function runImport(tenant: string, record: ImportRecord, held: string, dea
     const generation = await importArchive(tenant, objectRanges(key, head, reading.signal), {
       profileId: record.profile_id ?? undefined,
       importId,
-      alongside: completedAlongside(tenant, importId, held),
+      alongside: completedAlongside(tenant, record, held),
     });
     await deleteObjectsOfGoneRecords([key]);
     return generation;
@@ -235,9 +259,7 @@ async function runImport(tenant: string, record: ImportRecord, held: string, dea
       throw outOfTime();
     }
     if (error instanceof VisibleError && error.status < 500 && error.code !== "import.missing_upload") {
-      if (await updateHeld(tenant, importId, held, { status: "failed", error: error.detail, error_status: error.status, error_code: error.code, error_extra: error.extra }, ["claim", "lease_until"])) {
-        await deleteObjectsOfGoneRecords([key]);
-      }
+      if (await failHeld(tenant, record, held, error)) await deleteObjectsOfGoneRecords([key]);
     } else {
       await updateHeld(tenant, importId, held, { status: "awaiting_upload" }, ["claim", "lease_until"]);
     }
