@@ -150,6 +150,8 @@ export interface Recount extends Usage {
   by_language: Record<string, { generations: number; duration_ms: number }>;
   /** generations and duration per UTC day of created_at */
   by_day: Record<string, { generations: number; duration_ms: number }>;
+  /** how many generations carry each tag */
+  by_tag: Record<string, number>;
   items: Record<string, any>[];
 }
 
@@ -189,6 +191,7 @@ export async function recount(tenantId: string): Promise<Recount> {
     by_engine: {},
     by_language: {},
     by_day: {},
+    by_tag: {},
     items,
   };
   for (const item of items) {
@@ -204,6 +207,7 @@ export async function recount(tenantId: string): Promise<Recount> {
     profile.generations++;
     profile.duration_ms += ms;
     profile.bytes += bytes;
+    for (const tag of (item.tags ?? []) as string[]) result.by_tag[tag] = (result.by_tag[tag] ?? 0) + 1;
     for (const [map, value] of [
       [result.by_engine, item.engine],
       [result.by_language, item.language],
@@ -219,7 +223,18 @@ export async function recount(tenantId: string): Promise<Recount> {
 
 const ms = (seconds: number) => Math.round(seconds * 1000);
 
-/** GET /history/stats equals a recount of the tenant's generations, counter for counter. */
+/** GET /history/tags equals a recount of the tags the tenant's generations carry, most used first, then by tag. */
+export async function assertTagsMatchRecount(t: Client & { id: string }, counted?: Recount): Promise<{ tag: string; count: number }[]> {
+  const res = await t.json("/history/tags");
+  assert.equal(res.status, 200, `GET /history/tags: ${res.status} ${JSON.stringify(res.body)}`);
+  const expected = Object.entries((counted ?? (await recount(t.id))).by_tag)
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  assert.deepEqual(res.body, { tags: expected }, "tag counts differ from a recount of the tenant's generations");
+  return expected;
+}
+
+/** GET /history/stats (and GET /history/tags) equal a recount of the tenant's generations, counter for counter. */
 export async function assertStatsMatchRecount(t: Client & { id: string }): Promise<{ stats: any; recount: Recount }> {
   const res = await t.json("/history/stats");
   assert.equal(res.status, 200, `GET /history/stats: ${res.status} ${JSON.stringify(res.body)}`);
@@ -267,6 +282,7 @@ export async function assertStatsMatchRecount(t: Client & { id: string }): Promi
     const expectedDays = Object.fromEntries(Object.entries(counted.by_day).filter(([day]) => days.has(day)));
     assert.deepEqual(reported, expectedDays, "generations_per_day differs from a recount");
   }
+  await assertTagsMatchRecount(t, counted);
   return { stats, recount: counted };
 }
 

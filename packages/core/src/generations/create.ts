@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
@@ -44,8 +45,8 @@ export function newGenerationItem(
     error: null,
     error_code: null,
     is_favorited: false,
-    tags: [],
-    note: null,
+    tags: input.tags ?? [],
+    note: input.note ?? null,
     created_at: createdAt,
     updated_at: new Date().toISOString(),
     size_bytes: 0,
@@ -53,6 +54,18 @@ export function newGenerationItem(
     active_version_id: null,
     rev: 0,
   };
+}
+
+/**
+ * What an Idempotency-Key holds a retry to: the fields as stored, so a retry that spells out a
+ * default (language "en", seed null) is the same request. Tags and a note join the creation
+ * settings; a request with neither keeps the settings' digest alone, the fingerprint keys stored
+ * before tags existed hold, so their retries still replay.
+ */
+function requestFingerprint(item: GenerationItem): string {
+  const settings = creationDigest(item);
+  if (item.tags.length === 0 && item.note === null) return settings;
+  return createHash("sha256").update(JSON.stringify([settings, item.tags, item.note])).digest("hex");
 }
 
 /** A transaction item that fails unless the profile exists (it is checked, not read). */
@@ -81,9 +94,7 @@ export async function createGeneration(
 ): Promise<CreatedGeneration> {
   if (!isId(input.profile_id)) throw notFound("profile", input.profile_id);
   const item = newGenerationItem(tenant, input);
-  // Over the fields as stored, so a retry that spells out a default (language "en", seed null)
-  // is the same request.
-  const fingerprint = creationDigest(item);
+  const fingerprint = requestFingerprint(item);
   const idempotencyItem = idempotencyKey
     ? {
         ...keys.idempotency(tenant, "history.create", idempotencyKey),

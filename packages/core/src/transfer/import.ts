@@ -134,7 +134,17 @@ export async function importArchive(tenant: string, source: AsyncIterable<Uint8A
     const g = archive.generation;
     const pending = newGenerationItem(
       tenant,
-      { profile_id: profile.id, text: g.text, language: g.language, seed: g.seed, instruct: g.instruct, engine: g.engine, model_size: g.model_size },
+      {
+        profile_id: profile.id,
+        text: g.text,
+        language: g.language,
+        seed: g.seed,
+        instruct: g.instruct,
+        engine: g.engine,
+        model_size: g.model_size,
+        tags: g.tags,
+        note: g.note,
+      },
       Date.parse(g.created_at),
     );
     const base = { ...pending, audio_path: objectKeys.audio(tenant, pending.id, newId()) };
