@@ -13,6 +13,7 @@ import {
   assertError,
   assertStatsMatchRecount,
   assertTagsMatchRecount,
+  bruteForceList,
   createCompleted,
   createPending,
   createProfile,
@@ -22,6 +23,7 @@ import {
   uploadAudio,
   waitForJob,
   type GenerationBody,
+  type ListQuery,
 } from "./support/fixtures";
 import { fetchBytes } from "./support/transfer";
 
@@ -322,7 +324,7 @@ describe("GET /history/tags", () => {
 // ---------------------------------------------------------------------------------------------
 // Lists by tag, against a brute-force filter of the full list
 
-type Query = Record<string, string | string[]>;
+type Query = ListQuery;
 
 const qs = (query: Query): string => {
   const params = new URLSearchParams();
@@ -375,23 +377,7 @@ describe("GET /history?tag=", () => {
   });
 
   /** The generations a query should list, from the full list, in its order. */
-  function expected(query: Query): Record<string, any>[] {
-    const tags = ([] as string[]).concat(query.tag ?? []).map((tag) => tag.trim().toLowerCase());
-    const one = (name: string) => query[name] as string | undefined;
-    const matches = all.filter(
-      (g) =>
-        tags.every((tag) => g.tags.includes(tag)) &&
-        (one("status") === undefined || g.status === one("status")) &&
-        (one("favorites") === undefined || g.is_favorited === (one("favorites") === "true")) &&
-        (one("engine") === undefined || g.engine === one("engine")) &&
-        (one("language") === undefined || g.language === one("language")) &&
-        (one("search") === undefined || g.text.toLowerCase().includes(one("search")!.toLowerCase())) &&
-        (one("profile_id") === undefined || g.profile_id === one("profile_id")) &&
-        (one("created_after") === undefined || Date.parse(g.created_at) >= Date.parse(one("created_after")!)) &&
-        (one("created_before") === undefined || Date.parse(g.created_at) < Date.parse(one("created_before")!)),
-    );
-    return query.sort === "asc" ? [...matches].reverse() : matches;
-  }
+  const expected = (query: Query): Record<string, any>[] => bruteForceList(all, query);
 
   async function list(query: Query) {
     const res = await t.json(`/history?${qs(query)}`);

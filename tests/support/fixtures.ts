@@ -93,6 +93,31 @@ export function assertError(res: JsonResponse, status: number, code: string, det
   }
 }
 
+/** A list query as URL parameters; a repeated one (`tag`) as a list. */
+export type ListQuery = Record<string, string | string[]>;
+
+/**
+ * What GET /history answers for `query`, worked out by filtering `all` (every generation, newest
+ * first, as the unfiltered list answers them) one field at a time.
+ */
+export function bruteForceList(all: readonly Record<string, any>[], query: ListQuery): Record<string, any>[] {
+  const one = (name: string) => query[name] as string | undefined;
+  const tags = ([] as string[]).concat(query.tag ?? []).map((tag) => tag.trim().toLowerCase());
+  const matches = all.filter(
+    (g) =>
+      (one("status") === undefined || g.status === one("status")) &&
+      (one("favorites") === undefined || g.is_favorited === (one("favorites") === "true")) &&
+      (one("engine") === undefined || g.engine === one("engine")) &&
+      (one("language") === undefined || g.language === one("language")) &&
+      (one("search") === undefined || g.text.toLowerCase().includes(one("search")!.toLowerCase())) &&
+      (one("profile_id") === undefined || g.profile_id === one("profile_id")) &&
+      (one("created_after") === undefined || Date.parse(g.created_at) >= Date.parse(one("created_after")!)) &&
+      (one("created_before") === undefined || Date.parse(g.created_at) < Date.parse(one("created_before")!)) &&
+      tags.every((tag) => g.tags.includes(tag)),
+  );
+  return query.sort === "asc" ? [...matches].reverse() : matches;
+}
+
 /** A random UUIDv7 nobody owns. */
 export async function randomId(): Promise<string> {
   const { newId } = await import("@sonna/core/ids");
