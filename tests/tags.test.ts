@@ -236,6 +236,24 @@ describe("PATCH /history/{id}", () => {
     assert.deepEqual(await tagCounts(other.t), [{ tag: "theirs", count: 1 }]);
   });
 
+  test("a generation in the trash is 404 to PATCH, and out of the tag counts and tag lists", async () => {
+    const { t, profileId } = await setup();
+    const kept = (await createPending(t, profileId, { tags: ["shared"] })).generation;
+    const binned = (await createPending(t, profileId, { tags: ["shared", "binned"] })).generation;
+    // Moved as the trash moves it: the same item at its trash key, through the one writer of generations.
+    const [{ mutateGeneration }, { keys }] = await Promise.all([import("@sonna/core/generations/repo"), import("@sonna/core/table/keys")]);
+    const now = new Date().toISOString();
+    await mutateGeneration(t.id, binned.id, (item) => ({
+      kind: "put",
+      item: { ...item, ...keys.trashedGeneration(t.id, item.id), entity: "trashed", deleted_at: now, purge_at: now },
+    }));
+    assertError(await patch(t, binned.id, { tags: ["back"] }), 404, "generation.not_found");
+    assert.deepEqual(await tagCounts(t), [{ tag: "shared", count: 1 }]);
+    assert.deepEqual(ids((await t.json(`/history?${qs({ tag: "shared" })}`)).body.items), [kept.id]);
+    assert.deepEqual((await t.json(`/history?${qs({ tag: "binned" })}`)).body, { items: [], total: 0, next_cursor: null });
+    await assertStatsMatchRecount(t);
+  });
+
   test("concurrent PATCHes of one generation leave one of the sets, and the counts match it", async () => {
     const { t, profileId } = await setup();
     const { generation } = await createPending(t, profileId, { tags: ["start"] });

@@ -266,8 +266,8 @@ export function parseSonnaManifest(json: unknown, entryNames: readonly string[])
 /**
  * Voicebox exports carry no engine, model size, status or favourite flag: engine becomes
  * "unknown" (Voicebox's column default "qwen" would be a guess), status "completed" (only
- * finished generations have audio to export), is_favorited false, no tags and no note. Disabled effects are dropped,
- * since Voicebox does not apply them either.
+ * finished generations have audio to export), is_favorited false, no tags and no note. Disabled
+ * effects are dropped, since Voicebox does not apply them either.
  */
 export function parseVoiceboxManifest(json: unknown, entryNames: readonly string[], now: Date = new Date()): ImportedArchive {
   const m = validate(VoiceboxManifestSchema, json, VOICEBOX_MANIFEST_NAME);

@@ -22,11 +22,15 @@ export async function tagCounts(tenant: string, tags: readonly string[]): Promis
   return counts;
 }
 
-/** Every tag a live generation carries, with its count, most used first, then by tag: one Query of the counters. */
+/**
+ * Every tag a live generation carries, with its count, most used first, then by tag: one Query of
+ * the counters, strongly consistent, so a write's counts show on the next read.
+ */
 export async function listTags(tenant: string): Promise<TagCounts> {
   const tags: TagCounts["tags"] = [];
   for await (const page of queryPages({
     TableName: tableName(),
+    ConsistentRead: true,
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     FilterExpression: "#count > :zero",
     ...counted,
