@@ -133,6 +133,8 @@ async function measureOne(what: string) {
       error: null,
       duration: null,
       is_favorited: false,
+      tags: [],
+      note: null,
       created_at: new Date().toISOString(),
       size_bytes: 0,
     },

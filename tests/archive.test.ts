@@ -560,6 +560,8 @@ const generation: SonnaGenerationFields = {
   error: null,
   duration: 2.5,
   is_favorited: true,
+  tags: ["intro", "calm voice"],
+  note: "Read slowly.\nTwice if needed.",
   created_at: "2026-01-02T03:04:05.678Z",
   size_bytes: 120_044,
 };
@@ -634,6 +636,26 @@ describe("archive formats", () => {
     assert.equal(manifest.profile, null);
   });
 
+  it("a Sonna manifest from before tags and notes parses with none; its tags are normalised and checked like the API's", async () => {
+    const manifest = sonnaManifest(generation, profile, []);
+    const entries = [{ name: "generation.json" }, { name: "audio.wav" }];
+    const parse = (g: Record<string, unknown>) => parseArchive({ json: new Map([["generation.json", { ...manifest, generation: g }]]), entries });
+    const { tags: _tags, note: _note, ...older } = manifest.generation;
+    assert.deepEqual([parse(older).generation.tags, parse(older).generation.note], [[], null]);
+    assert.deepEqual(parse({ ...older, tags: [" Intro", "INTRO", "b"], note: null }).generation.tags, ["intro", "b"]);
+    for (const [tags, problem] of [
+      [Array.from({ length: 21 }, (_, i) => `t${i}`), /generation\.tags: at most 20 tags/],
+      [["x".repeat(41)], /generation\.tags\[0\]: must be at most 40 characters/],
+      [["  "], /generation\.tags\[0\]: must not be blank/],
+      [["a\u0007b"], /generation\.tags\[0\]: must not contain control characters/],
+      [[7], /generation\.tags\[0\]: /],
+      ["intro", /generation\.tags: /],
+    ] as const) {
+      await manifestError(() => parse({ ...older, tags }), "archive.manifest_invalid", problem);
+    }
+    await manifestError(() => parse({ ...older, note: "n".repeat(2_001) }), "archive.manifest_invalid", /generation\.note: must be at most 2000 characters/);
+  });
+
   it("Voicebox's export: default version's file, disabled effects dropped, naive UTC time", () => {
     const parsed = parseArchive({
       json: new Map([["manifest.json", voiceboxManifest]]),
@@ -656,6 +678,8 @@ describe("archive formats", () => {
       error: null,
       duration: 1.25,
       is_favorited: false,
+      tags: [],
+      note: null,
       created_at: "2025-11-03T14:05:06.123Z",
     });
     assert.deepEqual(parsed.profile, { id: "p-1", name: "Claire", description: "French voice", language: "fr" });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
-import { assertError, createPending, createProfile, failGeneration, inParallel, randomId, smallWav, uploadAudio } from "./support/fixtures";
+import { assertError, bruteForceList, createPending, createProfile, failGeneration, inParallel, randomId, smallWav, uploadAudio } from "./support/fixtures";
 
 let api: Api;
 let t: Tenant;
@@ -53,20 +53,7 @@ type Query = Record<string, string>;
 const qs = (query: Query) => new URLSearchParams(query).toString();
 
 /** The generations a filter should select, from the unfiltered list, in the requested order. */
-function expected(query: Query): Record<string, any>[] {
-  const matches = all.filter(
-    (g) =>
-      (query.status === undefined || g.status === query.status) &&
-      (query.favorites !== "true" || g.is_favorited) &&
-      (query.engine === undefined || g.engine === query.engine) &&
-      (query.language === undefined || g.language === query.language) &&
-      (query.search === undefined || g.text.toLowerCase().includes(query.search.toLowerCase())) &&
-      (query.profile_id === undefined || g.profile_id === query.profile_id) &&
-      (query.created_after === undefined || Date.parse(g.created_at) >= Date.parse(query.created_after)) &&
-      (query.created_before === undefined || Date.parse(g.created_at) < Date.parse(query.created_before)),
-  );
-  return query.sort === "asc" ? [...matches].reverse() : matches;
-}
+const expected = (query: Query): Record<string, any>[] => bruteForceList(all, query);
 
 const ids = (items: Record<string, any>[]): string[] => items.map((g) => g.id as string);
 

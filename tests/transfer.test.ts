@@ -123,7 +123,7 @@ function pythonZip(files: { name: string; data: Uint8Array }[]): Uint8Array {
   return new Uint8Array(Buffer.concat([...out, directory, end]));
 }
 
-const FIELDS = ["text", "language", "seed", "instruct", "engine", "model_size", "is_favorited", "created_at", "duration", "size_bytes", "status", "error"] as const;
+const FIELDS = ["text", "language", "seed", "instruct", "engine", "model_size", "is_favorited", "tags", "note", "created_at", "duration", "size_bytes", "status", "error"] as const;
 
 /** The version facts an import must keep (ids are new). */
 const versionFacts = (g: { versions: any[]; active_version_id: string | null }) =>
@@ -154,7 +154,7 @@ interface Source {
 
 let sourcePromise: Promise<Source> | undefined;
 
-/** Tenant A: profile "Alpha …", a favorited French generation with two processed versions (the second the default) and one left pending. */
+/** Tenant A: profile "Alpha …", a favorited, tagged French generation with a note, two processed versions (the second the default) and one left pending. */
 function source(): Promise<Source> {
   sourcePromise ??= (async () => {
     const t = await tenant(api);
@@ -167,6 +167,8 @@ function source(): Promise<Source> {
       instruct: "softly, with a smile",
       engine: "qwen3-tts",
       model_size: "1.7B",
+      tags: ["Chapitre 1", "narration"],
+      note: "Première prise.\nGarder le souffle.",
     });
     assert.equal((await t.json(`/history/${created.id}/favorite`, { method: "PUT" })).status, 200);
     await addVersion(t, created.id, "reverb", REVERB_EFFECTS, REVERB);
@@ -176,6 +178,7 @@ function source(): Promise<Source> {
     assert.equal(pending.status, 201);
     const generation = await detail(t, created.id);
     assert.equal(generation.is_favorited, true);
+    assert.deepEqual(generation.tags, ["chapitre 1", "narration"]);
     assert.equal(generation.versions.length, 4);
     return { t, profile, generation, audioByLabel: new Map([["original", ORIGINAL], ["reverb", REVERB], ["pitch down", PITCH]]) };
   })();
@@ -283,11 +286,16 @@ describe("export", () => {
     assert.notEqual(third, first, "favorite toggled: a new object key");
     const { manifest } = await exportZip(t, g.id);
     assert.equal(manifest.generation.is_favorited, true, "the new archive has the new state");
-    assert.equal(keyOf((await exportLink(t, g.id)).url), third, "and that one is reused in turn");
+    const tagged = await t.json(`/history/${g.id}`, { method: "PATCH", body: { tags: ["retake"], note: "louder" } });
+    assert.equal(tagged.status, 200);
+    const retagged = await exportZip(t, g.id);
+    assert.notEqual(keyOf(retagged.link.url), third, "tags and note changed: a new object key");
+    assert.deepEqual([retagged.manifest.generation.tags, retagged.manifest.generation.note], [["retake"], "louder"]);
+    assert.equal(keyOf((await exportLink(t, g.id)).url), keyOf(retagged.link.url), "and that one is reused in turn");
     // A renamed profile changes the archive too.
     assert.equal((await t.json(`/profiles/${profile.id}`, { method: "PATCH", body: { name: `${profile.name} renamed` } })).status, 200);
     const renamed = await exportZip(t, g.id);
-    assert.notEqual(keyOf(renamed.link.url), third);
+    assert.notEqual(keyOf(renamed.link.url), keyOf(retagged.link.url));
     assert.equal(renamed.manifest.profile.name, `${profile.name} renamed`);
   });
 
@@ -478,6 +486,8 @@ describe("Voicebox archives", () => {
     assert.equal(g.engine, "unknown");
     assert.equal(g.model_size, null);
     assert.equal(g.is_favorited, false);
+    assert.deepEqual(g.tags, []);
+    assert.equal(g.note, null);
     assert.equal(g.status, "completed");
     assert.equal(g.created_at, "2025-03-04T05:06:07.123Z");
     // Voicebox keeps the generation's audio on its default version's file.

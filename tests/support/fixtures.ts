@@ -94,6 +94,31 @@ export function assertError(res: JsonResponse, status: number, code: string, det
   }
 }
 
+/** A list query as URL parameters; a repeated one (`tag`) as a list. */
+export type ListQuery = Record<string, string | string[]>;
+
+/**
+ * What GET /history answers for `query`, worked out by filtering `all` (every generation, newest
+ * first, as the unfiltered list answers them) one field at a time.
+ */
+export function bruteForceList(all: readonly Record<string, any>[], query: ListQuery): Record<string, any>[] {
+  const one = (name: string) => query[name] as string | undefined;
+  const tags = ([] as string[]).concat(query.tag ?? []).map((tag) => tag.trim().toLowerCase());
+  const matches = all.filter(
+    (g) =>
+      (one("status") === undefined || g.status === one("status")) &&
+      (one("favorites") === undefined || g.is_favorited === (one("favorites") === "true")) &&
+      (one("engine") === undefined || g.engine === one("engine")) &&
+      (one("language") === undefined || g.language === one("language")) &&
+      (one("search") === undefined || g.text.toLowerCase().includes(one("search")!.toLowerCase())) &&
+      (one("profile_id") === undefined || g.profile_id === one("profile_id")) &&
+      (one("created_after") === undefined || Date.parse(g.created_at) >= Date.parse(one("created_after")!)) &&
+      (one("created_before") === undefined || Date.parse(g.created_at) < Date.parse(one("created_before")!)) &&
+      tags.every((tag) => g.tags.includes(tag)),
+  );
+  return query.sort === "asc" ? [...matches].reverse() : matches;
+}
+
 /** A random UUIDv7 nobody owns. */
 export async function randomId(): Promise<string> {
   const { newId } = await import("@sonna/core/ids");
@@ -151,6 +176,8 @@ export interface Recount extends Usage {
   by_language: Record<string, { generations: number; duration_ms: number }>;
   /** generations and duration per UTC day of created_at */
   by_day: Record<string, { generations: number; duration_ms: number }>;
+  /** how many generations carry each tag */
+  by_tag: Record<string, number>;
   items: Record<string, any>[];
   /** The trash: counted apart, its bytes also on the tenant's byte quota. */
   trash: { generations: number; bytes: number };
@@ -208,6 +235,7 @@ export async function recount(tenantId: string): Promise<Recount> {
     by_engine: {},
     by_language: {},
     by_day: {},
+    by_tag: {},
     items,
     trash: { generations: trashed.length, bytes: trashed.reduce((sum, item) => sum + bytesOf(item), 0) },
     trashed,
@@ -224,6 +252,7 @@ export async function recount(tenantId: string): Promise<Recount> {
     profile.generations++;
     profile.duration_ms += ms;
     profile.bytes += bytes;
+    for (const tag of (item.tags ?? []) as string[]) result.by_tag[tag] = (result.by_tag[tag] ?? 0) + 1;
     for (const [map, value] of [
       [result.by_engine, item.engine],
       [result.by_language, item.language],
@@ -238,6 +267,17 @@ export async function recount(tenantId: string): Promise<Recount> {
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1000);
+
+/** GET /history/tags equals a recount of the tags the tenant's generations carry, most used first, then by tag. */
+export async function assertTagsMatchRecount(t: Client & { id: string }, counted?: Recount): Promise<{ tag: string; count: number }[]> {
+  const res = await t.json("/history/tags");
+  assert.equal(res.status, 200, `GET /history/tags: ${res.status} ${JSON.stringify(res.body)}`);
+  const expected = Object.entries((counted ?? (await recount(t.id))).by_tag)
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  assert.deepEqual(res.body, { tags: expected }, "tag counts differ from a recount of the tenant's generations");
+  return expected;
+}
 
 /**
  * GET /history/stats equals a recount of the tenant's generations, counter for counter: the live
@@ -294,6 +334,7 @@ export async function assertStatsMatchRecount(t: Client & { id: string }): Promi
     const expectedDays = Object.fromEntries(Object.entries(counted.by_day).filter(([day]) => days.has(day)));
     assert.deepEqual(reported, expectedDays, "generations_per_day differs from a recount");
   }
+  await assertTagsMatchRecount(t, counted);
   return { stats, recount: counted };
 }
 

@@ -20,7 +20,7 @@
 import * as v from "valibot";
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
-import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, summarize, token, wellFormedText } from "../shapes/fields";
+import { effectParams, issueLines, languageCode, MAX_EFFECTS, nonBlankText, note, seed, shortId, summarize, tagList, token, wellFormedText } from "../shapes/fields";
 import { creationFields, DEFAULT_ENGINE, DEFAULT_LANGUAGE, GenerationStatusSchema, type GenerationStatus } from "../shapes/generation";
 import { isDirectoryName, unsafeNameReason } from "./names";
 
@@ -54,6 +54,8 @@ export interface ImportedArchive {
     error: string | null;
     duration: number | null;
     is_favorited: boolean;
+    tags: string[];
+    note: string | null;
     /** ISO 8601 in UTC. */
     created_at: string;
   };
@@ -94,6 +96,9 @@ const sonnaGeneration = v.object({
   error: v.nullable(wellFormedText(limits.maxErrorChars)),
   duration: v.nullable(duration),
   is_favorited: v.boolean(),
+  // Archives written before tags and notes existed have neither.
+  tags: v.optional(tagList, []),
+  note: v.optional(note, null),
   created_at: timestamp,
   size_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
@@ -274,6 +279,8 @@ export function parseSeedManifest(json: unknown, entryNames: readonly string[], 
       error: g.error ?? null,
       duration: g.duration ?? null,
       is_favorited: g.is_favorited ?? false,
+      tags: [],
+      note: null,
       created_at: createdAt(g.created_at, now),
     },
     profile: g.profile_id ? { id: g.profile_id, description: null, language } : null,
@@ -306,6 +313,8 @@ export function parseSonnaManifest(json: unknown, entryNames: readonly string[])
       error: g.error,
       duration: g.duration,
       is_favorited: g.is_favorited,
+      tags: g.tags,
+      note: g.note,
       created_at: toUtcIso(g.created_at) ?? g.created_at,
     },
     profile: m.profile && {
@@ -322,8 +331,8 @@ export function parseSonnaManifest(json: unknown, entryNames: readonly string[])
 /**
  * Voicebox exports carry no engine, model size, status or favourite flag: engine becomes
  * "unknown" (Voicebox's column default "qwen" would be a guess), status "completed" (only
- * finished generations have audio to export), is_favorited false. Disabled effects are dropped,
- * since Voicebox does not apply them either.
+ * finished generations have audio to export), is_favorited false, no tags and no note. Disabled
+ * effects are dropped, since Voicebox does not apply them either.
  */
 export function parseVoiceboxManifest(json: unknown, entryNames: readonly string[], now: Date = new Date()): ImportedArchive {
   const m = validate(VoiceboxManifestSchema, json, VOICEBOX_MANIFEST_NAME);
@@ -364,6 +373,8 @@ export function parseVoiceboxManifest(json: unknown, entryNames: readonly string
       error: null,
       duration: g.duration,
       is_favorited: g.is_favorited ?? false,
+      tags: [],
+      note: null,
       created_at: createdAt(g.created_at, now),
     },
     profile:
@@ -394,6 +405,8 @@ export interface SonnaGenerationFields {
   error: string | null;
   duration: number | null;
   is_favorited: boolean;
+  tags: string[];
+  note: string | null;
   created_at: string;
   size_bytes: number;
 }
@@ -442,6 +455,9 @@ export function sonnaManifest(
       error: generation.error,
       duration: generation.duration,
       is_favorited: generation.is_favorited,
+      // Generations stored before tags and notes existed have neither.
+      tags: generation.tags ?? [],
+      note: generation.note ?? null,
       created_at: generation.created_at,
       size_bytes: generation.size_bytes,
     },

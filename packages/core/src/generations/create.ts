@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { notFound, VisibleError } from "../errors";
@@ -46,8 +47,8 @@ export function newGenerationItem(
     error: null,
     error_code: null,
     is_favorited: false,
-    tags: [],
-    note: null,
+    tags: input.tags ?? [],
+    note: input.note ?? null,
     created_at: createdAt,
     updated_at: new Date().toISOString(),
     size_bytes: 0,
@@ -55,6 +56,18 @@ export function newGenerationItem(
     active_version_id: null,
     rev: 0,
   };
+}
+
+/**
+ * What an Idempotency-Key holds a retry to: the fields as stored, so a retry that spells out a
+ * default (language "en", seed null) is the same request. Tags and a note join the creation
+ * settings; a request with neither keeps the settings' digest alone, the fingerprint keys stored
+ * before tags existed hold, so their retries still replay.
+ */
+function requestFingerprint(settings: CreationSettings, tags: readonly string[], note: string | null): string {
+  const digest = creationDigest(settings);
+  if (tags.length === 0 && note === null) return digest;
+  return createHash("sha256").update(JSON.stringify([digest, tags, note])).digest("hex");
 }
 
 /** A transaction item that fails unless the profile exists (it is checked, not read). */
@@ -84,10 +97,8 @@ export async function createGeneration(
   if (!isId(input.profile_id)) throw notFound("profile", input.profile_id);
   const settings = await resolveCreation(tenant, input);
   if (!settings) throw notFound("profile", input.profile_id);
-  const item = newGenerationItem(tenant, settings);
-  // Over the settings as stored, so a retry that spells out a default (the profile's language, seed null)
-  // is the same request.
-  const fingerprint = creationDigest(item);
+  const item = newGenerationItem(tenant, { ...input, ...settings });
+  const fingerprint = requestFingerprint(settings, item.tags, item.note);
   const idempotencyItem = idempotencyKey
     ? {
         ...keys.idempotency(tenant, "history.create", idempotencyKey),
@@ -107,7 +118,7 @@ export async function createGeneration(
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
     if (error.index === 0) throw notFound("profile", input.profile_id);
-    if (error.index === 1 && idempotencyKey) return replay(tenant, idempotencyKey, settings, input.language === undefined);
+    if (error.index === 1 && idempotencyKey) return replay(tenant, idempotencyKey, item, input.language === undefined);
     throw (await refusal(error.index - checks.length)) ?? error;
   }
   countChange(null, item);
@@ -115,11 +126,11 @@ export async function createGeneration(
 }
 
 /**
- * The first request's answer, if `settings` are what it asked for. A retry that leaves the
- * language out asks for the profile's language as it was then, which its generation kept: the
- * profile's may have changed since.
+ * The first request's answer, if `asked` is what it asked for. A retry that leaves the language
+ * out asks for the profile's language as it was then, which its generation kept: the profile's may
+ * have changed since.
  */
-async function replay(tenant: string, idempotencyKey: string, settings: CreationSettings, profileLanguage: boolean): Promise<CreatedGeneration> {
+async function replay(tenant: string, idempotencyKey: string, asked: GenerationItem, profileLanguage: boolean): Promise<CreatedGeneration> {
   const { Item } = await dynamo.send(
     new GetCommand({
       TableName: tableName(),
@@ -128,8 +139,8 @@ async function replay(tenant: string, idempotencyKey: string, settings: Creation
     }),
   );
   const generation = Item && (await findGeneration(tenant, Item.generation_id as string));
-  const asked = profileLanguage && generation ? { ...settings, language: generation.language } : settings;
-  if (Item?.fingerprint !== creationDigest(asked)) {
+  const settings = profileLanguage && generation ? { ...asked, language: generation.language } : asked;
+  if (Item?.fingerprint !== requestFingerprint(settings, asked.tags, asked.note)) {
     throw new VisibleError(
       422,
       "request.idempotency_key_reused",

@@ -20,8 +20,12 @@ export async function toDetail(item: GenerationItem, names: Map<string, string>)
   };
 }
 
+/** A stored generation, as `toDetail` shows it. */
+export async function detailOf(tenant: string, item: GenerationItem): Promise<GenerationDetail> {
+  return toDetail(item, await profileNames(tenant, [item.profile_id]));
+}
+
 /** One generation, as `toDetail` shows it. */
 export async function generationDetail(tenant: string, id: string): Promise<GenerationDetail> {
-  const item = await getGeneration(tenant, id);
-  return toDetail(item, await profileNames(tenant, [item.profile_id]));
+  return detailOf(tenant, await getGeneration(tenant, id));
 }

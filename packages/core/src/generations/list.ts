@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { isId } from "../ids";
@@ -8,9 +8,10 @@ import { profileNames } from "../profiles/names";
 import { tableName } from "../resources";
 import type { Counter } from "../stats/aggregates";
 import { keys } from "../table/keys";
-import { queryPages } from "../table/query-pages";
+import { queryPages, queryWindow } from "../table/query-pages";
 import { toGeneration, type Generation, type GenerationItem } from "./model";
 import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
+import { readTagged } from "./tag-list";
 import type { ListPage, ListParams } from "../shapes/list";
 import type { ListedGeneration } from "../shapes/generation";
 
@@ -72,38 +73,29 @@ async function exactTotal(tenant: string, params: ListParams): Promise<number> {
 }
 
 /** Reads `limit` matches after skipping `offset`, plus one more to learn whether a next page exists. */
-async function readPage(tenant: string, params: ListParams) {
-  const input = generationQuery(tenant, params, params.sort === "asc");
-  const filtered = needsFilterExpression(params);
-  let skip = params.offset ?? 0;
-  const limit = params.limit ?? limits.defaultListLimit;
-  const found: GenerationItem[] = [];
-  let hasMore = false;
-  let ExclusiveStartKey: Record<string, unknown> | undefined = params.cursor
-    ? startKeyAfter(tenant, params, decodeCursor(params, params.cursor))
-    : undefined;
-  while (!hasMore) {
-    const wanted = skip + limit + 1 - found.length;
-    const page = await dynamo.send(
-      new QueryCommand({ ...input, Limit: Math.min(filtered ? Math.max(wanted, 200) : wanted, 1000), ExclusiveStartKey }),
-    );
-    for (const item of (page.Items ?? []) as GenerationItem[]) {
-      if (skip > 0) skip--;
-      else if (found.length < limit) found.push(item);
-      else {
-        hasMore = true;
-        break;
-      }
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-    if (!ExclusiveStartKey) break;
-  }
-  return { found, hasMore };
+const readPage = (tenant: string, params: ListParams, after: string | undefined) =>
+  queryWindow(
+    generationQuery(tenant, params, params.sort === "asc"),
+    {
+      start: after === undefined ? undefined : startKeyAfter(tenant, params, after),
+      offset: params.offset ?? 0,
+      limit: params.limit ?? limits.defaultListLimit,
+      filtered: needsFilterExpression(params),
+    },
+    (items) => items as GenerationItem[],
+  );
+
+async function readUntagged(tenant: string, params: ListParams, after: string | undefined) {
+  const [page, total] = await Promise.all([readPage(tenant, params, after), exactTotal(tenant, params)]);
+  return { ...page, total };
 }
 
 export async function listGenerations(tenant: string, params: ListParams): Promise<ListPage> {
   if (params.profile_id !== undefined && !isId(params.profile_id)) return { items: [], total: 0, next_cursor: null };
-  const [{ found, hasMore }, total] = await Promise.all([readPage(tenant, params), exactTotal(tenant, params)]);
+  const after = params.cursor === undefined ? undefined : decodeCursor(params, params.cursor);
+  const { found, hasMore, total } = params.tag
+    ? await readTagged(tenant, { ...params, tag: params.tag }, after)
+    : await readUntagged(tenant, params, after);
   const names = await profileNames(tenant, found.map((item) => item.profile_id));
   return {
     items: found.map((item) => ({ ...toGeneration(item), profile_name: names.get(item.profile_id) ?? null })),

@@ -1,9 +1,11 @@
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { tableName } from "../resources";
+import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
 import type { GenerationFilter } from "../shapes/list";
 import type { GenerationItem } from "./model";
+import { tagCounts } from "./tag-counts";
 
 export type { GenerationFilter } from "../shapes/list";
 
@@ -20,22 +22,29 @@ export const timePrefix = (iso: string): string => {
 export const needsFilterExpression = (filter: GenerationFilter): boolean =>
   Boolean(filter.search || filter.status || filter.favorites !== undefined || filter.engine || filter.language);
 
-/** The Query input (key condition on the table or GSI1, plus filter expression) for a filter. */
-export function generationQuery(tenant: string, filter: GenerationFilter, ascending: boolean): QueryCommandInput {
-  // The bounds give [created_after, created_before): a bare time prefix sorts before every id of
-  // its millisecond.
+/** Expression names and values, and the FilterExpression terms built beside them. */
+interface Expression {
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+  conditions: string[];
+}
+
+/**
+ * `#sk BETWEEN :low AND :high` over `GEN#<id>` sort keys: the bounds give [created_after,
+ * created_before), since a bare time prefix sorts before every id of its millisecond.
+ */
+function timeRange(filter: GenerationFilter, expression: Expression): string {
   const low = `${keys.generationPrefix}${filter.created_after ? timePrefix(filter.created_after) : ""}`;
   // "~" sorts after every hex digit and "-", so it bounds ids of any time.
   const high = `${keys.generationPrefix}${filter.created_before ? timePrefix(filter.created_before) : "~"}`;
-  const byProfile = filter.profile_id !== undefined;
+  expression.values[":low"] = low;
   // Reversed bounds select nothing (DynamoDB would refuse the BETWEEN).
-  const names: Record<string, string> = byProfile ? { "#pk": "gsi1pk", "#sk": "gsi1sk" } : { "#pk": "pk", "#sk": "sk" };
-  const values: Record<string, unknown> = {
-    ":pk": byProfile ? keys.profileGenerationsPartition(tenant, filter.profile_id!) : keys.tenantPartition(tenant),
-    ":low": low,
-    ":high": high < low ? low : high,
-  };
-  const conditions: string[] = [];
+  expression.values[":high"] = high < low ? low : high;
+  return "#sk BETWEEN :low AND :high";
+}
+
+/** Filter terms on the fields a generation and its tag index items both carry. */
+function fieldConditions(filter: GenerationFilter, { names, values, conditions }: Expression): void {
   if (filter.status) {
     names["#status"] = "status";
     values[":status"] = filter.status;
@@ -54,19 +63,77 @@ export function generationQuery(tenant: string, filter: GenerationFilter, ascend
     values[":language"] = filter.language;
     conditions.push("#language = :language");
   }
-  if (filter.search) {
-    values[":search"] = filter.search.toLowerCase();
-    conditions.push("contains(text_lc, :search)");
-  }
-  return {
-    TableName: tableName(),
-    ...(byProfile ? { IndexName: "gsi1" } : {}),
-    KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :low AND :high",
-    ...(conditions.length ? { FilterExpression: conditions.join(" AND ") } : {}),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-    ScanIndexForward: ascending,
+}
+
+const queryInput = (expression: Expression, ascending: boolean): QueryCommandInput => ({
+  TableName: tableName(),
+  ...(expression.conditions.length ? { FilterExpression: expression.conditions.join(" AND ") } : {}),
+  ExpressionAttributeNames: expression.names,
+  ExpressionAttributeValues: expression.values,
+  ScanIndexForward: ascending,
+});
+
+/** The Query input (key condition on the table or GSI1, plus filter expression) for a filter without tags. */
+export function generationQuery(tenant: string, filter: GenerationFilter, ascending: boolean): QueryCommandInput {
+  const byProfile = filter.profile_id !== undefined;
+  const expression: Expression = {
+    names: byProfile ? { "#pk": "gsi1pk", "#sk": "gsi1sk" } : { "#pk": "pk", "#sk": "sk" },
+    values: { ":pk": byProfile ? keys.profileGenerationsPartition(tenant, filter.profile_id!) : keys.tenantPartition(tenant) },
+    conditions: [],
   };
+  const range = timeRange(filter, expression);
+  fieldConditions(filter, expression);
+  if (filter.search) {
+    expression.values[":search"] = filter.search.toLowerCase();
+    expression.conditions.push("contains(text_lc, :search)");
+  }
+  return { ...queryInput(expression, ascending), ...(byProfile ? { IndexName: "gsi1" } : {}), KeyConditionExpression: `#pk = :pk AND ${range}` };
+}
+
+/**
+ * The Query of one tag's partition (`generations/index-items.ts`) for a filter: the time bounds
+ * are a key range there too, and every other field but the text is a filter term on the index
+ * items, the other tags included. The text search needs the generations themselves (`hydrate`).
+ */
+export function taggedQuery(tenant: string, filter: GenerationFilter, tag: string, ascending: boolean): QueryCommandInput {
+  const expression: Expression = { names: { "#pk": "pk", "#sk": "sk" }, values: { ":pk": keys.tagPartition(tenant, tag) }, conditions: [] };
+  const range = timeRange(filter, expression);
+  fieldConditions(filter, expression);
+  if (filter.profile_id !== undefined) {
+    expression.values[":profile"] = filter.profile_id;
+    expression.conditions.push("profile_id = :profile");
+  }
+  (filter.tag ?? [])
+    .filter((other) => other !== tag)
+    .forEach((other, i) => {
+      expression.values[`:tag${i}`] = other;
+      expression.conditions.push(`contains(tags, :tag${i})`);
+    });
+  return { ...queryInput(expression, ascending), KeyConditionExpression: `#pk = :pk AND ${range}` };
+}
+
+/**
+ * The tag of `tags` the fewest live generations carry, with its count: a tagged filter reads that
+ * tag's partition, so the read grows with the rarest tag, never with the history. Undefined when
+ * one of them is carried by none, so nothing can match.
+ */
+export async function rarestTag(tenant: string, tags: readonly string[]): Promise<{ tag: string; count: number } | undefined> {
+  const counts = [...(await tagCounts(tenant, tags))].map(([tag, count]) => ({ tag, count }));
+  const rarest = counts.reduce((a, b) => (b.count < a.count ? b : a));
+  return rarest.count > 0 ? rarest : undefined;
+}
+
+/**
+ * The generations tag index items point at, in the items' order, that match the filter (the text
+ * search is checked here, since index items carry no text); any gone since are left out.
+ */
+export async function hydrate(tenant: string, entries: readonly Record<string, unknown>[], filter: GenerationFilter): Promise<GenerationItem[]> {
+  const ids = entries.map((entry) => entry.id as string);
+  const found = new Map((await batchGetItems<GenerationItem>(ids.map((id) => keys.generation(tenant, id)))).map((item) => [item.id, item]));
+  return ids.flatMap((id) => {
+    const item = found.get(id);
+    return item && matchesFilter(filter, item) ? [item] : [];
+  });
 }
 
 /** The filter as a predicate, for re-checking an item that changed after the query read it. */
@@ -79,17 +146,27 @@ export function matchesFilter(filter: GenerationFilter, item: GenerationItem): b
     (filter.language === undefined || item.language === filter.language) &&
     (!filter.search || item.text_lc.includes(filter.search.toLowerCase())) &&
     (!filter.created_after || Date.parse(item.created_at) >= Date.parse(filter.created_after)) &&
-    (!filter.created_before || Date.parse(item.created_at) < Date.parse(filter.created_before))
+    (!filter.created_before || Date.parse(item.created_at) < Date.parse(filter.created_before)) &&
+    (filter.tag ?? []).every((tag) => (item.tags ?? []).includes(tag))
   );
 }
 
-/** Every generation matching a filter, page by page, in key order. */
+/** Every generation matching a filter, page by page, in key order (a tagged filter through its rarest tag). */
 export async function* eachGeneration(
   tenant: string,
   filter: GenerationFilter,
   ascending = true,
   pageSize = 200,
 ): AsyncGenerator<GenerationItem[]> {
+  if (filter.tag?.length) {
+    const rarest = await rarestTag(tenant, filter.tag);
+    if (!rarest) return;
+    for await (const page of queryPages({ ...taggedQuery(tenant, filter, rarest.tag, ascending), Limit: pageSize })) {
+      const items = await hydrate(tenant, page.Items ?? [], filter);
+      if (items.length) yield items;
+    }
+    return;
+  }
   for await (const page of queryPages({ ...generationQuery(tenant, filter, ascending), Limit: pageSize })) {
     if (page.Items?.length) yield page.Items as GenerationItem[];
   }

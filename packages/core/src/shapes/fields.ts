@@ -17,6 +17,29 @@ export const wellFormedText = (max: number) => v.pipe(v.string(), atMost(max), w
 /** Text with something besides white space in it. */
 export const nonBlankText = (max: number) => v.pipe(v.string(), v.regex(/\S/, "must not be blank"), atMost(max), wellFormed);
 
+/**
+ * One tag as stored: trimmed, lower-cased, then 1-40 characters without control characters, so
+ * "Intro " and "intro" are the same tag. It ends a key (`TAG#<tag>`), whatever it holds.
+ */
+export const tag = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.minLength(1, "must not be blank"),
+  atMost(limits.maxTagChars),
+  v.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "must not contain control characters"),
+  wellFormed,
+);
+
+/** Each tag once, where it first appears. */
+export const distinct = (tags: string[]): string[] => [...new Set(tags)];
+
+/** A generation's tags: up to 20 given, normalised as `tag`; duplicates collapse. */
+export const tagList = v.pipe(v.array(tag), v.maxLength(limits.maxTags, `at most ${limits.maxTags} tags`), v.transform(distinct));
+
+/** A free-text note on a generation; null when there is none. */
+export const note = v.nullable(wellFormedText(limits.maxNoteChars));
+
 /** Engine names, model sizes and effect types. */
 export const token = v.pipe(
   v.string(),

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { limits } from "../limits";
-import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, seed, shortId, token, wellFormedText } from "./fields";
+import { effectParams, languageCode, MAX_EFFECTS, nonBlankText, note, seed, shortId, tagList, token, wellFormedText } from "./fields";
 import { about, count, example, instant, integer, named, seconds } from "./named";
 
 export const generationStatuses = ["pending", "completed", "failed"] as const;
@@ -52,8 +52,8 @@ const generationFields = {
   ),
   error_code: about(v.nullable(v.string()), "The code of `error` when it is a refused upload's (for example `audio.invalid`); null otherwise."),
   is_favorited: v.boolean(),
-  tags: about(v.array(v.string()), "Lower-cased, without duplicates, at most 20."),
-  note: v.nullable(v.string()),
+  tags: about(v.array(v.string()), `Lower-cased, without duplicates, at most ${limits.maxTags}.`),
+  note: about(v.nullable(v.string()), "A free-text note; null when there is none."),
   created_at: instant,
   updated_at: instant,
   size_bytes: about(count, "Bytes of the original audio."),
@@ -90,6 +90,9 @@ export const DEFAULT_ENGINE = "qwen";
 
 const engine = example(token, DEFAULT_ENGINE);
 
+const tagsRule = `Up to ${limits.maxTags} tags of 1-${limits.maxTagChars} characters each once trimmed, without control characters; stored lower-cased, duplicates collapse.`;
+const noteRule = `Free text, up to ${limits.maxNoteChars} characters, or null.`;
+
 /** The settings a generation is made with: given on create, kept as given. */
 export const creationFields = {
   text: nonBlankText(limits.maxTextChars),
@@ -111,12 +114,38 @@ const creationRequest = {
   model_size: v.optional(creationFields.model_size),
 };
 
-export const GenerationCreate = named("GenerationCreate", v.strictObject(creationRequest));
+export const GenerationCreate = named(
+  "GenerationCreate",
+  v.strictObject({ ...creationRequest, tags: v.optional(about(tagList, tagsRule)), note: v.optional(about(note, noteRule)) }),
+);
 export type GenerationInput = v.InferOutput<typeof GenerationCreate>;
 
 export const GenerationLookup = named("GenerationLookup", v.strictObject(creationRequest));
 /** A generation's creation settings as a request names them (create's body is a superset). */
 export type CreationInput = v.InferOutput<typeof GenerationLookup>;
+
+const patchObject = v.strictObject({ tags: v.optional(about(tagList, `Replaces the set. ${tagsRule}`)), note: v.optional(about(note, noteRule)) });
+
+/** What `PATCH /history/{id}` changes: the tags, the note, or both. */
+export const GenerationPatch = named(
+  "GenerationPatch",
+  v.pipe(
+    patchObject,
+    v.check((patch: v.InferOutput<typeof patchObject>) => patch.tags !== undefined || patch.note !== undefined, "send tags, note or both"),
+  ),
+);
+export type GenerationChanges = v.InferOutput<typeof GenerationPatch>;
+
+export const TagCountsSchema = named(
+  "TagCounts",
+  v.object({
+    tags: about(
+      v.array(v.object({ tag: v.string(), count: count })),
+      "Every tag a generation outside the trash carries, with how many carry it; most used first, then by tag.",
+    ),
+  }),
+);
+export type TagCounts = v.InferOutput<typeof TagCountsSchema>;
 
 export const IdempotencyHeader = v.object({
   "idempotency-key": v.optional(

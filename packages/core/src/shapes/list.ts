@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { limits } from "../limits";
-import { isoInstant, languageCode, shortId, token, wellFormedText } from "./fields";
+import { distinct, isoInstant, languageCode, shortId, tag, tagList, token, wellFormedText } from "./fields";
 import { GenerationStatusSchema, ListedGenerationSchema } from "./generation";
 import { about, count, example, named } from "./named";
 
@@ -22,6 +22,25 @@ export const queryInteger = (min: number, max: number) =>
 /** `true` or `false` in a query string, documented as the boolean it is. */
 const queryBoolean = v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((value) => value === "true"), v.boolean());
 
+const tagsRequired = `Only generations carrying every tag named (1 to ${limits.maxTags}), compared as stored (trimmed, lower-cased).`;
+
+/** The tags of a JSON filter. */
+const filterTags = about(v.pipe(tagList, v.minLength(1, "name at least one tag")), tagsRequired, [["intro"]]);
+
+/** `tag=a&tag=b` in a query string: one value arrives as a string, several as a list. */
+const queryTags = about(
+  v.pipe(
+    v.union([tag, v.array(tag)], "must be a tag or a list of tags"),
+    v.transform((given: string | string[]) => (typeof given === "string" ? [given] : given)),
+    v.array(v.string()),
+    v.minLength(1, "name at least one tag"),
+    v.maxLength(limits.maxTags, `at most ${limits.maxTags} tags`),
+    v.transform(distinct),
+  ),
+  `${tagsRequired} Repeat the parameter for several: \`tag=a&tag=b\`.`,
+  [["intro"]],
+);
+
 const instantForm = "an ISO 8601 date, or a date-time with Z or an offset.";
 
 const filterFields = {
@@ -39,7 +58,7 @@ type TimeBounds = { created_after?: string | undefined; created_before?: string 
 const inOrder = (q: TimeBounds) => !q.created_after || !q.created_before || Date.parse(q.created_after) < Date.parse(q.created_before);
 const boundsMessage = "created_after must be before created_before";
 
-const filterObject = v.strictObject({ ...filterFields, favorites: v.optional(v.boolean()) });
+const filterObject = v.strictObject({ ...filterFields, favorites: v.optional(v.boolean()), tag: v.optional(filterTags) });
 
 /** The list filters, shared by the list, bulk delete and bulk export. */
 export const FilterSchema = named(
@@ -51,6 +70,7 @@ export type GenerationFilter = v.InferOutput<typeof FilterSchema>;
 const listObject = v.object({
   ...filterFields,
   favorites: v.optional(about(queryBoolean, "true: only favorites; false: only the others.")),
+  tag: v.optional(queryTags),
   limit: v.optional(about(queryInteger(1, limits.maxListLimit), `Page size, 1 to ${limits.maxListLimit}; ${limits.defaultListLimit} when left out.`)),
   offset: v.optional(about(queryInteger(0, 1_000_000), "Items to skip (each one is read); 0 when left out. Not with `cursor`.")),
   cursor: v.optional(about(v.pipe(v.string(), v.maxLength(512, "must be at most 512 characters")), "`next_cursor` of the previous page.")),

@@ -54,6 +54,7 @@ export const keys = {
   /** A tag's count of live generations; the tag is the rest of the key, whatever it holds. */
   tagStats: (tenant: string, tag: string) => ({ pk: tenantPk(tenant), sk: `TAG#${tag}` }),
   tagStatsPrefix: "TAG#",
+  tagFromStatsSk: (sk: string) => sk.slice("TAG#".length),
   /** One item per live generation carrying the tag, in a partition of the tag's own. */
   taggedGeneration: (tenant: string, tag: string, generationId: string) => ({
     pk: `${tenantPk(tenant)}#TAG#${tag}`,

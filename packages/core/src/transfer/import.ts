@@ -135,11 +135,8 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
     const original = await audioOf(archive.audioFile);
     const { profile, created } = await chooseProfile(tenant, archive, options.profileId);
     const g = archive.generation;
-    const pending = newGenerationItem(
-      tenant,
-      { profile_id: profile.id, text: g.text, language: g.language, seed: g.seed, instruct: g.instruct, engine: g.engine, model_size: g.model_size },
-      Date.parse(g.created_at),
-    );
+    // The archive's creation settings, tags and note, filed under the chosen profile.
+    const pending = newGenerationItem(tenant, { ...g, profile_id: profile.id }, Date.parse(g.created_at));
     const base = { ...pending, audio_path: objectKeys.audio(tenant, pending.id, newId()) };
     const now = new Date().toISOString();
     const versions: Version[] = [];

@@ -1,5 +1,6 @@
 import { setFavorite } from "@sonna/core/generations/favorite";
 import { listGenerations } from "@sonna/core/generations/list";
+import { listTags } from "@sonna/core/generations/tag-counts";
 import { readStats } from "@sonna/core/stats/read";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import {
@@ -25,9 +26,11 @@ import {
   GenerationCreated,
   GenerationDetailSchema,
   GenerationLookup,
+  GenerationPatch,
   GenerationSchema,
   IdempotencyHeader,
   IdParam,
+  TagCountsSchema,
 } from "@sonna/core/shapes/generation";
 import { BatchGetBody, BatchGetResult } from "@sonna/core/shapes/batch-get";
 import { JobSchema } from "@sonna/core/shapes/job";
@@ -45,6 +48,7 @@ const lifecycle = onFirstUse(() => import("@sonna/core/generations/lifecycle"));
 const bulkDelete = onFirstUse(() => import("@sonna/core/generations/bulk-delete"));
 const batchGet = onFirstUse(() => import("@sonna/core/generations/batch-get"));
 const lookup = onFirstUse(() => import("@sonna/core/generations/lookup"));
+const annotate = onFirstUse(() => import("@sonna/core/generations/annotate"));
 
 const favoriteDoc = (summary: string) =>
   describe({ tags, summary, responses: { 200: jsonContent(FavoriteSchema, "The new state."), ...commonErrors, ...notFoundError } });
@@ -89,6 +93,16 @@ export const historyRoutes = router()
     "/stats",
     describe({ tags, summary: "Totals, read from aggregate items only", responses: { 200: jsonContent(StatsSchema, "The caller's totals."), ...commonErrors } }),
     async (c) => c.json(await readStats(c.get("tenant")), 200),
+  )
+  .get(
+    "/tags",
+    describe({
+      tags,
+      summary: "The tags in use, with how many generations carry each",
+      description: "Generations in the trash are not counted. Most used first, then by tag; read from one counter per tag.",
+      responses: { 200: jsonContent(TagCountsSchema, "The caller's tags."), ...commonErrors },
+    }),
+    async (c) => c.json(await listTags(c.get("tenant")), 200),
   )
   .delete(
     "/failed",
@@ -162,6 +176,27 @@ export const historyRoutes = router()
     async (c) => {
       const { generationDetail } = await detail();
       return c.json(await generationDetail(c.get("tenant"), c.req.valid("param").id), 200);
+    },
+  )
+  .patch(
+    "/:id",
+    describe({
+      tags,
+      summary: "Change a generation's tags or note",
+      description: "`tags` replaces the set; `note` replaces the note (null clears it). Answers the generation as `GET /history/{id}` does.",
+      responses: {
+        200: jsonContent(GenerationDetailSchema, "The changed generation."),
+        ...commonErrors,
+        ...notFoundError,
+        409: errorResponse("`generation.busy`: other requests kept changing the generation; retry after `Retry-After`."),
+        ...bodyErrors(),
+      },
+    }),
+    validate("param", IdParam),
+    validate("json", GenerationPatch),
+    async (c) => {
+      const { annotateGeneration } = await annotate();
+      return c.json(await annotateGeneration(c.get("tenant"), c.req.valid("param").id, c.req.valid("json")), 200);
     },
   )
   .delete(
