@@ -374,6 +374,12 @@ async function measureAll(large: number, small: number): Promise<Section> {
     )),
   };
 
+  // The change feed: a cursor taken now, polled with nothing new (and again, below, after the writes).
+  const feedCursors = await Promise.all([0, 1].map(async (k) => (await request(k, "GET", "/history/changes?from=now")).json.next_cursor as string));
+  await both("GET /history/changes?cursor=…", "idle poll: nothing changed since the cursor", "read", (k) =>
+    read(k, `/history/changes?cursor=${feedCursors[k]}`),
+  );
+
   log("capacity: measuring writes");
   const body = (k: number) => ({ profile_id: seeded[k]!.profiles[1], text: "A benchmark line, about as long as a short sentence to speak.", engine: "qwen" });
   const create = await both("POST /history", "pending generation + upload URL", "write", (k) => request(k, "POST", "/history", body(k)));
@@ -407,6 +413,10 @@ async function measureAll(large: number, small: number): Promise<Section> {
   );
   const remove = await both("DELETE /history/{id}", "a completed generation and its audio", "write", (k) =>
     request(k, "DELETE", `/history/${seeded[k]!.completed[2]}`),
+  );
+
+  await both("GET /history/changes?cursor=…", "busy poll: the 6 changes the writes above made", "read", (k) =>
+    read(k, `/history/changes?cursor=${feedCursors[k]}`),
   );
 
   // Write minimums: the same item written (or deleted) once, outside a transaction, under a scratch key.

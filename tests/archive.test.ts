@@ -743,6 +743,8 @@ describe("archive formats", () => {
         error: null,
         duration: null,
         is_favorited: false,
+      tags: [],
+      note: null,
         created_at: now.toISOString(),
       },
       profile: null,
@@ -769,7 +771,7 @@ describe("archive formats", () => {
     const parsed = parseArchive({ json: new Map([["generation.json", full]]), entries }, now);
     assert.equal(parsed.format, "seed");
     const { id: _i, profile_id: _p, audio_path: _a, some_later_column: _s, ...kept } = full;
-    assert.deepEqual(parsed.generation, { ...kept, created_at: "2025-05-06T07:08:09.500Z" });
+    assert.deepEqual(parsed.generation, { ...kept, tags: [], note: null, created_at: "2025-05-06T07:08:09.500Z" });
     assert.deepEqual(parsed.profile, { id: full.profile_id, description: null, language: "de" });
     // Nulls are left-out fields.
     const nulls = parseArchive({ json: new Map([["generation.json", { text: "n", language: null, engine: null, is_favorited: null, created_at: null }]]), entries }, now);

@@ -29,7 +29,20 @@ before(async () => {
   assert.equal(job.status, 202);
   const imp = await victim.json("/history/imports", { method: "POST", body: {} });
   assert.equal(imp.status, 201);
-  Object.assign(ids, { profile: profile.id, generation: gen.id, version: version.body.version.id, job: job.body.id, import: imp.body.import_id });
+  const hook = await victim.json("/webhooks", { method: "POST", body: { url: "http://127.0.0.1:9/victim", events: ["generation.completed"] } });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
+  assert.equal((await victim.json("/settings", { method: "PUT", body: { trash_days: 5 } })).status, 200);
+  const trashed = await createCompleted(victim, profile.id, { text: "victim trash" });
+  assert.equal((await victim.json(`/history/${trashed.id}`, { method: "DELETE" })).status, 204);
+  Object.assign(ids, {
+    profile: profile.id,
+    generation: gen.id,
+    version: version.body.version.id,
+    job: job.body.id,
+    import: imp.body.import_id,
+    webhook: hook.body.id,
+    trashed: trashed.id,
+  });
 });
 after(async () => {
   console.log(`RELIABILITY ${JSON.stringify({ suite: "security", ...figures })}`);
@@ -37,6 +50,8 @@ after(async () => {
 });
 
 const BODIES: Record<string, unknown> = {
+  "/history/{id}": { note: "x" },
+  "/webhooks/{id}": { description: "x" },
   "/history/{id}/fail": { error: "x" },
   "/history/{id}/versions": { label: "x" },
   "/profiles/{id}": { description: "x" },
@@ -46,7 +61,16 @@ function fill(path: string, real: boolean, missing: string): string {
   return path
     .replace("{versionId}", real ? ids.version! : missing)
     .replace("{import_id}", real ? ids.import! : missing)
-    .replace("{id}", real ? (path.startsWith("/profiles") ? ids.profile! : path.startsWith("/jobs") ? ids.job! : ids.generation!) : missing);
+    .replace("{id}", real ? realId(path) : missing);
+}
+
+/** The victim's id of the kind the path names. */
+function realId(path: string): string {
+  if (path.startsWith("/profiles")) return ids.profile!;
+  if (path.startsWith("/jobs")) return ids.job!;
+  if (path.startsWith("/webhooks")) return ids.webhook!;
+  if (path.startsWith("/history/trash")) return ids.trashed!;
+  return ids.generation!;
 }
 
 describe("security", () => {

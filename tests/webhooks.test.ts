@@ -9,7 +9,7 @@ import { webhookEvents } from "@sonna/core/shapes/webhook";
 import { configureWebhooks, type ResolvedAddress } from "@sonna/core/webhooks/config";
 import { runWebhookSweep } from "@sonna/core/webhooks/sweep";
 import { startApi, tenant, type Api, type Client, type Tenant } from "./support/server";
-import { assertError, createCompleted, createPending, createProfile, failGeneration, randomId, waitForJob } from "./support/fixtures";
+import { assertError, createCompleted, createPending, createProfile, failGeneration, putSettings, randomId, waitForJob } from "./support/fixtures";
 import { Receiver, type Received } from "./support/receiver";
 import { completeLarge, exportZip, startLarge } from "./support/transfer";
 
@@ -361,6 +361,23 @@ describe("deliveries", () => {
     assert.deepEqual(finished!.json.data, job);
     assert.deepEqual(finished!.json.data.result, { profile_id: profile.id, deleted_generations: 2 });
     for (const r of received) verify(hook.secret, r);
+  });
+
+  test("the trash sends generation.trashed and generation.restored; a purge sends nothing more", async () => {
+    const { t, path, hook } = await subscribed(["generation.trashed", "generation.restored", "generation.deleted"]);
+    await putSettings(t, { trash_days: 3 });
+    const g = await createCompleted(t, (await createProfile(t)).id);
+    assert.equal((await t.json(`/history/${g.id}`, { method: "DELETE" })).status, 204);
+    assert.equal((await t.json(`/history/trash/${g.id}/restore`, { method: "POST" })).status, 200);
+    const received = await receiver.waitFor(path, (r) => r.length >= 2, "two events");
+    assert.deepEqual(received.map((r) => r.json.type), ["generation.trashed", "generation.restored"]);
+    assert.deepEqual(received[0]!.json.data, { id: g.id });
+    assert.deepEqual(received[1]!.json.data, await shown(t, g.id));
+    for (const r of received) verify(hook.secret, r);
+    assert.equal((await t.json(`/history/${g.id}`, { method: "DELETE" })).status, 204);
+    assert.equal((await t.json(`/history/trash/${g.id}`, { method: "DELETE" })).status, 204);
+    await settled(t, hook.id, 3);
+    assert.deepEqual(receiver.at(path).map((r) => r.json.type), ["generation.trashed", "generation.restored", "generation.trashed"]);
   });
 
   test("job.finished carries an export's parts without download links", async () => {
