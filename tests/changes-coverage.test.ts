@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { applyRetention } from "@sonna/core/maintenance/retention";
-import { startApi, tenant, type Api, type Client, type Tenant } from "./support/server";
+import { drain, type Change } from "./support/feed";
+import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import { createCompleted, createProfile, oldGeneration, putSettings, smallWav } from "./support/fixtures";
 import { addVersion, exportZip, importInRequest, importLarge } from "./support/transfer";
 
@@ -13,24 +14,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-interface Change {
-  type: string;
-  id: string;
-  data: any;
-}
-
-/** Reads the feed after `cursor` until caught up. */
-async function follow(t: Client, cursor: string): Promise<{ changes: Change[]; cursor: string }> {
-  const changes: Change[] = [];
-  for (;;) {
-    const res = await t.json(`/history/changes?limit=50&cursor=${cursor}`);
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    changes.push(...res.body.changes);
-    cursor = res.body.next_cursor;
-    if (!res.body.has_more) return { changes, cursor };
-  }
-}
 
 /** A tenant and a feed cursor taken before anything of the step happened. */
 class Feed {
@@ -44,7 +27,7 @@ class Feed {
   }
   /** The changes since the last call, as `type id` strings, and their data. */
   async since(): Promise<Change[]> {
-    const { changes, cursor } = await follow(this.t, this.cursor);
+    const { changes, cursor } = await drain(this.t, this.cursor, 50);
     this.cursor = cursor;
     return changes;
   }

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { changeItem, reserve } from "@sonna/core/changes/log";
 import { transact } from "@sonna/core/table/transact";
 import { startApi, tenant, type Api, type Client, type Tenant } from "./support/server";
+import { drain, poll, type Change } from "./support/feed";
 import { assertError, createCompleted, createPending, createProfile, failGeneration, inParallel, waitForJob } from "./support/fixtures";
 
 let api: Api;
@@ -13,30 +14,6 @@ before(async () => {
   api = await startApi();
 });
 after(() => api?.close());
-
-interface Change {
-  type: string;
-  id: string;
-  changed_at: string;
-  data: any;
-}
-
-async function poll(t: Client, query: string) {
-  const res = await t.json(`/history/changes${query}`);
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body as { changes: Change[]; next_cursor: string; has_more: boolean };
-}
-
-/** Follows the feed until it says it is caught up; returns the changes read and the last cursor. */
-async function drain(t: Client, cursor?: string): Promise<{ changes: Change[]; cursor: string }> {
-  const changes: Change[] = [];
-  for (;;) {
-    const page = await poll(t, cursor === undefined ? "?limit=7" : `?limit=7&cursor=${cursor}`);
-    changes.push(...page.changes);
-    cursor = page.next_cursor;
-    if (!page.has_more) return { changes, cursor };
-  }
-}
 
 /** A local copy kept only from the feed, as a desktop client would. */
 class Mirror {
