@@ -375,7 +375,8 @@ async function measureAll(large: number, small: number): Promise<Section> {
   };
 
   // The change feed: a cursor taken now, polled with nothing new (and again, below, after the writes).
-  const feedCursors = await Promise.all([0, 1].map(async (k) => (await request(k, "GET", "/history/changes?from=now")).json.next_cursor as string));
+  const feedCursors: string[] = [];
+  for (const k of [0, 1]) feedCursors.push((await request(k, "GET", "/history/changes?from=now")).json.next_cursor);
   await both("GET /history/changes?cursor=…", "idle poll: nothing changed since the cursor", "read", (k) =>
     read(k, `/history/changes?cursor=${feedCursors[k]}`),
   );
