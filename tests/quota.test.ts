@@ -234,6 +234,23 @@ describe("count quotas", () => {
     await assertStatsMatchRecount(t);
   });
 
+  test("the trash is outside the count: a delete into it makes room, and the refusal does not send the user to empty it", async () => {
+    const t = await tenant(api);
+    const p = await createProfile(t);
+    await putSettings(t, { quota_generations: 1, profile_quota_generations: 1, trash_days: 30 });
+    const held = await createPending(t, p.id);
+    const tenantRefusal = await t.json("/history", { method: "POST", body: { profile_id: p.id, text: "second" } });
+    assertQuotaRefusal(tenantRefusal, "quota_generations", 1, 1);
+    assert.doesNotMatch(tenantRefusal.body.detail, /empty the trash/);
+    await putSettings(t, { profile_quota_generations: 1, trash_days: 30 });
+    const profileRefusal = await t.json("/history", { method: "POST", body: { profile_id: p.id, text: "second" } });
+    assertQuotaRefusal(profileRefusal, "profile_quota_generations", 1, 1);
+    assert.doesNotMatch(profileRefusal.body.detail, /empty the trash/);
+    assert.equal((await t.json(`/history/${held.generation.id}`, { method: "DELETE" })).status, 204);
+    assert.equal((await t.json("/history", { method: "POST", body: { profile_id: p.id, text: "second" } })).status, 201);
+    await assertStatsMatchRecount(t);
+  });
+
   test("a completion refused for bytes names the byte quota, even with the count at its limit", async () => {
     const t = await tenant(api);
     const p = await createProfile(t);

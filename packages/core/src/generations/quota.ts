@@ -23,7 +23,7 @@ export async function quotaExceeded(tenant: string, statsSk: string, quotas: Quo
     return new VisibleError(
       409,
       "quota.exceeded",
-      `${tenantWide ? "You have" : "This profile has"} ${generations} generations, the most ${setting} in /settings allows (${countLimit}); delete some (and empty the trash) or raise the quota.`,
+      `${tenantWide ? "You have" : "This profile has"} ${generations} generations, the most ${setting} in /settings allows (${countLimit}); delete some or raise the quota (the trash does not count).`,
       {},
       { quota: setting, limit: countLimit, count: generations },
     );
