@@ -116,9 +116,11 @@ describe("GET /history/changes", () => {
     for (const query of ["?cursor=junk", "?cursor=", "?limit=0", "?limit=1001", "?limit=ten", "?from=yesterday", "?from=now&cursor=x"]) {
       assertError(await t.json(`/history/changes${query}`), 400, query.includes("cursor=j") || query === "?cursor=" ? "request.invalid_cursor" : "request.invalid");
     }
-    const forged = Buffer.from(JSON.stringify({ s: -1, t: Date.now() })).toString("base64url");
-    assertError(await t.json(`/history/changes?cursor=${forged}`), 400, "request.invalid_cursor");
-    const old = Buffer.from(JSON.stringify({ s: 0, t: Date.now() - 31 * 86_400_000 })).toString("base64url");
+    // A cursor as the service writes them: position, time, and the account it belongs to.
+    const u = JSON.parse(Buffer.from((await poll(t, "?from=now")).next_cursor, "base64url").toString()).u;
+    const cursor = (fields: object) => Buffer.from(JSON.stringify({ ...fields, u })).toString("base64url");
+    assertError(await t.json(`/history/changes?cursor=${cursor({ s: -1, t: Date.now() })}`), 400, "request.invalid_cursor");
+    const old = cursor({ s: 0, t: Date.now() - 31 * 86_400_000 });
     assertError(await t.json(`/history/changes?cursor=${old}`), 410, "changes.cursor_expired", "full list");
   });
 
@@ -128,8 +130,8 @@ describe("GET /history/changes", () => {
     await createCompleted(a, profile.id);
     const cursorOfA = (await drain(a)).cursor;
     assert.deepEqual((await drain(b)).changes, []);
-    // A's cursor read by B reads B's own (empty) log, nothing of A's.
-    assert.deepEqual((await poll(b, `?cursor=${cursorOfA}`)).changes, []);
+    // A cursor kept across an account switch is refused, not read against the other account's log.
+    assertError(await b.json(`/history/changes?cursor=${cursorOfA}`), 400, "request.invalid_cursor", "another account");
   });
 
   test("a profile delete logs the profile and each generation it takes", async () => {

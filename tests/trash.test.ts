@@ -15,6 +15,7 @@ import { bucketName, tableName } from "@sonna/core/resources";
 import { s3 } from "@sonna/core/storage/client";
 import { keys } from "@sonna/core/table/keys";
 import { purgeTrash } from "@sonna/core/trash/purge";
+import { onUploadLanded } from "@sonna/core/uploads/landed";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import {
   assertConsistent,
@@ -346,6 +347,21 @@ describe("restoring", () => {
     assert.deepEqual((await t.json(`/history?profile_id=${next.id}`)).body.items.map((x: GenerationBody) => x.id), [g.id]);
     const { stats } = await assertStatsMatchRecount(t);
     assert.equal(stats.profiles[next.id].bytes, g.size_bytes);
+  });
+
+  test("audio uploaded while a pending generation is in the trash is kept, and completes it once restored", async () => {
+    const { t, profileId } = await setup(10);
+    const { generation, upload } = await createPending(t, profileId);
+    await deleteOne(t, generation.id);
+    await uploadAudio(upload, await smallWav());
+    // The upload's notification, as S3 would send it: the generation is not live, but not gone either.
+    assert.equal((await onUploadLanded(generation.audio_path)).outcome, "refused");
+    assert.equal(await objectExists(generation.audio_path), true);
+    assert.equal((await restore(t, generation.id)).status, 200);
+    const done = await t.json(`/history/${generation.id}/complete`, { method: "POST" });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.status, "completed");
+    await assertStatsMatchRecount(t);
   });
 
   test("a named profile_id moves it into that profile even when its own still exists", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
@@ -29,13 +30,18 @@ interface Cursor {
   t: number;
 }
 
+/** Ties a cursor to its tenant: one kept across an account switch is refused, not silently read. */
+const owner = (tenant: string) => createHash("sha256").update(tenant).digest("base64url").slice(0, 12);
+
 const RETENTION_MS = RETENTION_DAYS * 86_400_000;
 
-const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+const encode = (tenant: string, cursor: Cursor) =>
+  Buffer.from(JSON.stringify({ ...cursor, u: owner(tenant) })).toString("base64url");
 
-const badCursor = () => new VisibleError(400, "request.invalid_cursor", "The cursor is malformed; pass a next_cursor exactly as it was given.");
+const badCursor = () =>
+  new VisibleError(400, "request.invalid_cursor", "The cursor is malformed or another account's; pass a next_cursor exactly as this account was given it.");
 
-function decode(cursor: string): Cursor {
+function decode(tenant: string, cursor: string): Cursor {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -44,7 +50,7 @@ function decode(cursor: string): Cursor {
   }
   const { s, t } = (value ?? {}) as { s?: unknown; t?: unknown };
   if (!Number.isSafeInteger(s) || (s as number) < 0 || !Number.isSafeInteger(t) || (t as number) < 0) throw badCursor();
-  if (encode({ s: s as number, t: t as number }) !== cursor) throw badCursor();
+  if (encode(tenant, { s: s as number, t: t as number }) !== cursor) throw badCursor();
   return { s: s as number, t: t as number };
 }
 
@@ -79,7 +85,7 @@ async function readAfter(tenant: string, start: number, limit: number): Promise<
   const capped = step.done === true && step.value === "capped";
   return {
     changes,
-    next_cursor: encode({ s: position, t: oldestUnread ?? now }),
+    next_cursor: encode(tenant, { s: position, t: oldestUnread ?? now }),
     has_more: oldestUnread !== undefined || capped,
   };
 }
@@ -109,7 +115,7 @@ async function cursorAtNow(tenant: string): Promise<string> {
     upTo = oldest.seq - 1;
   }
   for (let seq = floor + 1; seq <= head; seq++) if (!present.has(seq)) await voidSequence(tenant, seq);
-  return encode({ s: head, t: now });
+  return encode(tenant, { s: head, t: now });
 }
 
 export interface ChangesQuery {
@@ -122,7 +128,7 @@ export interface ChangesQuery {
 export async function readChanges(tenant: string, query: ChangesQuery): Promise<ChangesPage> {
   if (query.from === "now") return { changes: [], next_cursor: await cursorAtNow(tenant), has_more: false };
   if (query.cursor === undefined) return readAfter(tenant, 0, query.limit);
-  const cursor = decode(query.cursor);
+  const cursor = decode(tenant, query.cursor);
   if (cursor.t < Date.now() - RETENTION_MS) throw expired();
   return readAfter(tenant, cursor.s, query.limit);
 }

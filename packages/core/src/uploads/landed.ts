@@ -4,6 +4,7 @@ import { completeVersion } from "../generations/versions";
 import { setTenant } from "../observability";
 import { parseKey } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
+import { findTrashed } from "../trash/model";
 
 export type LandedOutcome = "completed" | "ignored" | "refused";
 
@@ -43,8 +44,12 @@ export async function onUploadLanded(key: string, options: LandedOptions = {}): 
     refusal = error;
   }
   // An import reads its archive once: unless it is still running, what sits at the key now (a
-  // second PUT, say) is never read. Completions remove spent uploads themselves.
-  const spent = landed.area === "import" ? refusal?.code !== "import.in_progress" : refusal !== undefined && SPENT.has(refusal.code);
+  // second PUT, say) is never read. Completions remove spent uploads themselves. A pending
+  // generation in the trash keeps its upload: a restore brings it back to be completed.
+  const spent =
+    landed.area === "import"
+      ? refusal?.code !== "import.in_progress"
+      : refusal !== undefined && SPENT.has(refusal.code) && !(await findTrashed(landed.tenant, landed.generationId));
   if (spent) await deleteObjectsOfGoneRecords([key]);
   return refusal ? { outcome: "refused", detail: `${refusal.code}: ${refusal.detail}` } : { outcome: "completed" };
 }
