@@ -79,6 +79,9 @@ const invalidAnnotations: [Record<string, unknown>, string][] = [
   [{ tags: ["line\nbreak"] }, "tags[0]"],
   [{ tags: ["bell\u0007"] }, "tags[0]"],
   [{ tags: ["lone \uD800"] }, "tags[0]"],
+  [{ tags: ["\u200b"] }, "tags[0]"],
+  [{ tags: ["two\u2028lines"] }, "tags[0]"],
+  [{ tags: ["🎙".repeat(41)] }, "tags[0]"],
   [{ tags: "intro" }, "tags"],
   [{ tags: null }, "tags"],
   [{ tags: { 0: "a" } }, "tags"],
@@ -97,6 +100,9 @@ describe("tags and note on create", () => {
       note,
     });
     assert.deepEqual(generation.tags, ["intro", "calm voice", "ünïcode ä", "#1"]);
+    // One tag however it is composed; 40 emoji are 40 characters.
+    const composed = (await createPending(t, profileId, { tags: ["caf\u00e9", "cafe\u0301", "🎙".repeat(40)] })).generation;
+    assert.deepEqual(composed.tags, ["caf\u00e9", "🎙".repeat(40)]);
     assert.equal(generation.note, note);
     const got = await detail(t, generation.id);
     assert.deepEqual([got.tags, got.note], [generation.tags, note]);

@@ -21,14 +21,19 @@ export const nonBlankText = (max: number) => v.pipe(v.string(), v.regex(/\S/, "m
  * One tag as stored: trimmed, lower-cased, then 1-40 characters without control characters, so
  * "Intro " and "intro" are the same tag. It ends a key (`TAG#<tag>`), whatever it holds.
  */
+/**
+ * A tag: trimmed, NFC-normalised (so "é" typed either way is one tag) and lower-cased; counted in
+ * characters as people see them (an emoji is one); something visible in it.
+ */
 export const tag = v.pipe(
   v.string(),
-  v.trim(),
-  v.toLowerCase(),
-  v.minLength(1, "must not be blank"),
-  atMost(limits.maxTagChars),
-  v.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "must not contain control characters"),
   wellFormed,
+  v.trim(),
+  v.normalize("NFC"),
+  v.toLowerCase(),
+  v.regex(/[^\p{White_Space}\p{Cf}]/u, "must not be blank"),
+  v.maxGraphemes(limits.maxTagChars, `must be at most ${limits.maxTagChars} characters`),
+  v.regex(/^[^\p{Cc}\u2028\u2029]*$/u, "must not contain control characters or line breaks"),
 );
 
 /** Each tag once, where it first appears. */
