@@ -48,20 +48,24 @@ export function putBlob(fetchImpl: typeof fetch, url: string, headers: Record<st
       return response;
     });
   }
-  let sent = 0;
-  const counted = blob.stream().pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sent += chunk.byteLength;
-        onProgress(sent, blob.size);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  const counted = blob.stream().pipeThrough(counting(blob.size, onProgress).stream);
   return fetchImpl(url, {
     method: "PUT",
     headers: { ...headers, "content-length": String(blob.size) },
     body: counted,
     duplex: "half",
   } as RequestInit);
+}
+
+/** Passes bytes through, counting them (`sent()`) and telling `onProgress` the count out of `total`. */
+export function counting(total: number | undefined, onProgress?: Progress) {
+  let sent = 0;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      sent += chunk.byteLength;
+      onProgress?.(sent, total ?? sent);
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, sent: () => sent };
 }

@@ -1,5 +1,5 @@
 import { data } from "./api";
-import type { Progress } from "./bytes";
+import { counting, type Progress } from "./bytes";
 import type { Context } from "./context";
 import { SonnaApiError } from "./errors";
 import { retrying } from "./retry";
@@ -23,18 +23,9 @@ export async function download(context: Context, source: DownloadSource, to: Dow
   const response = await retrying(() => context.fetch(link.url), context.retry);
   if (!response.ok || !response.body) throw await SonnaApiError.from(response);
   const total = Number(response.headers.get("content-length") ?? NaN);
-  let bytes = 0;
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        bytes += chunk.byteLength;
-        onProgress?.(bytes, Number.isFinite(total) ? total : bytes);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  await writeTo(counted, to);
-  return { filename: link.filename, bytes };
+  const counter = counting(Number.isFinite(total) ? total : undefined, onProgress);
+  await writeTo(response.body.pipeThrough(counter.stream), to);
+  return { filename: link.filename, bytes: counter.sent() };
 }
 
 /** The presigned link behind a source: the export routes answer it as JSON when asked to. */
