@@ -1,0 +1,28 @@
+import { createApi, type Api, type ClientOptions } from "./api";
+import type { ByteSource, Progress } from "./bytes";
+import { changes, type ChangesOptions } from "./changes";
+import type { Context } from "./context";
+import { download, type DownloadSource, type DownloadTarget } from "./download";
+import { importArchive, type ImportOptions } from "./imports";
+import { waitForJob, type WaitOptions } from "./jobs";
+import { deliveries, generations, trash } from "./pages";
+import { upload, type UploadOptions } from "./upload";
+
+/** The typed endpoints (`api`) and the helpers every integration would otherwise write. */
+export function createSonnaClient(options: ClientOptions) {
+  const context: Context = { api: createApi(options), fetch: options.fetch ?? globalThis.fetch, retry: options.retry ?? {} };
+  return {
+    api: context.api as Api,
+    upload: (input: UploadOptions) => upload(context, input),
+    /** Every generation matching the list filters, fetched page by page. */
+    generations: (query?: Parameters<typeof generations>[1]) => generations(context, query),
+    trash: (query?: Parameters<typeof trash>[1]) => trash(context, query),
+    deliveries: (webhookId: string, query?: Parameters<typeof deliveries>[2]) => deliveries(context, webhookId, query),
+    waitForJob: (id: string, wait?: WaitOptions) => waitForJob(context, id, wait),
+    download: (source: DownloadSource, to: DownloadTarget, onProgress?: Progress) => download(context, source, to, onProgress),
+    importArchive: (archive: ByteSource, imports?: ImportOptions) => importArchive(context, archive, imports),
+    changes: (feed?: ChangesOptions) => changes(context, feed),
+  };
+}
+
+export type SonnaClient = ReturnType<typeof createSonnaClient>;

@@ -1,0 +1,9 @@
+import type { Api } from "./api";
+import type { RetryPolicy } from "./retry";
+
+/** What the helpers share: the typed endpoints, and the fetch and retry policy for presigned URLs. */
+export interface Context {
+  api: Api;
+  fetch: typeof fetch;
+  retry: RetryPolicy;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every answer the API refuses becomes one `SonnaApiError`: the HTTP status, the error's dotted
+ * `code` and its `detail` sentence, plus any other field the body carries (a quota refusal's
+ * `quota`, `limit` and `count`) in `fields`.
+ */
+export class SonnaApiError extends Error {
+  override readonly name = "SonnaApiError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    /** Body fields beside `code` and `detail`, e.g. `{ quota, limit, count }` for `quota.exceeded`. */
+    readonly fields: Readonly<Record<string, unknown>> = {},
+    /** Seconds the API asked to wait before retrying (`Retry-After`), if it said. */
+    readonly retryAfter: number | undefined = undefined,
+  ) {
+    super(`${status} ${code}: ${detail}`);
+  }
+
+  /** A quota refusal's limit and count, or undefined for any other error. */
+  get limit(): number | undefined {
+    return typeof this.fields.limit === "number" ? this.fields.limit : undefined;
+  }
+
+  get count(): number | undefined {
+    return typeof this.fields.count === "number" ? this.fields.count : undefined;
+  }
+
+  /** The error an unsuccessful response stands for; reads the body. */
+  static async from(response: Response): Promise<SonnaApiError> {
+    const text = await response.text().catch(() => "");
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: a gateway's or a bucket's answer; the text becomes the detail.
+    }
+    const { code, detail, message, ...fields } = body;
+    return new SonnaApiError(
+      response.status,
+      typeof code === "string" ? code : `http.${response.status}`,
+      typeof detail === "string" ? detail : typeof message === "string" ? message : text.slice(0, 500) || response.statusText,
+      fields,
+      retryAfterSeconds(response.headers),
+    );
+  }
+}
+
+/** `Retry-After` in seconds (either form the header may take), or undefined. */
+export function retryAfterSeconds(headers: Headers): number | undefined {
+  const value = headers.get("retry-after");
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - Date.now()) / 1000);
+}

@@ -1,0 +1,11 @@
+export { createApi, data, type Api, type ClientOptions, type components, type operations, type paths } from "./api";
+export type { ByteSource, Progress } from "./bytes";
+export { type Change, type ChangesOptions, type CursorStore } from "./changes";
+export { createSonnaClient, type SonnaClient } from "./client";
+export type { DownloadSource, DownloadTarget, Downloaded } from "./download";
+export { SonnaApiError } from "./errors";
+export { IN_REQUEST_IMPORT_MAX_BYTES, type ImportOptions } from "./imports";
+export type { Job, WaitOptions } from "./jobs";
+export { paginate } from "./pages";
+export type { RetryPolicy } from "./retry";
+export type { Generation, UploadOptions } from "./upload";

@@ -1,0 +1,137 @@
+// The sonna-history CLI against the local stack: each command's table and --json output, the
+// configuration from flags or the environment, and the exit codes (0 done, 1 items failed, 2 usage
+// or connection errors).
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createSonnaClient } from "@sonna/history-client";
+import { main } from "../packages/client/src/cli/main";
+import { startApi, tenant, type Api } from "./support/server";
+import { createCompleted, createProfile, smallWav } from "./support/fixtures";
+
+let api: Api;
+let dir: string;
+before(async () => {
+  api = await startApi();
+  dir = await mkdtemp(join(tmpdir(), "sonna-cli-"));
+});
+after(async () => {
+  await api?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in this process; answers its exit code and what it wrote. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on("data", (chunk: Buffer) => out.push(chunk));
+  stderr.on("data", (chunk: Buffer) => err.push(chunk));
+  const code = await main(args, { stdout, stderr, env });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/** A tenant with a profile and two completed generations, and the CLI's environment for it. */
+async function seeded() {
+  const t = await tenant(api);
+  const profile = await createProfile(t, "Narrator");
+  const wav = await smallWav(1_000);
+  const hello = await createCompleted(t, profile.id, { text: "Hello from the CLI", wav, tags: ["greeting"] });
+  const bye = await createCompleted(t, profile.id, { text: "Goodbye for now", wav });
+  return { t, profile, hello, bye, wav, env: { SONNA_API_URL: api.baseUrl, SONNA_TOKEN: t.token } };
+}
+
+test("ls and search print a table, or JSON with --json; filters and --limit apply", async () => {
+  const { env, hello, bye } = await seeded();
+  const listed = await cli(["ls"], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  const lines = listed.stdout.trim().split("\n");
+  assert.match(lines[0]!, /^ID\s+CREATED\s+STATUS/);
+  assert.deepEqual(lines.slice(1).map((line) => line.split(/\s+/)[0]), [bye.id, hello.id]);
+  assert.match(listed.stdout, /Narrator/);
+
+  const found = await cli(["search", "hello", "--json"], env);
+  assert.equal(found.code, 0, found.stderr);
+  assert.deepEqual(JSON.parse(found.stdout).map((g: { id: string }) => g.id), [hello.id]);
+  const tagged = await cli(["ls", "--tag", "greeting", "--json"], env);
+  assert.deepEqual(JSON.parse(tagged.stdout).map((g: { id: string }) => g.id), [hello.id]);
+  const limited = await cli(["ls", "--limit", "1", "--json"], env);
+  assert.deepEqual(JSON.parse(limited.stdout).map((g: { id: string }) => g.id), [bye.id]);
+});
+
+test("get, stats and download; --url and --token stand in for the environment", async () => {
+  const { t, hello, wav } = await seeded();
+  const flags = ["--url", api.baseUrl, "--token", t.token];
+  const one = await cli(["get", hello.id, "--json", ...flags]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(JSON.parse(one.stdout).text, "Hello from the CLI");
+  assert.match((await cli(["get", hello.id, ...flags])).stdout, /^text: Hello from the CLI$/m);
+
+  const stats = await cli(["stats", "--json", ...flags]);
+  assert.equal(JSON.parse(stats.stdout).total_generations, 2);
+  assert.match((await cli(["stats", ...flags])).stdout, /^generations: 2 \(pending 0, completed 2, failed 0\)/m);
+
+  const out = join(dir, "audio");
+  const downloaded = await cli(["download", hello.id, "--out", out, ...flags]);
+  assert.equal(downloaded.code, 0, downloaded.stderr);
+  const [file] = await readdir(out);
+  assert.deepEqual(new Uint8Array(await readFile(join(out, file!))), wav);
+  assert.match(downloaded.stderr, /download: 1 done, 0 failed/);
+});
+
+test("export writes the job's ZIP parts; import brings archives back; failed items exit 1 and the rest go on", async () => {
+  const { env, hello, bye } = await seeded();
+  const out = join(dir, "exports");
+  const exported = await cli(["export", hello.id, bye.id, "--out", out], env);
+  assert.equal(exported.code, 0, exported.stderr);
+  const [zip] = await readdir(out);
+  assert.match(zip!, /\.zip$/);
+
+  // One generation's export (the bulk export's parts are a folder per profile, not an import's shape).
+  const single = join(dir, "hello.zip");
+  await createSonnaClient({ baseUrl: api.baseUrl, token: env.SONNA_TOKEN }).download({ archive: hello.id }, single);
+  const other = await tenant(api);
+  const otherEnv = { SONNA_API_URL: api.baseUrl, SONNA_TOKEN: other.token };
+  const broken = join(dir, "broken.zip");
+  await writeFile(broken, "not a zip");
+  const imported = await cli(["import", single, broken, join(dir, "missing.zip"), "--json"], otherEnv);
+  assert.equal(imported.code, 1, imported.stderr);
+  assert.match(imported.stderr, /import: 1 done, 2 failed/);
+  assert.match(imported.stderr, /broken\.zip: 422/);
+  assert.match(imported.stderr, /cannot read .*missing\.zip/);
+  assert.deepEqual(JSON.parse(imported.stdout).map((g: { text: string }) => g.text), ["Hello from the CLI"]);
+
+  const missing = await cli(["export", "0".repeat(26), hello.id, "--out", join(dir, "partial")], env);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /no such generation/);
+  assert.equal((await cli(["get", "nope"], env)).code, 1);
+});
+
+test("usage, configuration and connection errors exit 2", async () => {
+  const { env } = await seeded();
+  for (const args of [[], ["frobnicate"], ["ls", "--bogus"], ["ls", "--status", "weird"], ["ls", "--limit", "0"], ["get"], ["import"]]) {
+    const run = await cli(args, env);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stderr, /Usage: sonna-history/);
+  }
+  assert.equal((await cli(["ls"])).code, 2, "no URL or token");
+  assert.equal((await cli(["ls"], { ...env, SONNA_TOKEN: "not-a-token" })).code, 2, "refused token");
+  const unreachable = await cli(["ls"], { ...env, SONNA_API_URL: "http://127.0.0.1:9" });
+  assert.equal(unreachable.code, 2);
+  assert.match(unreachable.stderr, /Cannot reach the API/);
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+});
+
+test("the bin runs: `npx sonna-history --help`", async () => {
+  const bin = fileURLToPath(new URL("../node_modules/.bin/sonna-history", import.meta.url));
+  const { stdout } = await promisify(execFile)(bin, ["--help"]);
+  assert.match(stdout, /^Usage: sonna-history <command>/);
+});
