@@ -437,7 +437,7 @@ export interface Old {
 /**
  * A generation created `ageDays` ago: the item createGeneration would have stored then (its id
  * carries that time), written with the same transaction (profile check, then the generation's
- * writes from generationTransaction), then given audio, a processed version or the favorite flag
+ * writes and change-log entries from generationTransaction), then given audio, a processed version or the favorite flag
  * through the API.
  */
 export async function oldGeneration(
@@ -450,9 +450,10 @@ export async function oldGeneration(
   const { newGenerationItem, profileMustExist } = await import("@sonna/core/generations/create");
   const { generationTransaction } = await import("@sonna/core/generations/writes");
   const { presignUpload } = await import("@sonna/core/storage/presign");
-  const { transact } = await import("@sonna/core/table/transact");
+  const { transactWithChanges } = await import("@sonna/core/changes/log");
   const item = newGenerationItem(t.id, { profile_id: profileId, text: `from ${ageDays} days ago` }, Date.now() - ageDays * 86_400_000);
-  await transact([profileMustExist(t.id, profileId), ...generationTransaction(t.id, [{ before: null, after: item }]).items]);
+  const { items, changes } = generationTransaction(t.id, [{ before: null, after: item }]);
+  await transactWithChanges(t.id, [profileMustExist(t.id, profileId), ...items], changes);
   const old: Old = { id: item.id, audio_path: item.audio_path };
   if (options.audio || options.version) {
     await uploadAudio(await presignUpload(item.audio_path), await smallWav());

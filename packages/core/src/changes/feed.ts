@@ -4,7 +4,7 @@ import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
-import { RETENTION_DAYS, voidSequence, type FeedType } from "./log";
+import { RETENTION_DAYS, voidSequences, type FeedType } from "./log";
 import { MAX_VOIDS, queryLog, walkLog, WRITER_LIFETIME_MS, type LogItem } from "./walk";
 
 export interface Change {
@@ -114,7 +114,8 @@ async function cursorAtNow(tenant: string): Promise<string> {
     }
     upTo = oldest.seq - 1;
   }
-  for (let seq = floor + 1; seq <= head; seq++) if (!present.has(seq)) await voidSequence(tenant, seq);
+  const open = Array.from({ length: head - floor }, (_, i) => floor + 1 + i).filter((seq) => !present.has(seq));
+  await voidSequences(tenant, open);
   return encode(tenant, { s: head, t: now });
 }
 

@@ -62,52 +62,57 @@ export function changeItem(tenant: string, seq: number, entry: ChangeEntry, now 
   return {
     Put: {
       TableName: tableName(),
-      Item: {
-        ...keys.change(tenant, seq),
-        entity: "change",
-        seq,
+      Item: logItem(tenant, seq, now, {
         type: entry.type,
         event: entry.event,
         // A change's one id as an event: every delivery and retry of it carries it as `webhook-id`.
         ...(entry.event ? { event_id: newId(now.getTime()) } : {}),
         id: entry.id,
         data: entry.data,
-        changed_at: now.toISOString(),
-        expires_at_epoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
-      },
+      }),
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };
 }
 
-/** Claims a number no change was committed under, so no change ever can be (see changeItem). */
-export async function voidSequence(tenant: string, seq: number): Promise<boolean> {
-  const now = new Date();
+/** What every item at a sequence number holds besides its own fields: its key, when, and its expiry. */
+const logItem = (tenant: string, seq: number, now: Date, fields: Record<string, unknown>) => ({
+  ...keys.change(tenant, seq),
+  entity: "change",
+  seq,
+  ...fields,
+  changed_at: now.toISOString(),
+  expires_at_epoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
+});
+
+/**
+ * Claims a number no change was committed under, so no change ever can be (see changeItem); a
+ * number whose change committed first keeps it.
+ */
+async function voidSequence(tenant: string, seq: number): Promise<void> {
   try {
     await dynamo.send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.change(tenant, seq),
-          entity: "change",
-          seq,
-          void: true,
-          changed_at: now.toISOString(),
-          expires_at_epoch: Math.floor(now.getTime() / 1000) + TTL_SECONDS,
-        },
+        Item: logItem(tenant, seq, new Date(), { void: true }),
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
-    return true;
   } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
-    throw error;
+    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
   }
+}
+
+/** Voids each of `seqs` (those committed meanwhile stay as they are), 25 puts at a time. */
+export async function voidSequences(tenant: string, seqs: readonly number[]): Promise<void> {
+  for (let i = 0; i < seqs.length; i += 25) await Promise.all(seqs.slice(i, i + 25).map((seq) => voidSequence(tenant, seq)));
 }
 
 /** The numbers a failed transaction will never use: voided at once, so readers need not wait for them. */
 async function release(tenant: string, reservation: Reservation): Promise<void> {
-  for (let i = 0; i < reservation.count; i++) await voidSequence(tenant, reservation.first + i).catch(() => {});
+  const numbers = Array.from({ length: reservation.count }, (_, i) => reservation.first + i);
+  // Best effort: a number left open is voided by the next reader after its grace.
+  await voidSequences(tenant, numbers).catch(() => {});
 }
 
 // Nudging a dispatcher reaches the queue (SQS deployed): loaded by the first write that has a webhook to feed.

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { tableName } from "../resources";
 import { keys } from "../table/keys";
-import { voidSequence, type EventType, type FeedType } from "./log";
+import { voidSequences, type EventType, type FeedType } from "./log";
 
 /** A log item as stored: a change (for the feed, for webhooks or both) or a void number. */
 export interface LogItem {
@@ -45,14 +45,6 @@ export async function queryLog(tenant: string, after: number, limit: number, asc
   return (Items ?? []) as LogItem[];
 }
 
-/** Claims every number strictly between `from` and `to`; those that committed meanwhile stay as they are. */
-async function voidGap(tenant: string, from: number, to: number): Promise<void> {
-  for (let seq = from + 1; seq < to; seq += 25) {
-    const batch = Array.from({ length: Math.min(25, to - seq) }, (_, i) => seq + i);
-    await Promise.all(batch.map((n) => voidSequence(tenant, n)));
-  }
-}
-
 /** What to do about the numbers missing before `next`: wait for them, skip them as dead, or void them. */
 function gapAction(next: LogItem, missing: number, now: number): "wait" | "skip" | "void" {
   const age = now - Date.parse(next.changed_at);
@@ -86,7 +78,7 @@ export async function* walkLog(tenant: string, start: number, pageSize: number, 
         if (action === "wait") return "blocked";
         if (action === "void") {
           // Read again from here: the voids, and whatever committed before its number was claimed.
-          await voidGap(tenant, position, item.seq);
+          await voidSequences(tenant, Array.from({ length: item.seq - position - 1 }, (_, i) => position + 1 + i));
           continue outer;
         }
       }
