@@ -5,7 +5,7 @@ import { ConditionFailed } from "../table/transact";
 import { disposalChange, disposalFor, forGood, type Disposal } from "./disposal";
 import { ownedObjects } from "./lifecycle";
 import type { GenerationItem } from "./model";
-import { generationTransaction, type GenerationWrite } from "./writes";
+import { generationTransaction, type GenerationTransaction, type GenerationWrite } from "./writes";
 import { eachGeneration, matchesFilter, type GenerationFilter } from "./query";
 import { getGeneration, mutateRecord } from "./repo";
 
@@ -50,10 +50,9 @@ async function removeIfStillWanted(tenant: string, id: string, removal: Removal)
 export async function deleteGenerationItems(tenant: string, items: GenerationItem[], removal: Removal = {}): Promise<number> {
   const disposal = removal.disposal ?? forGood;
   let deleted = 0;
-  for (const batch of transactionBatches(tenant, items.map((item) => ({ before: item, after: disposal(item) })))) {
+  for (const { batch, transaction } of transactionBatches(tenant, items.map((item) => ({ before: item, after: disposal(item) })))) {
     try {
-      const { items, changes } = generationTransaction(tenant, batch);
-      await transactWithChanges(tenant, items, changes);
+      await transactWithChanges(tenant, transaction.items, transaction.changes);
       await deleteObjectsOfGoneRecords(batch.flatMap(({ before, after }) => (after ? [] : ownedObjects(before!))));
       deleted += batch.length;
     } catch (error) {
@@ -66,18 +65,26 @@ export async function deleteGenerationItems(tenant: string, items: GenerationIte
   return deleted;
 }
 
-/** Consecutive runs of writes that fit one transaction together (tags, moves and change-log entries add items of their own). */
-function* transactionBatches(tenant: string, writes: GenerationWrite[]): Generator<GenerationWrite[]> {
+/**
+ * Consecutive runs of writes that fit one transaction together (tags, moves and change-log entries
+ * add items of their own), each with the transaction built for it.
+ */
+function* transactionBatches(tenant: string, writes: GenerationWrite[]): Generator<{ batch: GenerationWrite[]; transaction: GenerationTransaction }> {
   let batch: GenerationWrite[] = [];
+  let transaction: GenerationTransaction | undefined;
   for (const write of writes) {
     const next = [...batch, write];
-    const { items, changes } = generationTransaction(tenant, next);
-    if (batch.length && items.length + changes.length > MAX_TRANSACTION_ITEMS) {
-      yield batch;
+    const built = generationTransaction(tenant, next);
+    if (transaction && built.items.length + built.changes.length > MAX_TRANSACTION_ITEMS) {
+      yield { batch, transaction };
       batch = [write];
-    } else batch = next;
+      transaction = generationTransaction(tenant, batch);
+    } else {
+      batch = next;
+      transaction = built;
+    }
   }
-  if (batch.length) yield batch;
+  if (transaction) yield { batch, transaction };
 }
 
 /** Called after each batch with the running count, so jobs can record progress (and tests can stop them). */
