@@ -130,8 +130,6 @@ export interface Quotas {
   profileGenerations?: number | null;
 }
 
-const limitOf = (quota: number | null | undefined) => (quota === null || quota === undefined ? undefined : quota);
-
 /** The counters a quota can hold. */
 const quotaCounters = ["bytes", "generations"] as const;
 export type QuotaCounter = (typeof quotaCounters)[number];
@@ -144,7 +142,7 @@ function limitsFor(target: Target, quotas: Quotas): { counter: QuotaCounter; lim
       : target.kind === "profile"
         ? [["bytes", quotas.profile], ["generations", quotas.profileGenerations]]
         : [];
-  return pairs.flatMap(([counter, quota]) => (limitOf(quota) === undefined ? [] : [{ counter, limit: quota! }]));
+  return pairs.flatMap(([counter, quota]) => (quota === null || quota === undefined ? [] : [{ counter, limit: quota }]));
 }
 
 /**
