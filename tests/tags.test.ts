@@ -20,6 +20,7 @@ import {
   failGeneration,
   randomId,
   smallWav,
+  tenantWithProfile,
   uploadAudio,
   waitForJob,
   type GenerationBody,
@@ -33,10 +34,7 @@ before(async () => {
 });
 after(() => api?.close());
 
-async function setup(): Promise<{ t: Tenant; profileId: string }> {
-  const t = await tenant(api);
-  return { t, profileId: (await createProfile(t)).id };
-}
+const setup = () => tenantWithProfile(api);
 
 const patch = (t: Tenant, id: string, body: unknown) => t.json(`/history/${id}`, { method: "PATCH", body });
 

@@ -33,6 +33,7 @@ import {
   randomId,
   recount,
   smallWav,
+  tenantWithProfile,
   uploadAudio,
   waitForJob,
   type GenerationBody,
@@ -48,10 +49,9 @@ const DAY_MS = 86_400_000;
 
 /** A fresh tenant with one profile and the given trash_days. */
 async function setup(trashDays: number) {
-  const t = await tenant(api);
-  const profile = await createProfile(t);
-  await putSettings(t, { trash_days: trashDays });
-  return { t, profileId: profile.id };
+  const made = await tenantWithProfile(api);
+  await putSettings(made.t, { trash_days: trashDays });
+  return made;
 }
 
 /** GET /history/trash with `query`; asserts 200. */
