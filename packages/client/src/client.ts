@@ -1,6 +1,6 @@
 import { createApi, type Api, type ClientOptions } from "./api";
 import type { ByteSource, Progress } from "./bytes";
-import { changes, type ChangesOptions } from "./changes";
+import { changePages, changes, type ChangesOptions } from "./changes";
 import type { Context } from "./context";
 import { download, type DownloadSource, type DownloadTarget } from "./download";
 import { importArchive, type ImportOptions } from "./imports";
@@ -22,6 +22,8 @@ export function createSonnaClient(options: ClientOptions) {
     download: (source: DownloadSource, to: DownloadTarget, onProgress?: Progress) => download(context, source, to, onProgress),
     importArchive: (archive: ByteSource, imports?: ImportOptions) => importArchive(context, archive, imports),
     changes: (feed?: ChangesOptions) => changes(context, feed),
+    /** The change feed a page at a time (`changes` takes them one by one). */
+    changePages: (feed?: ChangesOptions) => changePages(context, feed),
   };
 }
 

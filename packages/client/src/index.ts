@@ -1,6 +1,6 @@
 export { createApi, data, type Api, type ClientOptions, type components, type operations, type paths } from "./api";
 export type { ByteSource, Progress } from "./bytes";
-export { type Change, type ChangesOptions, type CursorStore } from "./changes";
+export { type Change, type ChangesOptions, type ChangesPage, type CursorStore } from "./changes";
 export { createSonnaClient, type SonnaClient } from "./client";
 export type { DownloadSource, DownloadTarget, Downloaded } from "./download";
 export { SonnaApiError } from "./errors";
