@@ -6,14 +6,12 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createSonnaClient } from "@sonna/history-client";
-import { main } from "../packages/client/src/cli/main";
 import { startApi, tenant, type Api } from "./support/server";
 import { createCompleted, createProfile, smallWav } from "./support/fixtures";
+import { cli, cliBin, cliEnv } from "./support/cli";
 
 let api: Api;
 let dir: string;
@@ -26,18 +24,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI in this process; answers its exit code and what it wrote. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (chunk: Buffer) => out.push(chunk));
-  stderr.on("data", (chunk: Buffer) => err.push(chunk));
-  const code = await main(args, { stdout, stderr, env });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
-
 /** A tenant with a profile and two completed generations, and the CLI's environment for it. */
 async function seeded() {
   const t = await tenant(api);
@@ -45,7 +31,7 @@ async function seeded() {
   const wav = await smallWav(1_000);
   const hello = await createCompleted(t, profile.id, { text: "Hello from the CLI", wav, tags: ["greeting"] });
   const bye = await createCompleted(t, profile.id, { text: "Goodbye for now", wav });
-  return { t, profile, hello, bye, wav, env: { SONNA_API_URL: api.baseUrl, SONNA_TOKEN: t.token } };
+  return { t, profile, hello, bye, wav, env: cliEnv(api, t) };
 }
 
 test("ls and search print a table, or JSON with --json; filters and --limit apply", async () => {
@@ -98,7 +84,7 @@ test("export writes the job's ZIP parts; import brings archives back; failed ite
   const single = join(dir, "hello.zip");
   await createSonnaClient({ baseUrl: api.baseUrl, token: env.SONNA_TOKEN }).download({ archive: hello.id }, single);
   const other = await tenant(api);
-  const otherEnv = { SONNA_API_URL: api.baseUrl, SONNA_TOKEN: other.token };
+  const otherEnv = cliEnv(api, other);
   const broken = join(dir, "broken.zip");
   await writeFile(broken, "not a zip");
   const imported = await cli(["import", single, broken, join(dir, "missing.zip"), "--json"], otherEnv);
@@ -131,7 +117,6 @@ test("usage, configuration and connection errors exit 2", async () => {
 });
 
 test("the bin runs: `npx sonna-history --help`", async () => {
-  const bin = fileURLToPath(new URL("../node_modules/.bin/sonna-history", import.meta.url));
-  const { stdout } = await promisify(execFile)(bin, ["--help"]);
+  const { stdout } = await promisify(execFile)(cliBin, ["--help"]);
   assert.match(stdout, /^Usage: sonna-history <command>/);
 });
