@@ -1,6 +1,6 @@
 /** What every command of `sonna-history` shares: its options, its input and output, its exit codes and errors. */
 import type { parseArgs } from "node:util";
-import type { SonnaClient } from "../client";
+import type { SonnaClient } from "../client.js";
 
 export const EXIT = { done: 0, itemsFailed: 1, usage: 2 } as const;
 

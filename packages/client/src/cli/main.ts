@@ -5,15 +5,15 @@
 import { mkdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { data } from "../api";
-import { createSonnaClient } from "../client";
-import { SonnaApiError } from "../errors";
-import type { components } from "../schema";
-import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command";
-import { progressReporter } from "./progress";
-import { table } from "./table";
-import { importVoicebox } from "./voicebox/command";
-import { backup } from "./backup/command";
+import { data } from "../api.js";
+import { createSonnaClient } from "../client.js";
+import { SonnaApiError } from "../errors.js";
+import type { components } from "../schema.js";
+import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command.js";
+import { progressReporter } from "./progress.js";
+import { table } from "./table.js";
+import { importVoicebox } from "./voicebox/command.js";
+import { backup } from "./backup/command.js";
 
 export const USAGE = `Usage: sonna-history <command> [options]
 
@@ -72,7 +72,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-type ListQuery = NonNullable<import("../schema").operations["getHistory"]["parameters"]["query"]>;
+type ListQuery = NonNullable<import("../schema.js").operations["getHistory"]["parameters"]["query"]>;
 
 function filters(values: Values): ListQuery {
   const status = values.status;

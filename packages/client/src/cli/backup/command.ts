@@ -10,12 +10,12 @@
  * as a delete): the mirror holds what the history lists. A restore brings them back.
  */
 import { unzipSync, strFromU8 } from "fflate";
-import { data } from "../../api";
-import { SonnaApiError } from "../../errors";
-import { EXIT, oneArgument, type Command } from "../command";
-import { progressReporter } from "../progress";
-import { generationFields, type Generation, type Profile } from "./layout";
-import { loadCursor, neededWrite, pruneFolders, putGeneration, putProfile, removeGeneration, removeProfile, saveCursor, scanMirror, type AudioSet, type Mirror } from "./mirror";
+import { data } from "../../api.js";
+import { SonnaApiError } from "../../errors.js";
+import { EXIT, oneArgument, type Command } from "../command.js";
+import { progressReporter } from "../progress.js";
+import { generationFields, type Generation, type Profile } from "./layout.js";
+import { loadCursor, neededWrite, pruneFolders, putGeneration, putProfile, removeGeneration, removeProfile, saveCursor, scanMirror, type AudioSet, type Mirror } from "./mirror.js";
 
 interface Report {
   full: boolean;

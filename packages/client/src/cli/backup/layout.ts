@@ -5,7 +5,7 @@
  * digits and dashes from the text or name, so they are safe on every file system; the ids keep
  * them unique.
  */
-import type { components } from "../../schema";
+import type { components } from "../../schema.js";
 
 export type Generation = components["schemas"]["Generation"];
 export type Profile = components["schemas"]["Profile"];

@@ -6,8 +6,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
-import { PARTIAL, writeFileAtomic } from "../files";
-import { audioFiles, audioSignature, orphanFolder, PROFILE_FILE, profileFolder, sidecarName, STATE_FILE, type Generation, type Profile } from "./layout";
+import { PARTIAL, writeFileAtomic } from "../files.js";
+import { audioFiles, audioSignature, orphanFolder, PROFILE_FILE, profileFolder, sidecarName, STATE_FILE, type Generation, type Profile } from "./layout.js";
 
 export interface Mirror {
   dir: string;

@@ -10,8 +10,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { strToU8, zipSync, type Zippable } from "fflate";
-import type { VoiceboxEffect, VoiceboxGeneration, VoiceboxVersion } from "./database";
-import type { AudioLocator } from "./paths";
+import type { VoiceboxEffect, VoiceboxGeneration, VoiceboxVersion } from "./database.js";
+import type { AudioLocator } from "./paths.js";
 
 export type Packed =
   | { kind: "archive"; zip: Uint8Array; created_at: string; skippedVersions: string[] }

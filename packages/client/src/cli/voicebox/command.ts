@@ -9,14 +9,14 @@
  * a failed one by its text and error), and a Voicebox row whose identity is still counted there is
  * taken as imported. Rows whose audio is missing or unreadable are skipped and listed at the end.
  */
-import { data } from "../../api";
-import { SonnaApiError } from "../../errors";
-import type { components } from "../../schema";
-import { EXIT, oneArgument, UsageError, type Command } from "../command";
-import { progressReporter } from "../progress";
-import { packGeneration, voiceboxInstant } from "./archive";
-import { readVoiceboxHistory, VOICEBOX_DB, type VoiceboxGeneration, type VoiceboxProfile } from "./database";
-import { audioLocator } from "./paths";
+import { data } from "../../api.js";
+import { SonnaApiError } from "../../errors.js";
+import type { components } from "../../schema.js";
+import { EXIT, oneArgument, UsageError, type Command } from "../command.js";
+import { progressReporter } from "../progress.js";
+import { packGeneration, voiceboxInstant } from "./archive.js";
+import { readVoiceboxHistory, VOICEBOX_DB, type VoiceboxGeneration, type VoiceboxProfile } from "./database.js";
+import { audioLocator } from "./paths.js";
 
 type Generation = components["schemas"]["Generation"];
 
