@@ -13,29 +13,49 @@ import { strToU8, zipSync, type Zippable } from "fflate";
 import type { VoiceboxEffect, VoiceboxGeneration, VoiceboxVersion } from "./database.js";
 import type { AudioLocator } from "./paths.js";
 
-export type Packed =
-  | { kind: "archive"; zip: Uint8Array; created_at: string; skippedVersions: string[] }
+/** Where a generation's audio is, before any is read: its clean take and each version that can come in. */
+export type Plan =
+  | { kind: "plan"; original: string; versions: { version: VoiceboxVersion; effects: Effect[]; path: string | undefined }[]; skippedVersions: string[] }
   | { kind: "skip"; reason: string };
+
+export type Packed = { kind: "archive"; zip: Uint8Array; skippedVersions: string[] } | { kind: "skip"; reason: string };
+
+type Effect = { type: string; params: NonNullable<VoiceboxEffect["params"]> };
 
 const AUDIO = "audio.wav";
 
-/** The archive for a completed generation, or why it cannot be imported (its clean audio is missing or unreadable). */
-export async function packGeneration(generation: VoiceboxGeneration, locator: AudioLocator): Promise<Packed> {
+/**
+ * Finds the files (without reading them): a generation whose clean take is missing is skipped;
+ * a version whose audio is missing, or whose effects chain does not parse, is left out. A run that
+ * finds the generation imported already lists what was left out from this alone.
+ */
+export async function planGeneration(generation: VoiceboxGeneration, locator: AudioLocator): Promise<Plan> {
   const clean = cleanTake(generation.versions);
-  const original = await readWav(clean?.audio_path ?? generation.audio_path, locator);
-  if (typeof original === "string") return { kind: "skip", reason: original };
-  const files: Zippable = { [AUDIO]: [original, { level: 0 }] };
+  const original = await locate(clean?.audio_path ?? generation.audio_path, locator);
+  if (original.path === undefined) return { kind: "skip", reason: original.reason };
   const versions = [];
   const skippedVersions: string[] = [];
   for (const version of generation.versions) {
     const effects = version === clean ? [] : enabledEffects(version.effects_chain);
-    if (effects === undefined) {
-      skippedVersions.push(`version "${version.label}" (${version.id}): its effects chain is not readable JSON`);
-      continue;
-    }
+    const found = version === clean ? undefined : await locate(version.audio_path, locator);
+    const problem = effects === undefined ? "its effects chain is not readable JSON" : found?.path === undefined ? found?.reason : undefined;
+    if (problem) skippedVersions.push(`version "${version.label}" (${version.id}): ${problem}`);
+    else versions.push({ version, effects: effects!, path: found?.path });
+  }
+  return { kind: "plan", original: original.path, versions, skippedVersions };
+}
+
+/** Reads the planned files into the archive; a file that is not a WAV skips its generation or leaves its version out. */
+export async function packGeneration(generation: VoiceboxGeneration, plan: Extract<Plan, { kind: "plan" }>): Promise<Packed> {
+  const original = await readWav(plan.original);
+  if (typeof original === "string") return { kind: "skip", reason: original };
+  const files: Zippable = { [AUDIO]: [original, { level: 0 }] };
+  const versions = [];
+  const skippedVersions = [...plan.skippedVersions];
+  for (const { version, effects, path } of plan.versions) {
     let file = AUDIO;
-    if (version !== clean) {
-      const audio = await readWav(version.audio_path, locator);
+    if (path !== undefined) {
+      const audio = await readWav(path);
       if (typeof audio === "string") {
         skippedVersions.push(`version "${version.label}" (${version.id}): ${audio}`);
         continue;
@@ -45,7 +65,6 @@ export async function packGeneration(generation: VoiceboxGeneration, locator: Au
     }
     versions.push({ label: version.label, effects_chain: effects, is_default: version.is_default, file });
   }
-  const created_at = voiceboxInstant(generation.created_at) ?? new Date().toISOString();
   const manifest = {
     format: "sonna-history",
     format_version: 1,
@@ -61,14 +80,14 @@ export async function packGeneration(generation: VoiceboxGeneration, locator: Au
       error: null,
       duration: null,
       is_favorited: generation.is_favorited,
-      created_at,
+      created_at: voiceboxInstant(generation.created_at) ?? new Date().toISOString(),
     },
     profile: null,
     versions,
     audio: AUDIO,
   };
   files["generation.json"] = strToU8(JSON.stringify(manifest));
-  return { kind: "archive", zip: zipSync(files), created_at, skippedVersions };
+  return { kind: "archive", zip: zipSync(files), skippedVersions };
 }
 
 /** The unprocessed take: `original` without effects, else the oldest version without effects. */
@@ -78,16 +97,19 @@ function cleanTake(versions: VoiceboxVersion[]): VoiceboxVersion | undefined {
 }
 
 /** The effects Voicebox applies (disabled ones it skips), as our versions name them; undefined when unreadable. */
-function enabledEffects(chain: VoiceboxEffect[] | null | undefined) {
+function enabledEffects(chain: VoiceboxEffect[] | null | undefined): Effect[] | undefined {
   if (chain === undefined) return undefined;
   return (chain ?? []).filter((e) => e.enabled !== false).map((e) => ({ type: e.type, params: e.params ?? {} }));
 }
 
-/** The WAV's bytes, or why there are none. */
-async function readWav(stored: string | null, locator: AudioLocator): Promise<Uint8Array | string> {
-  if (!stored) return "it has no audio path";
+async function locate(stored: string | null, locator: AudioLocator): Promise<{ path: string; reason?: never } | { path?: never; reason: string }> {
+  if (!stored) return { reason: "it has no audio path" };
   const path = await locator.locate(stored);
-  if (path === undefined) return `its audio ${stored} is missing`;
+  return path === undefined ? { reason: `its audio ${stored} is missing` } : { path };
+}
+
+/** The WAV's bytes, or why there are none. */
+async function readWav(path: string): Promise<Uint8Array | string> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

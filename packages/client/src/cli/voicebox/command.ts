@@ -14,7 +14,7 @@ import { SonnaApiError } from "../../errors.js";
 import type { components } from "../../schema.js";
 import { EXIT, oneArgument, UsageError, type Command } from "../command.js";
 import { progressReporter } from "../progress.js";
-import { packGeneration, voiceboxInstant } from "./archive.js";
+import { packGeneration, planGeneration, voiceboxInstant } from "./archive.js";
 import { readVoiceboxHistory, VOICEBOX_DB, type VoiceboxGeneration, type VoiceboxProfile } from "./database.js";
 import { audioLocator } from "./paths.js";
 
@@ -45,28 +45,30 @@ export async function importVoicebox({ sonna, args, values, io }: Command): Prom
       progress.item(`skipped ${name}`);
       continue;
     }
+    const plan = generation.status === "completed" ? await planGeneration(generation, locator) : undefined;
     if (take(counted, voiceboxIdentity(profileId, generation))) {
       outcome.already++;
+      if (plan?.kind === "plan") outcome.skipped.push(...plan.skippedVersions.map((line) => `${name}: ${line}`));
       progress.item(`already imported ${name}`);
       continue;
     }
     try {
-      if (generation.status === "completed") {
-        const packed = await packGeneration(generation, locator);
-        if (packed.kind === "skip") {
-          outcome.skipped.push(`${name}: ${packed.reason}`);
-          progress.item(`skipped ${name}`);
-          continue;
-        }
-        outcome.skipped.push(...packed.skippedVersions.map((line) => `${name}: ${line}`));
-        const imported = await sonna.importArchive(packed.zip, { profile_id: profileId, onProgress: (sent) => progress.bytes(sent) });
-        outcome.imported.push({ voicebox_id: generation.id, id: imported.id });
-        progress.item(`${name} -> ${imported.id}`, packed.zip.byteLength);
-      } else {
+      if (plan === undefined) {
         const failed = await importFailed(sonna, profileId, generation);
         outcome.imported.push({ voicebox_id: generation.id, id: failed.id });
         progress.item(`${name} -> ${failed.id} (failed in Voicebox)`);
+        continue;
       }
+      const packed = plan.kind === "plan" ? await packGeneration(generation, plan) : plan;
+      if (packed.kind === "skip") {
+        outcome.skipped.push(`${name}: ${packed.reason}`);
+        progress.item(`skipped ${name}`);
+        continue;
+      }
+      outcome.skipped.push(...packed.skippedVersions.map((line) => `${name}: ${line}`));
+      const imported = await sonna.importArchive(packed.zip, { profile_id: profileId, onProgress: (sent) => progress.bytes(sent) });
+      outcome.imported.push({ voicebox_id: generation.id, id: imported.id });
+      progress.item(`${name} -> ${imported.id}`, packed.zip.byteLength);
     } catch (error) {
       if (!(error instanceof SonnaApiError) || error.status === 401 || error.status === 403) throw error;
       outcome.failed.push(`${name}: ${error.message}`);
