@@ -3,29 +3,19 @@
 // a favourite, a new and a deleted version and a renamed profile, the next run fetches only what changed and the
 // mirror matches the service exactly; a killed run resumes; an expired cursor means a full compare.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startApi, tenant, type Api, type Tenant } from "./support/server";
+import { test } from "node:test";
+import { tenant, type Tenant } from "./support/server";
 import { createCompleted, createPending, createProfile, failGeneration, smallWav } from "./support/fixtures";
 import { addVersion, exportZip, sameBytes } from "./support/transfer";
 import { poll } from "./support/feed";
-import { cli, cliEnv, cliKilledAfter } from "./support/cli";
+import { apiAndFolder, cli, cliEnv, cliKilledAfter } from "./support/cli";
 
-let api: Api;
-let dir: string;
-before(async () => {
-  api = await startApi();
-  dir = await mkdtemp(join(tmpdir(), "sonna-backup-"));
-});
-after(async () => {
-  await api?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const stack = apiAndFolder("sonna-backup-");
 
 async function backup(t: Tenant, folder: string) {
-  const run = await cli(["backup", folder, "--json"], cliEnv(api, t));
+  const run = await cli(["backup", folder, "--json"], cliEnv(stack.api, t));
   assert.equal(run.code, 0, run.stderr);
   return JSON.parse(run.stdout) as { full: boolean; fetched: string[]; updated: string[]; removed: string[]; failed: string[] };
 }
@@ -77,7 +67,7 @@ async function assertMirrors(t: Tenant, folder: string) {
 }
 
 async function seeded() {
-  const t = await tenant(api);
+  const t = await tenant(stack.api);
   const profile = await createProfile(t, "Narrator");
   const other = await createProfile(t, "Morgan");
   const [one, two, three] = await Promise.all([1_000, 1_100, 1_200].map((frames) => smallWav(frames)));
@@ -93,7 +83,7 @@ async function seeded() {
 
 test("backup mirrors the history; the next run fetches only what changed and the mirror still matches", async () => {
   const { t, profile, hello, bye, third, warm, wav } = await seeded();
-  const folder = join(dir, "mirror");
+  const folder = join(stack.dir, "mirror");
   const first = await backup(t, folder);
   assert.equal(first.full, true);
   assert.deepEqual(first.fetched.sort(), [hello.id, bye.id, third.id].sort(), "the completed ones' audio");
@@ -124,8 +114,8 @@ test("backup mirrors the history; the next run fetches only what changed and the
 
 test("a backup killed midway resumes without fetching twice; an expired cursor means a full compare", async () => {
   const { t, hello, bye, third } = await seeded();
-  const folder = join(dir, "killed");
-  const env = cliEnv(api, t);
+  const folder = join(stack.dir, "killed");
+  const env = cliEnv(stack.api, t);
   await cliKilledAfter(["backup", folder], env, /^backup \d+\/\d+: fetched /, 1);
   const completed = [hello.id, bye.id, third.id];
   const kept = [...(await filesOf(folder)).keys()];
@@ -150,7 +140,7 @@ test("a backup killed midway resumes without fetching twice; an expired cursor m
 });
 
 test("backup needs exactly one folder", async () => {
-  const t = await tenant(api);
-  assert.equal((await cli(["backup"], cliEnv(api, t))).code, 2);
-  assert.equal((await cli(["backup", "a", "b"], cliEnv(api, t))).code, 2);
+  const t = await tenant(stack.api);
+  assert.equal((await cli(["backup"], cliEnv(stack.api, t))).code, 2);
+  assert.equal((await cli(["backup", "a", "b"], cliEnv(stack.api, t))).code, 2);
 });

@@ -3,26 +3,16 @@
 // whose audio is missing or unreadable are skipped and listed (exit 1), a second run creates nothing
 // twice, and a run killed midway resumes without doubling anything.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { startApi, tenant, type Api, type Client } from "./support/server";
+import { test } from "node:test";
+import { tenant, type Client } from "./support/server";
 import { smallWav } from "./support/fixtures";
 import { exportLink, exportZip, fetchBytes, sameBytes } from "./support/transfer";
-import { cli, cliEnv, cliKilledAfter } from "./support/cli";
+import { apiAndFolder, cli, cliEnv, cliKilledAfter } from "./support/cli";
 import { makeVoiceboxDataDir, type VoiceboxGenerationRow } from "./support/voicebox";
 
-let api: Api;
-let dir: string;
-before(async () => {
-  api = await startApi();
-  dir = await mkdtemp(join(tmpdir(), "sonna-voicebox-"));
-});
-after(async () => {
-  await api?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const stack = apiAndFolder("sonna-voicebox-");
 
 const NARRATOR = "0b4a1c9e-1111-4c1e-9a1b-000000000001";
 const MORGAN = "0b4a1c9e-1111-4c1e-9a1b-000000000002";
@@ -84,7 +74,7 @@ async function voiceboxDir(name: string) {
     },
     { id: vbId(8), profile_id: NARRATOR, text: "Welcome to the lighthouse", audio_path: "generations/g8.wav", created_at: "2025-03-09 08:00:00.000000" },
   ];
-  const path = join(dir, name);
+  const path = join(stack.dir, name);
   await makeVoiceboxDataDir(
     path,
     {
@@ -118,8 +108,8 @@ const IMPORTED_TEXTS = ["Welcome to the lighthouse", "Ein Satz auf Deutsch", "Fr
 
 test("import-voicebox brings in profiles, generations and versions as they were, and lists what it skipped", async () => {
   const { path, wav } = await voiceboxDir("full");
-  const t = await tenant(api);
-  const run = await cli(["import-voicebox", path, "--json"], cliEnv(api, t));
+  const t = await tenant(stack.api);
+  const run = await cli(["import-voicebox", path, "--json"], cliEnv(stack.api, t));
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /import-voicebox: 6 imported, 0 already imported, 3 skipped, 0 failed/);
   assert.match(run.stderr, /skipped: .*My file was deleted.*gone\.wav is missing/);
@@ -157,7 +147,7 @@ test("import-voicebox brings in profiles, generations and versions as they were,
   sameBytes((await exportZip(t, secondTake.id)).entries["audio.wav"]!, wav.again, "a second take of the same text is its own generation");
   assert.deepEqual([failed.status, failed.error, failed.seed], ["failed", "CUDA out of memory", 7]);
 
-  const again = await cli(["import-voicebox", path], cliEnv(api, t));
+  const again = await cli(["import-voicebox", path], cliEnv(stack.api, t));
   assert.equal(again.code, 1, "the skipped rows are still reported");
   assert.match(again.stderr, /import-voicebox: 0 imported, 6 already imported, 3 skipped, 0 failed/);
   assert.match(again.stderr, /skipped: .*A version went missing.*version "bright"/, "what an earlier run left out is listed again");
@@ -167,8 +157,8 @@ test("import-voicebox brings in profiles, generations and versions as they were,
 
 test("an import killed midway resumes: the second run brings in the rest, nothing twice", async () => {
   const { path } = await voiceboxDir("killed");
-  const t = await tenant(api);
-  const env = cliEnv(api, t);
+  const t = await tenant(stack.api);
+  const env = cliEnv(stack.api, t);
   const partial = await cliKilledAfter(["import-voicebox", path], env, /^import-voicebox \d+\/\d+: .* -> /, 2);
   assert.doesNotMatch(partial, /import-voicebox: \d+ imported/, "killed before its summary");
   const before = (await history(t)).length;
@@ -181,18 +171,18 @@ test("an import killed midway resumes: the second run brings in the rest, nothin
 });
 
 test("a folder without voicebox.db, or no folder at all, is a usage error", async () => {
-  const t = await tenant(api);
-  const empty = join(dir, "empty");
+  const t = await tenant(stack.api);
+  const empty = join(stack.dir, "empty");
   await makeVoiceboxDataDir(empty, { profiles: [], generations: [] }, {});
   await rm(join(empty, "voicebox.db"));
-  await writeFile(join(dir, "not-a-db"), "plain text");
-  for (const args of [["import-voicebox"], ["import-voicebox", empty], ["import-voicebox", join(dir, "missing")]]) {
-    const run = await cli(args, cliEnv(api, t));
+  await writeFile(join(stack.dir, "not-a-db"), "plain text");
+  for (const args of [["import-voicebox"], ["import-voicebox", empty], ["import-voicebox", join(stack.dir, "missing")]]) {
+    const run = await cli(args, cliEnv(stack.api, t));
     assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
   }
-  const garbage = join(dir, "garbage");
+  const garbage = join(stack.dir, "garbage");
   await makeVoiceboxDataDir(garbage, { profiles: [], generations: [] }, { "voicebox.db": new TextEncoder().encode("not sqlite at all") });
-  const refused = await cli(["import-voicebox", garbage], cliEnv(api, t));
+  const refused = await cli(["import-voicebox", garbage], cliEnv(stack.api, t));
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /Cannot read voicebox\.db/);
 });

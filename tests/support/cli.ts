@@ -1,12 +1,30 @@
 // Running the sonna-history CLI from tests: in this process (exit code and output), or as the real
 // bin in a child process that is killed once it has reported some items (an interrupted run).
 import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../packages/client/src/cli/main";
-import type { Api, Tenant } from "./server";
+import { startApi, type Api, type Tenant } from "./server";
 
 export const cliBin = fileURLToPath(new URL("../../node_modules/.bin/sonna-history", import.meta.url));
+
+/** The local API and a scratch folder for one test file, started before its tests and removed after. */
+export function apiAndFolder(prefix: string): { api: Api; dir: string } {
+  const context = {} as { api: Api; dir: string };
+  before(async () => {
+    context.api = await startApi();
+    context.dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    await context.api?.close();
+    if (context.dir) await rm(context.dir, { recursive: true, force: true });
+  });
+  return context;
+}
 
 /** The environment that points the CLI at the local API as this tenant. */
 export const cliEnv = (api: Api, t: Tenant) => ({ SONNA_API_URL: api.baseUrl, SONNA_TOKEN: t.token });

@@ -65,23 +65,13 @@ export async function packGeneration(generation: VoiceboxGeneration, plan: Extra
     }
     versions.push({ label: version.label, effects_chain: effects, is_default: version.is_default, file });
   }
+  const { text, language, seed, instruct, engine, model_size, is_favorited } = generation;
+  const created_at = voiceboxInstant(generation.created_at) ?? new Date().toISOString();
   const manifest = {
     format: "sonna-history",
     format_version: 1,
     exported_at: new Date().toISOString(),
-    generation: {
-      text: generation.text,
-      language: generation.language,
-      seed: generation.seed,
-      instruct: generation.instruct,
-      engine: generation.engine,
-      model_size: generation.model_size,
-      status: "completed",
-      error: null,
-      duration: null,
-      is_favorited: generation.is_favorited,
-      created_at: voiceboxInstant(generation.created_at) ?? new Date().toISOString(),
-    },
+    generation: { text, language, seed, instruct, engine, model_size, is_favorited, created_at, status: "completed", error: null, duration: null },
     profile: null,
     versions,
     audio: AUDIO,
