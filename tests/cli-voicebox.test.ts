@@ -186,3 +186,30 @@ test("a folder without voicebox.db, or no folder at all, is a usage error", asyn
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /Cannot read voicebox\.db/);
 });
+
+test("rows whose profile is missing or refused are skipped and listed; the others still come in", async () => {
+  const path = join(stack.dir, "profiles");
+  const wav = await smallWav(800);
+  await makeVoiceboxDataDir(
+    path,
+    {
+      profiles: [
+        { id: NARRATOR, name: "Narrator" },
+        { id: MORGAN, name: "x".repeat(201) },
+      ],
+      generations: [
+        { id: vbId(1), profile_id: NARRATOR, text: "Fine", audio_path: "generations/a.wav", created_at: "2025-04-01 00:00:00" },
+        { id: vbId(2), profile_id: MORGAN, text: "Refused profile", audio_path: "generations/a.wav", created_at: "2025-04-02 00:00:00" },
+        { id: vbId(3), profile_id: "gone", text: "No profile row", audio_path: "generations/a.wav", created_at: "2025-04-03 00:00:00" },
+      ],
+    },
+    { "generations/a.wav": wav },
+  );
+  const t = await tenant(stack.api);
+  const run = await cli(["import-voicebox", path], cliEnv(stack.api, t));
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /skipped: .*Refused profile.*its profile could not be created: 400 request.invalid: name);
+  assert.match(run.stderr, /skipped: .*No profile row.*its profile gone is not in voicebox\.db/);
+  assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
+  assert.deepEqual((await history(t)).map((g) => g.text), ["Fine"]);
+});

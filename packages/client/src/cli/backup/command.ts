@@ -24,6 +24,8 @@ interface Report {
   /** Generations whose sidecar alone was rewritten. */
   updated: string[];
   removed: string[];
+  /** Generations deleted or changed again while this run read them: the feed brings their new state next time. */
+  deferred: string[];
   failed: string[];
 }
 
@@ -50,7 +52,8 @@ export async function backup({ sonna, args, values, io }: Command): Promise<numb
   if (report.failed.length === 0) await saveCursor(dir, cursor);
   for (const line of report.failed) io.stderr.write(`failed: ${line}\n`);
   io.stderr.write(
-    `backup: ${report.fetched.length} fetched, ${report.updated.length} updated, ${report.removed.length} removed, ${report.failed.length} failed` +
+    `backup: ${report.fetched.length} fetched, ${report.updated.length} updated, ${report.removed.length} removed, ` +
+      `${report.deferred.length} changed meanwhile (next run), ${report.failed.length} failed` +
       `${report.failed.length ? "; the next run tries them again" : ""}\n`,
   );
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -91,7 +94,7 @@ async function applyProfiles(mirror: Mirror, profiles: Map<string, Profile | nul
 }
 
 async function apply(sonna: Command["sonna"], mirror: Mirror, work: Work, full: boolean, io: Command["io"]): Promise<Report> {
-  const report: Report = { full, fetched: [], updated: [], removed: [], failed: [] };
+  const report: Report = { full, fetched: [], updated: [], removed: [], deferred: [], failed: [] };
   const todo = [...work].filter(([id, g]) => (g === null ? mirror.generations.has(id) : neededWrite(mirror, g) !== "none"));
   const progress = progressReporter(io.stderr, "backup", todo.length);
   for (const [id, generation] of todo) {
@@ -112,6 +115,12 @@ async function apply(sonna: Command["sonna"], mirror: Mirror, work: Work, full: 
       }
     } catch (error) {
       if (!(error instanceof SonnaApiError) || error.status === 401 || error.status === 403) throw error;
+      // The state read came before the cursor this run saves, so the change that made it stale is after it.
+      if (error.code === "generation.not_found" || error.code === "generation.not_completed") {
+        report.deferred.push(id);
+        progress.item(`deferred ${id} (changed meanwhile)`);
+        continue;
+      }
       report.failed.push(`${id}: ${error.message}`);
       progress.item(`failed ${id}`);
     }

@@ -34,14 +34,15 @@ export async function importVoicebox({ sonna, args, values, io }: Command): Prom
   });
   const locator = await audioLocator(dataDir);
   const profileIds = await matchProfiles(sonna, history.profiles);
-  const counted = await importedSoFar(sonna, [...profileIds.values()]);
+  const counted = await importedSoFar(sonna, [...profileIds.values()].filter((id) => typeof id === "string"));
   const outcome: Outcome = { imported: [], already: 0, skipped: [], failed: [] };
   const progress = progressReporter(io.stderr, "import-voicebox", history.generations.length);
   for (const generation of history.generations) {
     const name = `${generation.id} "${excerpt(generation.text)}"`;
     const profileId = profileIds.get(generation.profile_id);
-    if (profileId === undefined) {
-      outcome.skipped.push(`${name}: its profile ${generation.profile_id} is not in ${VOICEBOX_DB}`);
+    if (typeof profileId !== "string") {
+      const why = profileId ? `its profile could not be created: ${profileId.message}` : `its profile ${generation.profile_id} is not in ${VOICEBOX_DB}`;
+      outcome.skipped.push(`${name}: ${why}`);
       progress.item(`skipped ${name}`);
       continue;
     }
@@ -79,15 +80,21 @@ export async function importVoicebox({ sonna, args, values, io }: Command): Prom
   return summarize(outcome, values.json === true, io);
 }
 
-/** Each Voicebox profile's id here: the profile of the same name, or a new one. */
-async function matchProfiles(sonna: Command["sonna"], profiles: VoiceboxProfile[]): Promise<Map<string, string>> {
+/** Each Voicebox profile's id here (the profile of the same name, or a new one), or why it has none. */
+async function matchProfiles(sonna: Command["sonna"], profiles: VoiceboxProfile[]): Promise<Map<string, string | SonnaApiError>> {
   const byName = new Map((await data(sonna.api.GET("/profiles"))).items.map((p) => [p.name.trim(), p.id]));
-  const ids = new Map<string, string>();
+  const ids = new Map<string, string | SonnaApiError>();
   for (const profile of profiles) {
     let id = byName.get(profile.name.trim());
     if (id === undefined) {
       const body = { name: profile.name, description: profile.description, language: profile.language };
-      id = (await data(sonna.api.POST("/profiles", { body }))).id;
+      try {
+        id = (await data(sonna.api.POST("/profiles", { body }))).id;
+      } catch (error) {
+        if (!(error instanceof SonnaApiError) || error.status === 401 || error.status === 403) throw error;
+        ids.set(profile.id, error);
+        continue;
+      }
       byName.set(profile.name.trim(), id);
     }
     ids.set(profile.id, id);
