@@ -208,7 +208,7 @@ test("rows whose profile is missing or refused are skipped and listed; the other
   const t = await tenant(stack.api);
   const run = await cli(["import-voicebox", path], cliEnv(stack.api, t));
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /skipped: .*Refused profile.*its profile could not be created: 400 request.invalid: name);
+  assert.match(run.stderr, /skipped: .*Refused profile.*its profile could not be created: 400 request.invalid: name/);
   assert.match(run.stderr, /skipped: .*No profile row.*its profile gone is not in voicebox\.db/);
   assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
   assert.deepEqual((await history(t)).map((g) => g.text), ["Fine"]);
