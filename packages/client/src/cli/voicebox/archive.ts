@@ -92,6 +92,7 @@ function enabledEffects(chain: VoiceboxEffect[] | null | undefined): Effect[] | 
   return (chain ?? []).filter((e) => e.enabled !== false).map((e) => ({ type: e.type, params: e.params ?? {} }));
 }
 
+/** The file a stored path names here, or why there is none. */
 async function locate(stored: string | null, locator: AudioLocator): Promise<{ path: string; reason?: never } | { path?: never; reason: string }> {
   if (!stored) return { reason: "it has no audio path" };
   const path = await locator.locate(stored);
@@ -118,6 +119,7 @@ export function voiceboxInstant(value: string | null): string | null {
   const match = value && /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim());
   if (!match) return null;
   const [, day, time, fraction = "", zone = "Z"] = match;
-  const date = new Date(`${day}T${time}${fraction.slice(0, 4)}${zone}`);
+  const offset = /^[+-]\d{4}$/.test(zone) ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const date = new Date(`${day}T${time}${fraction.slice(0, 4)}${offset}`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
