@@ -1,13 +1,13 @@
 // `sonna-history backup` against the local stack: the first run mirrors the whole history (a folder
 // per profile, a WAV and a JSON sidecar per generation, versions beside it); after creates, deletes,
-// a favourite, a new and a deleted version and a renamed profile, the next run fetches only what changed and the
+// a favourite, a new and a deleted version, a renamed profile and a restore from the trash, the next run fetches only what changed and the
 // mirror matches the service exactly; a killed run resumes; an expired cursor means a full compare.
 import assert from "node:assert/strict";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { tenant, type Tenant } from "./support/server";
-import { createCompleted, createPending, createProfile, failGeneration, smallWav } from "./support/fixtures";
+import { createCompleted, createPending, createProfile, failGeneration, putSettings, smallWav } from "./support/fixtures";
 import { addVersion, exportZip, sameBytes } from "./support/transfer";
 import { poll } from "./support/feed";
 import { apiAndFolder, cli, cliEnv, cliKilledAfter } from "./support/cli";
@@ -68,6 +68,7 @@ async function assertMirrors(t: Tenant, folder: string) {
 
 async function seeded() {
   const t = await tenant(stack.api);
+  await putSettings(t, { trash_days: 7 });
   const profile = await createProfile(t, "Narrator");
   const other = await createProfile(t, "Morgan");
   const [one, two, three] = await Promise.all([1_000, 1_100, 1_200].map((frames) => smallWav(frames)));
@@ -110,6 +111,12 @@ test("backup mirrors the history; the next run fetches only what changed and the
   assert.deepEqual(next.removed, [bye.id]);
   await assertMirrors(t, folder);
   assert.ok([...(await filesOf(folder)).keys()].some((f) => f.startsWith(`storyteller-${profile.id}/`)), "the renamed profile's folder");
+
+  // The deleted one went to the trash; restored, it comes back.
+  assert.equal((await t.json(`/history/trash/${bye.id}/restore`, { method: "POST" })).status, 200);
+  const restored = await backup(t, folder);
+  assert.deepEqual([restored.fetched, restored.updated, restored.removed], [[bye.id], [], []]);
+  await assertMirrors(t, folder);
 });
 
 test("a backup killed midway resumes without fetching twice; an expired cursor means a full compare", async () => {
