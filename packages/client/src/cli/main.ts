@@ -31,7 +31,7 @@ Commands:
 Options:
   --url <url>      the API (default $SONNA_API_URL)
   --token <jwt>    a bearer token (default $SONNA_TOKEN)
-  --json           machine-readable output
+  --json           machine-readable output (import-voicebox and backup: a report of what they did)
   --profile <id>   only this profile's generations (ls, search, export); import into it (import)
   --status <s>     pending, completed or failed (ls, search, export)
   --tag <tag>      only generations with this tag; repeat for several
