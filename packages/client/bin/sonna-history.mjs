@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The CLI's entry: runs the TypeScript sources through tsx (a dev dependency of the workspace).
+// The CLI's entry in the workspace: runs the TypeScript sources through tsx (a dev dependency of
+// the workspace). The published package's bin is the built dist/cli/run.js (scripts/build.ts).
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+await import("../src/cli/run.ts");

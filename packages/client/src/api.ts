@@ -1,9 +1,9 @@
 import createFetchClient, { type Client } from "openapi-fetch";
-import { SonnaApiError } from "./errors";
-import { retryingFetch, type RetryPolicy } from "./retry";
-import type { paths } from "./schema";
+import { SonnaApiError } from "./errors.js";
+import { retryingFetch, type RetryPolicy } from "./retry.js";
+import type { paths } from "./schema.js";
 
-export type { components, operations, paths } from "./schema";
+export type { components, operations, paths } from "./schema.js";
 
 export interface ClientOptions {
   /** The API's base URL, e.g. `https://history.example.com` or `http://127.0.0.1:8787`. */

@@ -1,12 +1,12 @@
-import { createApi, type Api, type ClientOptions } from "./api";
-import type { ByteSource, Progress } from "./bytes";
-import { changes, type ChangesOptions } from "./changes";
-import type { Context } from "./context";
-import { download, type DownloadSource, type DownloadTarget } from "./download";
-import { importArchive, type ImportOptions } from "./imports";
-import { waitForJob, type WaitOptions } from "./jobs";
-import { deliveries, generations, trash } from "./pages";
-import { upload, type UploadOptions } from "./upload";
+import { createApi, type Api, type ClientOptions } from "./api.js";
+import type { ByteSource, Progress } from "./bytes.js";
+import { changePages, changes, type ChangesOptions } from "./changes.js";
+import type { Context } from "./context.js";
+import { download, type DownloadSource, type DownloadTarget } from "./download.js";
+import { importArchive, type ImportOptions } from "./imports.js";
+import { waitForJob, type WaitOptions } from "./jobs.js";
+import { deliveries, generations, trash } from "./pages.js";
+import { upload, type UploadOptions } from "./upload.js";
 
 /** The typed endpoints (`api`) and the helpers every integration would otherwise write. */
 export function createSonnaClient(options: ClientOptions) {
@@ -22,6 +22,8 @@ export function createSonnaClient(options: ClientOptions) {
     download: (source: DownloadSource, to: DownloadTarget, onProgress?: Progress) => download(context, source, to, onProgress),
     importArchive: (archive: ByteSource, imports?: ImportOptions) => importArchive(context, archive, imports),
     changes: (feed?: ChangesOptions) => changes(context, feed),
+    /** The change feed a page at a time (`changes` takes them one by one). */
+    changePages: (feed?: ChangesOptions) => changePages(context, feed),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { Api } from "./api";
-import type { RetryPolicy } from "./retry";
+import type { Api } from "./api.js";
+import type { RetryPolicy } from "./retry.js";
 
 /** What the helpers share: the typed endpoints, and the fetch and retry policy for presigned URLs. */
 export interface Context {

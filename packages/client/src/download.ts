@@ -1,8 +1,8 @@
-import { data } from "./api";
-import { counting, type Progress } from "./bytes";
-import type { Context } from "./context";
-import { SonnaApiError } from "./errors";
-import { retrying } from "./retry";
+import { data } from "./api.js";
+import { counting, type Progress } from "./bytes.js";
+import type { Context } from "./context.js";
+import { SonnaApiError } from "./errors.js";
+import { retrying } from "./retry.js";
 
 /**
  * What to download: a generation's audio (its default version's WAV), a generation's ZIP export,

@@ -1,7 +1,7 @@
-import { data } from "./api";
-import { toBlob, type ByteSource, type Progress } from "./bytes";
-import type { Context } from "./context";
-import { putAudio, type Generation } from "./upload";
+import { data } from "./api.js";
+import { toBlob, type ByteSource, type Progress } from "./bytes.js";
+import type { Context } from "./context.js";
+import { putAudio, type Generation } from "./upload.js";
 
 /**
  * The largest archive sent in the request itself: POST /history/import takes a body of up to

@@ -1,7 +1,7 @@
-import { data } from "./api";
-import type { Context } from "./context";
-import { sleep } from "./retry";
-import type { components } from "./schema";
+import { data } from "./api.js";
+import type { Context } from "./context.js";
+import { sleep } from "./retry.js";
+import type { components } from "./schema.js";
 
 export type Job = components["schemas"]["Job"];
 

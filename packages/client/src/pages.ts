@@ -1,6 +1,6 @@
-import { data } from "./api";
-import type { Context } from "./context";
-import type { operations } from "./schema";
+import { data } from "./api.js";
+import type { Context } from "./context.js";
+import type { operations } from "./schema.js";
 
 type Query<Operation extends keyof operations> = NonNullable<operations[Operation]["parameters"]["query"]>;
 

@@ -1,4 +1,4 @@
-import { retryAfterSeconds } from "./errors";
+import { retryAfterSeconds } from "./errors.js";
 
 export interface RetryPolicy {
   /** Further tries after the first (default 5). */

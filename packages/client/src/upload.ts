@@ -1,9 +1,9 @@
-import { data } from "./api";
-import { putBlob, toBlob, type ByteSource, type Progress } from "./bytes";
-import type { Context } from "./context";
-import { SonnaApiError } from "./errors";
-import { retrying } from "./retry";
-import type { components } from "./schema";
+import { data } from "./api.js";
+import { putBlob, toBlob, type ByteSource, type Progress } from "./bytes.js";
+import type { Context } from "./context.js";
+import { SonnaApiError } from "./errors.js";
+import { retrying } from "./retry.js";
+import type { components } from "./schema.js";
 
 export type Generation = components["schemas"]["Generation"];
 

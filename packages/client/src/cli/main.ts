@@ -5,14 +5,15 @@
 import { mkdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { data } from "../api";
-import { createSonnaClient, type SonnaClient } from "../client";
-import { SonnaApiError } from "../errors";
-import type { components } from "../schema";
-import { progressReporter } from "./progress";
-import { table } from "./table";
-
-export const EXIT = { done: 0, itemsFailed: 1, usage: 2 } as const;
+import { data } from "../api.js";
+import { createSonnaClient } from "../client.js";
+import { SonnaApiError } from "../errors.js";
+import type { components } from "../schema.js";
+import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command.js";
+import { progressReporter } from "./progress.js";
+import { table } from "./table.js";
+import { importVoicebox } from "./voicebox/command.js";
+import { backup } from "./backup/command.js";
 
 export const USAGE = `Usage: sonna-history <command> [options]
 
@@ -24,11 +25,13 @@ Commands:
   export [<id>...]         a ZIP export of these generations (all, or those the filters pick) into --out
   import <zip>...          import archives (our exports, Voicebox's)
   stats                    totals, by status, profile, engine and language
+  import-voicebox <dir>    move a Voicebox desktop history in (its data directory, holding voicebox.db)
+  backup <dir>             keep a folder mirror of the history; a second run fetches only what changed
 
 Options:
   --url <url>      the API (default $SONNA_API_URL)
   --token <jwt>    a bearer token (default $SONNA_TOKEN)
-  --json           machine-readable output
+  --json           machine-readable output (import-voicebox and backup: a report of what they did)
   --profile <id>   only this profile's generations (ls, search, export); import into it (import)
   --status <s>     pending, completed or failed (ls, search, export)
   --tag <tag>      only generations with this tag; repeat for several
@@ -39,39 +42,6 @@ Options:
 
 Exit codes: 0 done, 1 done with items reported as failed, 2 usage, configuration or connection errors.
 `;
-
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-}
-
-class UsageError extends Error {}
-
-/** One item that could not be done (an unreadable file): reported, and the rest go on. */
-class ItemFailure extends Error {}
-
-const OPTIONS = {
-  url: { type: "string" },
-  token: { type: "string" },
-  json: { type: "boolean" },
-  profile: { type: "string" },
-  status: { type: "string" },
-  tag: { type: "string", multiple: true },
-  favorites: { type: "boolean" },
-  limit: { type: "string" },
-  out: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
-
-interface Command {
-  sonna: SonnaClient;
-  args: string[];
-  values: Values;
-  io: Io;
-}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -102,7 +72,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-type ListQuery = NonNullable<import("../schema").operations["getHistory"]["parameters"]["query"]>;
+type ListQuery = NonNullable<import("../schema.js").operations["getHistory"]["parameters"]["query"]>;
 
 function filters(values: Values): ListQuery {
   const status = values.status;
@@ -149,11 +119,6 @@ async function list({ sonna, values, io }: Command, search?: string): Promise<nu
     ),
   );
   return EXIT.done;
-}
-
-function oneArgument(args: string[], what: string): string {
-  if (args.length !== 1) throw new UsageError(`Give exactly one ${what}.`);
-  return args[0]!;
 }
 
 async function get({ sonna, args, values, io }: Command): Promise<number> {
@@ -265,4 +230,6 @@ const COMMANDS: Record<string, (command: Command) => Promise<number>> = {
   export: exportArchives,
   import: importArchives,
   stats,
+  "import-voicebox": importVoicebox,
+  backup,
 };
