@@ -62,6 +62,16 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     const { purgeTrash } = await import("../trash/purge");
     return { purged: await purgeTrash(context.tenant, context.job.params as PurgeScope, (n) => context.progress(n)) };
   },
+  archive: async (context) => {
+    const { archiveTenant } = await import("../archival/archive");
+    const days = context.job.params.older_than_days as number;
+    return { ...(await archiveTenant(context.tenant, days, { progress: (n) => context.progress(n) })) };
+  },
+  "audio.restore": async (context) => {
+    const { generation_id, version_id } = context.job.params as { generation_id: string; version_id: string };
+    const { restoreVersion } = await import("../archival/restore");
+    return { generation_id, version_id, ...(await restoreVersion(context.tenant, generation_id, version_id)) };
+  },
   retention: async (context) => {
     const { applyRetention } = await import("../maintenance/retention");
     return { ...(await applyRetention(context.tenant, { progress: (n) => context.progress(n) })) };
