@@ -15,11 +15,13 @@ const FLAC_MAX_RATE = 655_350;
 type Layout = Pick<WavInfo, "format" | "bitsPerSample" | "channels" | "sampleRate">;
 
 /**
- * Why audio of this layout stays WAV, or null when FLAC holds it losslessly. The ffmpeg build
- * encodes at most 24 bits per sample (it would round 32-bit PCM to 24); FLAC has no float samples.
+ * Why audio of this layout stays WAV, or null when FLAC holds it losslessly and smaller. The ffmpeg
+ * build encodes 16 or 24 bits per sample (it would round 32-bit PCM to 24 and widen 8-bit to 16);
+ * FLAC has no float samples.
  */
 export function keptAsWavBecause(layout: Layout, foreignBytes: number): string | null {
   if (layout.format === "float") return "float samples (FLAC holds integer PCM only)";
+  if (layout.bitsPerSample === 8) return "8-bit PCM (the encoder widens it to 16-bit FLAC, larger than the WAV)";
   if (layout.bitsPerSample > 24) return `${layout.bitsPerSample}-bit PCM (the encoder holds at most 24 bits losslessly)`;
   if (layout.channels > FLAC_MAX_CHANNELS) return `${layout.channels} channels (FLAC holds at most ${FLAC_MAX_CHANNELS})`;
   if (layout.sampleRate > FLAC_MAX_RATE) return `${layout.sampleRate} Hz (FLAC holds at most ${FLAC_MAX_RATE} Hz)`;
@@ -27,8 +29,8 @@ export function keptAsWavBecause(layout: Layout, foreignBytes: number): string |
   return null;
 }
 
-/** ffmpeg's name for the WAV's raw sample layout (8-bit WAV is unsigned, the rest signed little-endian). */
-const rawFormat = (layout: Layout): string => (layout.bitsPerSample === 8 ? "u8" : `s${layout.bitsPerSample}le`);
+/** ffmpeg's name for the WAV's raw sample layout (signed little-endian; 8-bit WAV, unsigned, never gets here). */
+const rawFormat = (layout: Layout): string => `s${layout.bitsPerSample}le`;
 
 const rawArgs = (layout: Layout) => ["-f", rawFormat(layout), "-ar", String(layout.sampleRate), "-ac", String(layout.channels)];
 
