@@ -37,7 +37,8 @@ export async function openOriginalWav(audio: StoredAudio, signal?: AbortSignal):
   return Readable.from(restoredBytes(source, audio.size_bytes, audio.audio_path), { objectMode: false });
 }
 
-async function* restoredBytes(flac: Readable, wavBytes: number, key: string): AsyncGenerator<Uint8Array> {
+/** The original WAV bytes of an archive (`key` names it in errors): its header, its decoded samples, its trailer. */
+export async function* restoredBytes(flac: Readable, wavBytes: number, key: string): AsyncGenerator<Uint8Array> {
   const { foreign, rest } = await readForeignBytes(flac);
   const { info, dataOffset } = locateSamples(foreign.header, wavBytes);
   if (dataOffset !== foreign.header.length || dataOffset + info.dataBytes + foreign.trailer.length !== wavBytes) {
