@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createHash, randomBytes } from "node:crypto";
 import { strFromU8, unzipSync } from "fflate";
-import { archiveVersion, SimulatedCrash } from "@sonna/core/archival/archive";
+import { archiveTenant, archiveVersion, SimulatedCrash } from "@sonna/core/archival/archive";
 import { requestReconcile, requestRetention } from "@sonna/core/maintenance/jobs";
 import { runSweeps } from "@sonna/core/maintenance/sweeps";
 import { getGeneration } from "@sonna/core/generations/repo";
@@ -216,6 +216,25 @@ describe("archive then download, byte for byte", () => {
     assert.equal((await fetchBytes(second.audio_url)).res.headers.get("last-modified"), modified, "the copy is reused, not written again");
   });
 
+  test("archived audio over the in-request size is restored by a job, then served the same way", async () => {
+    const { t, profileId } = await tenantWithProfile(api);
+    // 30 s of 24 kHz mono: 1.44 MB, over the 1 MiB the test stack restores within a request.
+    const wav = makeWav({ frames: 24_000 * 30, fill: voice(24_000) });
+    const { id } = await createCompleted(t, profileId, { wav });
+    assert.equal((await archiveNow(t)).archived, 1);
+    const before = await detail(t, id);
+    assert.equal(before.audio_url, null, "no restore work in the request");
+    assert.equal(before.audio_archived, true);
+    const answer = await t.json(`/history/${id}/export-audio`, { headers: { accept: "application/json" } });
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    assert.equal(answer.body.type, "audio.restore");
+    assert.equal(answer.headers.get("location"), `/jobs/${answer.body.id}`);
+    assert.equal((await waitForJob(t, answer.body.id, 60_000)).result.restored, true);
+    sameBytes((await fetchBytes((await exportLink(t, id, "export-audio")).url)).bytes, wav, "export-audio after the job");
+    sameBytes((await fetchBytes((await detail(t, id)).audio_url)).bytes, wav, "audio_url after the job");
+    sameBytes((await exportZip(t, id)).entries["audio.wav"]!, wav, "the ZIP streams it at any size");
+  });
+
   test("quotas count the FLAC once archived", async () => {
     const { t, profileId } = await tenantWithProfile(api);
     const wav = wavOf(shapes[1]!);
@@ -252,6 +271,16 @@ describe("when archiving runs", () => {
     await waitForJob(t, job.id, 120_000);
     assert.ok((await detail(t, id)).audio_path.endsWith(".flac"));
     assert.deepEqual((await bucketKeys(objectKeys.tenantPrefix(idle.t.id))).filter((key) => key.endsWith(".flac")), []);
+  });
+
+  test("a run past its time budget stops with `more` and the rest is archived by the next", async () => {
+    const { t, profileId } = await tenantWithProfile(api);
+    const { id } = await createCompleted(t, profileId, { wav: wavOf(shapes[0]!) });
+    const stopped = await archiveTenant(t.id, 0, { stopAt: Date.now() });
+    assert.equal(stopped.more, true);
+    assert.equal(stopped.archived, 0);
+    assert.equal((await archiveNow(t)).more, false);
+    assert.ok((await detail(t, id)).audio_path.endsWith(".flac"));
   });
 
   test("older_than_days spares younger audio", async () => {

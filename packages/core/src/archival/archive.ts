@@ -20,6 +20,9 @@ import { openOriginalWav } from "./original";
 
 export const DAY_MS = 24 * 3600 * 1000;
 
+/** An archive job stops starting new audio after this long (the worker times out at 15 minutes; one large file takes a few). */
+export const ARCHIVE_JOB_BUDGET_MS = 8 * 60 * 1000;
+
 /** A FLAC must save at least this share of the WAV, or the WAV stays (and is not tried again). */
 export const MIN_SAVING = 0.1;
 
@@ -93,6 +96,15 @@ async function writeFlac(wavKey: string, head: ObjectHead, where: SampleLocation
   return { flacBytes, sha256: hash.update(foreign.trailer).digest("hex") };
 }
 
+/** Why a written FLAC won't do (it saves too little, or does not restore to the WAV's bytes), or null. */
+async function flacUnusable(flacKey: string, wavBytes: number, archive: AudioArchive): Promise<string | null> {
+  if (archive.stored_bytes > wavBytes * (1 - MIN_SAVING)) {
+    return `FLAC saves ${(((wavBytes - archive.stored_bytes) / wavBytes) * 100).toFixed(1)}%, under ${MIN_SAVING * 100}%`;
+  }
+  const check = await digest(await openOriginalWav({ audio_path: flacKey, size_bytes: wavBytes, archive }));
+  return check.sha256 === archive.sha256 && check.bytes === wavBytes ? null : "the FLAC did not restore to the same bytes";
+}
+
 /** Records `archive` on the version (and moves it, and the generation when it is the original, to `audioPath`), only while it still holds `wavKey`. */
 async function record(tenant: string, generationId: string, versionId: string, wavKey: string, archive: AudioArchive, audioPath = wavKey): Promise<boolean> {
   const change = mutateGeneration(tenant, generationId, (item) => {
@@ -139,14 +151,14 @@ export async function archiveVersion(tenant: string, generationId: string, versi
   const flacKey = objectKeys.archivedAudio(tenant, generationId, newId());
   const { flacBytes, sha256 } = await writeFlac(wavKey, head, where, foreign, flacKey);
   const archive: AudioArchive = { state: "flac", stored_bytes: flacBytes, sha256, reason: null, at: new Date().toISOString() };
-  if (flacBytes > head.size * (1 - MIN_SAVING)) {
+  // Any failure from here to the record leaves the FLAC to nobody: it goes, and a rerun tries again.
+  const unusable = await flacUnusable(flacKey, head.size, archive).catch(async (error: unknown) => {
     await deleteObjectsOfGoneRecords([flacKey]);
-    return kept(`FLAC saves ${(((head.size - flacBytes) / head.size) * 100).toFixed(1)}%, under ${MIN_SAVING * 100}%`);
-  }
-  const check = await digest(await openOriginalWav({ audio_path: flacKey, size_bytes: head.size, archive }));
-  if (check.sha256 !== sha256 || check.bytes !== head.size) {
+    throw error;
+  });
+  if (unusable) {
     await deleteObjectsOfGoneRecords([flacKey]);
-    return kept("the FLAC did not restore to the same bytes");
+    return kept(unusable);
   }
   if (crashAt === "flac_written") throw new SimulatedCrash(crashAt);
   let recorded: boolean;
@@ -178,6 +190,8 @@ export interface ArchiveResult {
   kept_wav: number;
   /** WAV bytes minus FLAC bytes of what this run archived. */
   bytes_saved: number;
+  /** The run stopped at its time budget with audio left: another job carries on. */
+  more: boolean;
 }
 
 /** The versions of `item` whose audio is due: completed, not tried yet, created (the original: the generation) before the cutoff. */
@@ -192,20 +206,25 @@ const dueVersions = (item: GenerationItem, cutoffMs: number): Version[] =>
  * Archives every completed generation's and version's audio older than `olderThanDays` (a job: the
  * daily sweep's per `archive_after_days`, or `POST /maintenance/archive`). Generations are read by
  * created_at (a key range, oldest first); what is archived or kept is recorded, so a rerun after a
- * crash does only what is left. Trashed generations are left as they are.
+ * crash does only what is left. Trashed generations are left as they are. Past `stopAt` it stops
+ * before the next audio with `more` set, for the caller to queue the rest (a worker's time is capped).
  */
 export async function archiveTenant(
   tenant: string,
   olderThanDays: number,
-  options: { now?: number; progress?: (examined: number) => void | Promise<void> } = {},
+  options: { now?: number; stopAt?: number; progress?: (examined: number) => void | Promise<void> } = {},
 ): Promise<ArchiveResult> {
   const cutoffMs = (options.now ?? Date.now()) - olderThanDays * DAY_MS;
   const cutoff = new Date(cutoffMs).toISOString();
-  const result: ArchiveResult = { older_than_days: olderThanDays, cutoff, examined_generations: 0, archived: 0, kept_wav: 0, bytes_saved: 0 };
+  const result: ArchiveResult = { older_than_days: olderThanDays, cutoff, examined_generations: 0, archived: 0, kept_wav: 0, bytes_saved: 0, more: false };
   // The key range bounds by the id's millisecond, which a version's own created_at never precedes.
   for await (const page of eachGeneration(tenant, { created_before: new Date(cutoffMs + 1).toISOString() }, true, 50)) {
     for (const item of page) {
       for (const version of dueVersions(item, cutoffMs)) {
+        if (Date.now() >= (options.stopAt ?? Infinity)) {
+          result.more = true;
+          return result;
+        }
         const outcome = await archiveVersion(tenant, item.id, version);
         if (outcome.state === "archived") {
           result.archived++;

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { getGeneration } from "../generations/repo";
+import { limits } from "../limits";
 import { restoredCopyOf } from "../storage/keys";
 import { deleteObjectsOfGoneRecords, headObject } from "../storage/objects";
 import { streamUpload } from "../storage/stream-upload";
 import { openOriginalWav, type StoredAudio } from "./original";
-
-/** Archived audio up to this size is restored within the request that asks for it; larger takes a job. */
-export const RESTORE_IN_REQUEST_MAX_BYTES = 100 * 1000 * 1000;
 
 /** The bucket expires restored copies a day after they are written; one is reused while a link to it outlives its URL. */
 const REUSE_RESTORED_FOR_MS = 23 * 3600 * 1000;
@@ -53,7 +51,7 @@ export async function servedWavKey(audio: StoredAudio, restore: boolean): Promis
   if (audio.archive?.state !== "flac") return audio.audio_path;
   const fresh = await freshRestoredCopy(audio);
   if (fresh) return fresh;
-  if (!restore || audio.size_bytes > RESTORE_IN_REQUEST_MAX_BYTES) return undefined;
+  if (!restore || audio.size_bytes > limits.restoreInRequestBytes) return undefined;
   return restoreCopy(audio);
 }
 
