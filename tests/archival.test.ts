@@ -24,6 +24,7 @@ import {
   tenantWithProfile,
   waitForJob,
 } from "./support/fixtures";
+import { drain } from "./support/feed";
 import { addVersion, exportLink, exportZip, fetchBytes, sameBytes } from "./support/transfer";
 
 let api: Api;
@@ -281,6 +282,19 @@ describe("when archiving runs", () => {
     assert.equal(stopped.archived, 0);
     assert.equal((await archiveNow(t)).more, false);
     assert.ok((await detail(t, id)).audio_path.endsWith(".flac"));
+  });
+
+  test("the change feed shows the archived generation (its new audio_path and archive), and a mirror of it serves the same", async () => {
+    const { t, profileId } = await tenantWithProfile(api);
+    const { id } = await createCompleted(t, profileId, { wav: wavOf(shapes[0]!) });
+    const { cursor } = await drain(t);
+    await archiveNow(t);
+    const { changes } = await drain(t, cursor, 50);
+    const upserts = changes.filter((c) => c.type === "generation.upserted" && c.id === id);
+    assert.equal(upserts.length, 1, JSON.stringify(changes.map((c) => `${c.type} ${c.id}`)));
+    const { audio_archived: _archived, audio_url: _url, audio_url_expires_at: _expires, profile_name: _name, ...now } = await detail(t, id);
+    assert.deepEqual(upserts[0]!.data, now);
+    assert.equal(upserts[0]!.data.versions[0].archive.state, "flac");
   });
 
   test("older_than_days spares younger audio", async () => {
