@@ -10,6 +10,8 @@ export const prefixes = {
   uploads: "uploads/",
   /** Everything of a tenant, mostly generated audio. */
   tenants: "t/",
+  /** WAV copies restored from archived (FLAC) audio for presigned downloads: reused for a day, then garbage. */
+  restored: "restored/",
 } as const;
 
 /**
@@ -73,6 +75,7 @@ export const bucket = new sst.aws.Bucket("Bucket", {
     { id: "expire-exports", prefix: prefixes.exports, expiresIn: "1 day" },
     { id: "expire-imports", prefix: prefixes.imports, expiresIn: "1 day" },
     { id: "expire-uploads", prefix: prefixes.uploads, expiresIn: `${UPLOAD_EXPIRY_DAYS} days` },
+    { id: "expire-restored", prefix: prefixes.restored, expiresIn: "1 day" },
   ],
   transform: {
     // SST only creates the lifecycle resource when `lifecycle` is non-empty, which it is above.

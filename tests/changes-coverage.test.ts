@@ -75,7 +75,7 @@ describe("the change feed shows every kind of write", () => {
     assert.equal(restored.status, 200);
     const back = await feed.since();
     assert.deepEqual(summary(back), [`generation.upserted ${g.id}`]);
-    const { audio_url: _u, audio_url_expires_at: _e, profile_name: _n, ...shown } = restored.body;
+    const { audio_url: _u, audio_url_expires_at: _e, audio_archived: _a, profile_name: _n, ...shown } = restored.body;
     assert.deepEqual(back[0]!.data, shown);
     // Purging what the mirror already deleted says nothing more.
     assert.equal((await t.json(`/history/${g.id}`, { method: "DELETE" })).status, 204);

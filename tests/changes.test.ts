@@ -69,7 +69,7 @@ describe("GET /history/changes", () => {
       ],
     );
     const current = (await t.json(`/history/${done.id}`)).body;
-    const { audio_url: _u, audio_url_expires_at: _e, profile_name: _n, ...shown } = current;
+    const { audio_url: _u, audio_url_expires_at: _e, audio_archived: _a, profile_name: _n, ...shown } = current;
     assert.deepEqual(changes[5]!.data, shown);
     assert.equal(changes[5]!.data.is_favorited, true);
     assert.equal(changes[1]!.data.status, "pending");

@@ -40,7 +40,7 @@ async function seedCompleted(tenantId: string, profileId: string, count: number)
     item.size_bytes = wav.byteLength;
     item.duration = 0.042;
     item.versions = [
-      { id: item.id, label: "original", effects_chain: [], is_default: true, status: "completed", audio_path: item.audio_path, duration: item.duration, size_bytes: wav.byteLength, created_at: item.created_at, error: null, error_code: null },
+      { id: item.id, label: "original", effects_chain: [], is_default: true, status: "completed", audio_path: item.audio_path, duration: item.duration, size_bytes: wav.byteLength, created_at: item.created_at, error: null, error_code: null, archive: null },
     ];
     item.active_version_id = item.id;
     return item;

@@ -79,7 +79,7 @@ async function settled(t: Client, id: string, count: number) {
 
 /** The generation as GET shows it, without its presigned URL and list-only fields (what events carry). */
 async function shown(t: Client, id: string) {
-  const { audio_url: _u, audio_url_expires_at: _e, profile_name: _n, ...rest } = (await t.json(`/history/${id}`)).body;
+  const { audio_url: _u, audio_url_expires_at: _e, audio_archived: _a, profile_name: _n, ...rest } = (await t.json(`/history/${id}`)).body;
   return rest;
 }
 

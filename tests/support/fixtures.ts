@@ -184,10 +184,19 @@ export interface Recount extends Usage {
   trashed: Record<string, any>[];
 }
 
-/** Audio bytes a generation item holds: size_bytes plus any processed version's audio. */
+type StoredVersion = { audio_path: string; size_bytes: number; archive?: { state: string; stored_bytes: number } | null };
+
+/** What one audio takes in the bucket: its FLAC's size once archived, else its WAV's. */
+const storedBytesOf = (size: number, archive: StoredVersion["archive"]): number => (archive?.state === "flac" ? archive.stored_bytes : size);
+
+/** Audio bytes a generation item stores: the original (size_bytes, or its FLAC's) plus any processed version's audio. */
 const bytesOf = (item: Record<string, any>): number => {
-  const versions: { audio_path: string; size_bytes: number }[] = item.versions ?? [];
-  return Number(item.size_bytes ?? 0) + versions.filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + Number(v.size_bytes ?? 0), 0);
+  const versions: StoredVersion[] = item.versions ?? [];
+  const original = versions.find((v) => v.audio_path === item.audio_path);
+  return (
+    storedBytesOf(Number(item.size_bytes ?? 0), original?.archive) +
+    versions.filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + storedBytesOf(Number(v.size_bytes ?? 0), v.archive), 0)
+  );
 };
 
 /** Every item of the tenant's partition whose sort key starts with `prefix`, read consistently. */

@@ -40,7 +40,7 @@ export const handler = floorRoute("POST", "/history/:id/complete", async (tenant
   const before = (await readGeneration())!;
   const now = new Date().toISOString();
   const duration = Math.round(((size - 44) / new DataView(header.buffer, header.byteOffset).getUint32(28, true)) * 1000) / 1000;
-  const original = { id: newId(), label: "original", effects_chain: [], is_default: true, status: "completed" as const, audio_path: audioPath, duration, size_bytes: size, created_at: now, error: null, error_code: null };
+  const original = { id: newId(), label: "original", effects_chain: [], is_default: true, status: "completed" as const, audio_path: audioPath, duration, size_bytes: size, created_at: now, error: null, error_code: null, archive: null };
   const after: GenerationItem = {
     ...before,
     status: "completed",

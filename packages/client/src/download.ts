@@ -2,6 +2,7 @@ import { data } from "./api.js";
 import { counting, type Progress } from "./bytes.js";
 import type { Context } from "./context.js";
 import { SonnaApiError } from "./errors.js";
+import { waitForJob } from "./jobs.js";
 import { retrying } from "./retry.js";
 
 /**
@@ -32,9 +33,22 @@ export async function download(context: Context, source: DownloadSource, to: Dow
 async function linkOf(context: Context, source: DownloadSource): Promise<{ url: string; filename?: string | undefined }> {
   if ("url" in source) return source;
   const json = { accept: "application/json" };
-  return "audio" in source
-    ? data(context.api.GET("/history/{id}/export-audio", { params: { path: { id: source.audio } }, headers: json }))
-    : data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
+  return "audio" in source ? audioLink(context, source.audio) : data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
+}
+
+/**
+ * The link to a generation's audio. Archived audio too large to restore within a request answers
+ * with the job restoring it first: the link is asked for again once it has succeeded.
+ */
+export async function audioLink(context: Context, id: string) {
+  const ask = () => data(context.api.GET("/history/{id}/export-audio", { params: { path: { id } }, headers: { accept: "application/json" } }));
+  const first = await ask();
+  if ("url" in first) return first;
+  const job = await waitForJob(context, first.id);
+  if (job.status === "failed") throw new Error(`Restoring the audio of ${id} failed: ${job.error ?? "no reason given"}`);
+  const link = await ask();
+  if (!("url" in link)) throw new Error(`The audio of ${id} was restored but is not ready yet; try again.`);
+  return link;
 }
 
 async function writeTo(body: ReadableStream<Uint8Array>, to: DownloadTarget): Promise<void> {

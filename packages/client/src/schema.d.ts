@@ -453,7 +453,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a generation's audio (its default version) as a WAV */
+        /**
+         * Download a generation's audio (its default version) as a WAV
+         * @description Always the original WAV bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link.
+         */
         get: operations["getHistoryByIdExportAudio"];
         put?: never;
         post?: never;
@@ -595,6 +598,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/maintenance/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive audio older than N days now (archival compression)
+         * @description Runs as a job (follow `GET /jobs/{id}`), as the daily sweep does for `archive_after_days`: every completed generation's and version's audio older than `older_than_days` is stored as FLAC and its WAV deleted. Downloads still give the original WAV bytes. Float WAVs, 32-bit PCM and audio FLAC shrinks by less than 10% stay WAV (recorded, not tried again). The result counts `archived`, `kept_wav` and `bytes_saved`.
+         */
+        post: operations["postMaintenanceArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks": {
         parameters: {
             query?: never;
@@ -721,7 +744,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge";
+            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "archive" | "audio.restore";
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
             progress: {
@@ -747,6 +770,21 @@ export interface components {
                 [key: string]: number | string | boolean | null;
             };
         };
+        AudioArchive: {
+            /**
+             * @description `flac`: stored compressed, served as the original WAV bytes; `kept_wav`: archival was tried and the WAV stays.
+             * @enum {string}
+             */
+            state: "flac" | "kept_wav";
+            /** @description Bytes the stored object takes: the FLAC's once archived, the WAV's when it was kept. */
+            stored_bytes: number;
+            /** @description SHA-256 (hex) of the original WAV bytes, which every restore is checked against; null when kept as WAV. */
+            sha256: string | null;
+            /** @description Why the audio stays WAV (float samples, 32-bit, saves under 10%, ...); null once archived. */
+            reason: string | null;
+            /** @description An ISO 8601 date-time in UTC. */
+            at: string;
+        };
         Version: {
             id: string;
             label: string;
@@ -763,6 +801,8 @@ export interface components {
             error: string | null;
             /** @description The code of `error` (for example `audio.invalid`); null otherwise. */
             error_code: string | null;
+            /** @description Archival compression of this audio (`archive_after_days`, `POST /maintenance/archive`); null until it is tried. `size_bytes` stays the WAV's size, what every download gives back. */
+            archive: components["schemas"]["AudioArchive"] | null;
         };
         Generation: {
             id: string;
@@ -901,8 +941,10 @@ export interface components {
             default_version_id: string | null;
             /** @description The profile's current name; null if it is gone. */
             profile_name: string | null;
-            /** @description Presigned GET of the default audio (15 minutes), once it exists. */
+            /** @description Presigned GET of the default audio (15 minutes), once it exists. Archived audio is served as a restored copy of the original WAV bytes (kept a day); it is null when no copy is ready and this answer was not allowed to make one (batch-get, or audio over 100 MB: `GET /history/{id}/export-audio` restores it, as a job when large). */
             audio_url: string | null;
+            /** @description Whether the default audio is stored compressed (FLAC); downloads still give the original WAV bytes. */
+            audio_archived: boolean;
             audio_url_expires_at: string | null;
         };
         /** @description A write that would take the tenant or a profile past a quota. */
@@ -1031,6 +1073,10 @@ export interface components {
                     duration_seconds: number;
                 };
             };
+            /** @description Bytes stored as FLAC by archival compression (trash included, as `quota.used_bytes` counts it). */
+            archived_bytes: number;
+            /** @description What archival saves: the archived audio's WAV bytes minus its FLAC bytes (trash included). */
+            bytes_saved: number;
             quota: {
                 quota_bytes: number | null;
                 profile_quota_bytes: number | null;
@@ -1168,8 +1214,10 @@ export interface components {
             profile_quota_generations: number | null;
             /** @description Days a deleted generation waits in the trash (GET /history/trash) before it is purged with its audio; 0 deletes at once. Trashed audio still counts against quota_bytes, not against profile_quota_bytes. */
             trash_days: number;
+            /** @description Audio older than this many days is stored compressed (FLAC) by the daily sweep; downloads still give the original WAV bytes. Null (the default) never archives. */
+            archive_after_days: number | null;
         };
-        /** @description Replaces the settings; a field left out takes its default (null, true for keep_favorites, 0 for trash_days). */
+        /** @description Replaces the settings; a field left out takes its default (null, true for keep_favorites, 0 for trash_days, null for archive_after_days). */
         SettingsPut: {
             /** @description Generations older than this many days are deleted by the daily sweep; null keeps them forever. */
             retention_days?: number | null;
@@ -1185,8 +1233,14 @@ export interface components {
             profile_quota_generations?: number | null;
             /** @description Days a deleted generation waits in the trash (GET /history/trash) before it is purged with its audio; 0 deletes at once. Trashed audio still counts against quota_bytes, not against profile_quota_bytes. */
             trash_days?: number;
+            /** @description Audio older than this many days is stored compressed (FLAC) by the daily sweep; downloads still give the original WAV bytes. Null (the default) never archives. */
+            archive_after_days?: number | null;
         };
         ReconcileRequest: Record<string, never>;
+        ArchiveRequest: {
+            /** @description Archive audio created more than this many days ago; 0 archives all completed audio. */
+            older_than_days: number;
+        };
         WebhookWithSecret: {
             id: string;
             url: string;
@@ -3448,6 +3502,15 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadLink"];
                 };
             };
+            /** @description Archived audio over 100 MB: the job restoring it; call again once it has succeeded. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
             /** @description Redirect to the presigned download (Content-Disposition: attachment). */
             302: {
                 headers: {
@@ -4018,6 +4081,75 @@ export interface operations {
         };
         responses: {
             /** @description The reconcile job. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The request is malformed; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token. Deployed, API Gateway's JWT authorizer answers `{"message": "Unauthorized"}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The body is over 1048576 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of the media type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A storage dependency is unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMaintenanceArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveRequest"];
+            };
+        };
+        responses: {
+            /** @description The archive job. */
             202: {
                 headers: {
                     [name: string]: unknown;

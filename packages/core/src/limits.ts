@@ -15,6 +15,8 @@ export const limits = {
   maxListLimit: 200,
   defaultListLimit: 50,
   presignSeconds: 15 * 60,
+  /** Archived audio up to this many bytes is restored within the request that downloads it; larger takes a job. */
+  restoreInRequestBytes: Number(process.env.SONNA_RESTORE_IN_REQUEST_BYTES ?? 100_000_000),
   /**
    * How long a large import's claim lasts unless its holder renews it (transfer/imports.ts): a call
    * arriving meanwhile waits or is told the import is under way. SONNA_IMPORT_LEASE_MS shortens it

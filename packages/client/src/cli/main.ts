@@ -155,7 +155,7 @@ async function download({ sonna, args, values, io }: Command): Promise<number> {
   const out = values.out ?? ".";
   await mkdir(out, { recursive: true });
   return forEach(io, "download", args, async (id, onBytes) => {
-    const link = await data(sonna.api.GET("/history/{id}/export-audio", { params: { path: { id } }, headers: { accept: "application/json" } }));
+    const link = await sonna.audioLink(id);
     const path = join(out, basename(link.filename));
     const { bytes } = await sonna.download(link, path, onBytes);
     return { line: path, bytes };

@@ -42,7 +42,9 @@ export type ZipEntryInput =
   /** Serialized with 2-space indent and deflated. `mtime` defaults to the time of the export. */
   | { name: string; kind: "json"; data: unknown; mtime?: Date }
   /** Streamed from the bucket and stored as is (audio barely compresses). `mtime` defaults to its LastModified. */
-  | { name: string; kind: "object"; key: string; mtime?: Date };
+  | { name: string; kind: "object"; key: string; mtime?: Date }
+  /** Stored as is from a stream that gives exactly `size` bytes (archived audio, restored as it is read). */
+  | { name: string; kind: "stream"; size: number; open: () => Promise<Readable>; mtime?: Date };
 
 export interface WriteZipOptions {
   /** Destination key in the bucket. */
@@ -63,7 +65,8 @@ export interface WriteZipOptions {
 
 type Planned =
   | { name: string; kind: "json"; bytes: Uint8Array; mtime: Date }
-  | { name: string; kind: "object"; key: string; etag: string; size: number; mtime: Date };
+  | { name: string; kind: "object"; key: string; etag: string; size: number; mtime: Date }
+  | { name: string; kind: "stream"; size: number; open: () => Promise<Readable>; mtime: Date };
 
 /**
  * Writes the entries as a ZIP to `key`.
@@ -205,6 +208,7 @@ async function planEntry(entry: ZipEntryInput, now: Date, caps: { maxJsonBytes: 
     }
     return { name: entry.name, kind: "json", bytes, mtime: entry.mtime ?? now };
   }
+  if (entry.kind === "stream") return { ...entry, mtime: entry.mtime ?? now };
   const head = await headOrMissing(entry.key, entry.name);
   return { name: entry.name, kind: "object", key: entry.key, ...head, mtime: entry.mtime ?? head.lastModified ?? now };
 }
@@ -272,7 +276,7 @@ async function* zipStream(
     const file = new ZipPassThrough(entry.name);
     setAttributes(file, entry.mtime);
     zip.add(file);
-    const source = await openPinned(entry);
+    const source = entry.kind === "object" ? await openPinned(entry) : await entry.open();
     run.source = source;
     let read = 0;
     for await (const chunk of source as AsyncIterable<Uint8Array>) {

@@ -1,7 +1,7 @@
 import { VisibleError } from "../errors";
 import { limits } from "../limits";
 import { copyObject } from "../storage/copy";
-import { objectKeys } from "../storage/keys";
+import { objectKeys, restoredCopyOf } from "../storage/keys";
 import { deleteObjects, deleteObjectsOfGoneRecords, headObject, readObjectStart, SourceChanged } from "../storage/objects";
 import { InvalidWav, inspectWav, WAV_HEADER_PROBE_BYTES, type WavInfo } from "../wav/inspect";
 import { newId } from "../ids";
@@ -9,7 +9,7 @@ import { certainlyNotApplied } from "../table/transact";
 import { getSettings } from "../settings/service";
 import { disposalChange, disposalFor } from "./disposal";
 import type { Quotas } from "../stats/aggregates";
-import { ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";
+import { isArchived, ORIGINAL_LABEL, toGeneration, touched, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 
 const missingAudio = () => new VisibleError(422, "audio.missing", "No audio has been uploaded for this generation yet.");
@@ -86,6 +86,7 @@ function originalVersion(item: GenerationItem, audio: InspectedAudio, audioPath:
     created_at: new Date().toISOString(),
     error: null,
     error_code: null,
+    archive: null,
   };
 }
 
@@ -252,9 +253,13 @@ export async function failGeneration(tenant: string, id: string, error: string):
   return toGeneration(after!);
 }
 
-/** Every object a generation owns: its audio and every version's. */
+/** The objects one audio owns: itself and, once archived, the restored WAV copy its downloads are served from. */
+export const audioObjects = (audio: Pick<Version, "audio_path" | "archive">): string[] =>
+  isArchived(audio) ? [audio.audio_path, restoredCopyOf(audio.audio_path)] : [audio.audio_path];
+
+/** Every object a generation owns: its audio and every version's (with restored copies of archived ones). */
 export const ownedObjects = (item: GenerationItem): string[] => [
-  ...new Set([item.audio_path, ...(item.versions ?? []).map((v) => v.audio_path)]),
+  ...new Set([item.audio_path, ...(item.versions ?? []).flatMap(audioObjects)]),
 ];
 
 /**

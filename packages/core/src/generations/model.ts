@@ -49,8 +49,13 @@ export const creationDigest = (item: CreationSettings): string =>
     .update(JSON.stringify([item.profile_id, item.text, item.language, item.seed, item.instruct, item.engine, item.model_size]))
     .digest("hex");
 
-/** Versions stored before refusals were recorded on them lack `error` and `error_code`. */
-const toVersion = (version: Version): Version => ({ ...version, error: version.error ?? null, error_code: version.error_code ?? null });
+/** Versions stored before refusals (or archival) were recorded on them lack `error`, `error_code` (and `archive`). */
+const toVersion = (version: Version): Version => ({
+  ...version,
+  error: version.error ?? null,
+  error_code: version.error_code ?? null,
+  archive: version.archive ?? null,
+});
 
 export const toGeneration = (item: GenerationItem): Generation => ({
   id: item.id,
@@ -77,6 +82,31 @@ export const toGeneration = (item: GenerationItem): Generation => ({
   default_version_id: defaultVersionId(item),
 });
 
+/** The original's version (the generation's own audio), once it is completed. */
+export const originalOf = (item: GenerationItem): Version | undefined => (item.versions ?? []).find((v) => v.audio_path === item.audio_path);
+
+/** Whether the audio is stored as FLAC (archival compression). */
+export const isArchived = (audio: Pick<Version, "archive">): boolean => audio.archive?.state === "flac";
+
+/**
+ * What a generation's audio takes in the bucket: the original (the generation's `size_bytes`, or
+ * its FLAC's size once archived) and every other version's audio on top; archived audio also
+ * counts in `archivedBytes`, and what its FLAC saves over the WAV in `savedBytes`.
+ */
+function storedBytes(item: GenerationItem): Pick<CountedFacts, "bytes" | "archivedBytes" | "savedBytes"> {
+  const original = { size_bytes: item.size_bytes, archive: originalOf(item)?.archive ?? null };
+  const audio = [original, ...(item.versions ?? []).filter((v) => v.audio_path !== item.audio_path)];
+  const facts = { bytes: 0, archivedBytes: 0, savedBytes: 0 };
+  for (const a of audio) {
+    if (a.archive?.state === "flac") {
+      facts.bytes += a.archive.stored_bytes;
+      facts.archivedBytes += a.archive.stored_bytes;
+      facts.savedBytes += a.size_bytes - a.archive.stored_bytes;
+    } else facts.bytes += a.size_bytes;
+  }
+  return facts;
+}
+
 /** Durations are kept to the millisecond so that sums of them are exact. */
 export const durationMs = (seconds: number | null): number => (seconds === null ? 0 : Math.round(seconds * 1000));
 
@@ -86,8 +116,7 @@ export const countedFacts = (item: GenerationItem): CountedFacts => ({
   profileId: item.profile_id,
   status: item.status,
   durationMs: durationMs(item.duration),
-  // The original's bytes are size_bytes; every other version's audio counts on top.
-  bytes: item.size_bytes + (item.versions ?? []).filter((v) => v.audio_path !== item.audio_path).reduce((sum, v) => sum + v.size_bytes, 0),
+  ...storedBytes(item),
   favorited: item.is_favorited,
   engine: item.engine,
   language: item.language,

@@ -3,7 +3,7 @@ import { isId, newId } from "../ids";
 import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords } from "../storage/objects";
 import { presignUpload, type PresignedRequest } from "../storage/presign";
-import { completeFromUpload, quotasOf, roundDuration, showsRefusal } from "./lifecycle";
+import { audioObjects, completeFromUpload, quotasOf, roundDuration, showsRefusal } from "./lifecycle";
 import { toGeneration, type Effect, type Generation, type GenerationItem, type Version } from "./model";
 import { getGeneration, mutateGeneration } from "./repo";
 import type { VersionInput } from "../shapes/generation";
@@ -50,6 +50,7 @@ export async function createVersion(
     created_at: new Date().toISOString(),
     error: null,
     error_code: null,
+    archive: null,
   };
   // Until completion a version's audio is its upload; completion points it at the inspected copy.
   version.audio_path = objectKeys.versionUpload(tenant, generationId, version.id);
@@ -136,7 +137,7 @@ export async function deleteVersion(tenant: string, generationId: string, versio
       : rest;
     return { kind: "put", item: withVersions(item, versions) };
   });
-  await deleteObjectsOfGoneRecords([findVersion(before, versionId).audio_path]);
+  await deleteObjectsOfGoneRecords(audioObjects(findVersion(before, versionId)));
   return toGeneration(after!);
 }
 

@@ -62,6 +62,19 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     const { purgeTrash } = await import("../trash/purge");
     return { purged: await purgeTrash(context.tenant, context.job.params as PurgeScope, (n) => context.progress(n)) };
   },
+  archive: async (context) => {
+    const [{ archiveTenant, ARCHIVE_JOB_BUDGET_MS }, { requestArchive }] = await Promise.all([import("../archival/archive"), import("../maintenance/jobs")]);
+    const days = context.job.params.older_than_days as number;
+    const result = await archiveTenant(context.tenant, days, { stopAt: Date.now() + ARCHIVE_JOB_BUDGET_MS, progress: (n) => context.progress(n) });
+    // What is left goes to a job of its own: the worker's 15 minutes cap one run.
+    const next = result.more ? (await requestArchive(context.tenant, days)).id : null;
+    return { ...result, next_job_id: next };
+  },
+  "audio.restore": async (context) => {
+    const { generation_id, version_id } = context.job.params as { generation_id: string; version_id: string };
+    const { restoreVersion } = await import("../archival/restore");
+    return { generation_id, version_id, ...(await restoreVersion(context.tenant, generation_id, version_id)) };
+  },
   retention: async (context) => {
     const { applyRetention } = await import("../maintenance/retention");
     return { ...(await applyRetention(context.tenant, { progress: (n) => context.progress(n) })) };

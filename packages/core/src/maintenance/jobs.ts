@@ -14,3 +14,6 @@ export async function requestReconcile(tenant: string, options: { minAgeMs?: num
 
 /** Queues a retention job for one tenant (the daily sweep does this for every tenant with retention_days). */
 export const requestRetention = (tenant: string): Promise<Job> => enqueueJob(tenant, "retention", {});
+
+/** Queues an archive job: audio older than `olderThanDays` stored as FLAC (archival/archive.ts). */
+export const requestArchive = (tenant: string, olderThanDays: number): Promise<Job> => enqueueJob(tenant, "archive", { older_than_days: olderThanDays });

@@ -11,14 +11,14 @@ export interface ListedObject {
 }
 
 export interface TenantObjects {
-  /** Every audio object and every upload of the tenant, by key. */
+  /** Every audio object (archived ones too), every upload and every restored copy of the tenant, by key. */
   audio: Map<string, ListedObject>;
   /** Keys under the tenant's prefixes that no code of ours builds; reconcile never touches them. */
   unrecognized: number;
 }
 
 /**
- * Lists everything under the tenant's audio and upload prefixes, 1,000 keys per ListObjectsV2
+ * Lists everything under the tenant's audio, upload and restored-copy prefixes, 1,000 keys per ListObjectsV2
  * page. Only keys that objectKeys builds for this very tenant are kept (parseKey decides);
  * anything else is counted and left alone. The listing order is not relied on (s3rver does not
  * sort), so the result is a map: about 200 bytes per object, a few hundred MB for a tenant with a
@@ -27,7 +27,7 @@ export interface TenantObjects {
 export async function listTenantAudio(tenant: string): Promise<TenantObjects> {
   const audio = new Map<string, ListedObject>();
   let unrecognized = 0;
-  for (const prefix of [objectKeys.tenantPrefix(tenant), objectKeys.uploadPrefix(tenant)]) {
+  for (const prefix of [objectKeys.tenantPrefix(tenant), objectKeys.uploadPrefix(tenant), objectKeys.restoredPrefix(tenant)]) {
     let ContinuationToken: string | undefined;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, ContinuationToken }));

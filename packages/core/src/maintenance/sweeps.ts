@@ -1,6 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { enqueueJob } from "../jobs/enqueue";
+import { requestArchive } from "./jobs";
 import { sendJobMessage } from "../jobs/queue";
 import { MAX_JOB_ATTEMPTS } from "../jobs/run";
 import { finishJob, findJob, openJobsOlderThan } from "../jobs/store";
@@ -25,6 +26,7 @@ const TENANT_CONCURRENCY = 8;
 export interface RegisteredTenant {
   tenant: string;
   retention_days: number | null;
+  archive_after_days: number | null;
 }
 
 /** The tenant registry (pk "TENANTS"), page by page: one Query, never a scan of the table. */
@@ -44,7 +46,12 @@ export async function* registeredTenants(): AsyncGenerator<RegisteredTenant[]> {
       const tenant = typeof item.tenant === "string" ? item.tenant : tenantFromSegment(String(item.sk).replace(/^T#/, ""));
       if (tenant === undefined) continue;
       const days = item.retention_days;
-      tenants.push({ tenant, retention_days: typeof days === "number" && days > 0 ? days : null });
+      const archive = item.archive_after_days;
+      tenants.push({
+        tenant,
+        retention_days: typeof days === "number" && days > 0 ? days : null,
+        archive_after_days: typeof archive === "number" && archive >= 0 ? archive : null,
+      });
     }
     if (tenants.length) yield tenants;
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -55,6 +62,8 @@ export interface SweepResult {
   tenants: number;
   retention_jobs: number;
   reconcile_jobs: number;
+  /** Tenants with `archive_after_days` set, each given an archive job for audio older than that. */
+  archive_jobs: number;
   /** Tenants with trashed generations past their `purge_at`, each given a purge job. */
   trash_jobs: number;
   /** Open jobs whose message was sent again. */
@@ -73,7 +82,8 @@ export interface SweepOptions {
 
 /**
  * The daily sweep: a `retention` job for every registered tenant with `retention_days` set, a
- * `reconcile` job for every registered tenant, a `trash.purge` job for every registered tenant
+ * `reconcile` job for every registered tenant, an `archive` job for every one with
+ * `archive_after_days` set, a `trash.purge` job for every registered tenant
  * whose purge schedule has something due by `now` (one Query of at most one item each), and a
  * second message for open jobs whose first one was lost. It only enqueues; the jobs do the work on
  * the queue's workers. An error for one tenant is logged and counted, never thrown, so the
@@ -83,11 +93,11 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
   const included = options.tenants ?? (() => true);
   const now = options.now ?? Date.now();
   const dueBy = new Date(now).toISOString();
-  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
+  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, archive_jobs: 0, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
 
   for await (const page of registeredTenants()) {
     const tenants = page.filter(({ tenant }) => included(tenant));
-    await eachInParallel(tenants, TENANT_CONCURRENCY, async ({ tenant, retention_days }) => {
+    await eachInParallel(tenants, TENANT_CONCURRENCY, async ({ tenant, retention_days, archive_after_days }) => {
       result.tenants++;
       try {
         if (retention_days !== null) {
@@ -96,6 +106,10 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
         }
         await enqueueJob(tenant, "reconcile", {});
         result.reconcile_jobs++;
+        if (archive_after_days !== null) {
+          await requestArchive(tenant, archive_after_days);
+          result.archive_jobs++;
+        }
         if (await anyDue(tenant, dueBy)) {
           await requestDuePurge(tenant, dueBy);
           result.trash_jobs++;

@@ -15,6 +15,7 @@ export const defaultSettings = (): Settings => ({
   quota_generations: null,
   profile_quota_generations: null,
   trash_days: 0,
+  archive_after_days: null,
 });
 
 export async function getSettings(tenant: string): Promise<Settings> {
@@ -29,13 +30,14 @@ export async function getSettings(tenant: string): Promise<Settings> {
     quota_generations: (Item.quota_generations as number | null | undefined) ?? settings.quota_generations,
     profile_quota_generations: (Item.profile_quota_generations as number | null | undefined) ?? settings.profile_quota_generations,
     trash_days: (Item.trash_days as number | undefined) ?? settings.trash_days,
+    archive_after_days: (Item.archive_after_days as number | null | undefined) ?? settings.archive_after_days,
   };
 }
 
 /**
  * Replaces the settings (fields left out take their defaults). The tenant registry entry carries
- * the retention too, so the sweep finds the tenants it has work for without reading every
- * tenant's settings.
+ * the retention and the archival age too, so the sweep finds the tenants it has work for without
+ * reading every tenant's settings.
  */
 export async function putSettings(tenant: string, input: Partial<Settings>): Promise<Settings> {
   const settings: Settings = { ...defaultSettings(), ...input };
@@ -46,8 +48,13 @@ export async function putSettings(tenant: string, input: Partial<Settings>): Pro
       Update: {
         TableName: tableName(),
         Key: keys.tenantRegistry(tenant),
-        UpdateExpression: "SET tenant = :tenant, retention_days = :days, keep_favorites = :keep",
-        ExpressionAttributeValues: { ":tenant": tenant, ":days": settings.retention_days, ":keep": settings.keep_favorites },
+        UpdateExpression: "SET tenant = :tenant, retention_days = :days, keep_favorites = :keep, archive_after_days = :archive",
+        ExpressionAttributeValues: {
+          ":tenant": tenant,
+          ":days": settings.retention_days,
+          ":keep": settings.keep_favorites,
+          ":archive": settings.archive_after_days,
+        },
       },
     },
   ]);

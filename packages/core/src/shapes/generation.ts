@@ -13,6 +13,18 @@ export const EffectSchema = named(
 );
 export type Effect = v.InferOutput<typeof EffectSchema>;
 
+export const AudioArchiveSchema = named(
+  "AudioArchive",
+  v.object({
+    state: about(v.picklist(["flac", "kept_wav"]), "`flac`: stored compressed, served as the original WAV bytes; `kept_wav`: archival was tried and the WAV stays."),
+    stored_bytes: about(count, "Bytes the stored object takes: the FLAC's once archived, the WAV's when it was kept."),
+    sha256: about(v.nullable(v.string()), "SHA-256 (hex) of the original WAV bytes, which every restore is checked against; null when kept as WAV."),
+    reason: about(v.nullable(v.string()), "Why the audio stays WAV (float samples, 32-bit, saves under 10%, ...); null once archived."),
+    at: instant,
+  }),
+);
+export type AudioArchive = v.InferOutput<typeof AudioArchiveSchema>;
+
 export const VersionSchema = named(
   "Version",
   v.object({
@@ -27,6 +39,10 @@ export const VersionSchema = named(
     created_at: instant,
     error: about(v.nullable(v.string()), "Why the last upload for this pending version was refused (cleared when an upload completes it)."),
     error_code: about(v.nullable(v.string()), "The code of `error` (for example `audio.invalid`); null otherwise."),
+    archive: about(
+      v.nullable(AudioArchiveSchema),
+      "Archival compression of this audio (`archive_after_days`, `POST /maintenance/archive`); null until it is tried. `size_bytes` stays the WAV's size, what every download gives back.",
+    ),
   }),
 );
 export type Version = v.InferOutput<typeof VersionSchema>;
@@ -78,7 +94,11 @@ export const GenerationDetailSchema = named(
   "GenerationDetail",
   v.object({
     ...listedFields,
-    audio_url: about(v.nullable(v.string()), "Presigned GET of the default audio (15 minutes), once it exists."),
+    audio_url: about(
+      v.nullable(v.string()),
+      "Presigned GET of the default audio (15 minutes), once it exists. Archived audio is served as a restored copy of the original WAV bytes (kept a day); it is null when no copy is ready and this answer was not allowed to make one (batch-get, or audio over 100 MB: `GET /history/{id}/export-audio` restores it, as a job when large).",
+    ),
+    audio_archived: about(v.boolean(), "Whether the default audio is stored compressed (FLAC); downloads still give the original WAV bytes."),
     audio_url_expires_at: v.nullable(instant),
   }),
 );

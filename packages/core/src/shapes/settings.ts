@@ -18,6 +18,10 @@ const settingsFields = {
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)),
     "Days a deleted generation waits in the trash (GET /history/trash) before it is purged with its audio; 0 deletes at once. Trashed audio still counts against quota_bytes, not against profile_quota_bytes.",
   ),
+  archive_after_days: about(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36_500))),
+    "Audio older than this many days is stored compressed (FLAC) by the daily sweep; downloads still give the original WAV bytes. Null (the default) never archives.",
+  ),
 };
 
 export const SettingsSchema = named("Settings", v.object(settingsFields));
@@ -33,6 +37,7 @@ export const SettingsPut = named(
     quota_generations: v.optional(settingsFields.quota_generations),
     profile_quota_generations: v.optional(settingsFields.profile_quota_generations),
     trash_days: v.optional(settingsFields.trash_days),
+    archive_after_days: v.optional(settingsFields.archive_after_days),
   }),
-  "Replaces the settings; a field left out takes its default (null, true for keep_favorites, 0 for trash_days).",
+  "Replaces the settings; a field left out takes its default (null, true for keep_favorites, 0 for trash_days, null for archive_after_days).",
 );

@@ -18,6 +18,8 @@ export const StatsSchema = named(
     profiles: v.record(v.string(), ProfileUsageSchema),
     by_engine: v.record(v.string(), BreakdownSchema),
     by_language: v.record(v.string(), BreakdownSchema),
+    archived_bytes: about(count, "Bytes stored as FLAC by archival compression (trash included, as `quota.used_bytes` counts it)."),
+    bytes_saved: about(count, "What archival saves: the archived audio's WAV bytes minus its FLAC bytes (trash included)."),
     quota: v.object({ quota_bytes: nullableInt, profile_quota_bytes: nullableInt, used_bytes: count }),
     trash: about(
       v.object({ generations: count, bytes: count }),

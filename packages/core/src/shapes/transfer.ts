@@ -27,3 +27,13 @@ export const ImportParam = v.object({ import_id: shortId });
 
 /** No options: how old an unclaimed object must be before it is deleted is not the caller's choice. */
 export const ReconcileRequest = named("ReconcileRequest", v.strictObject({}));
+
+export const ArchiveRequest = named(
+  "ArchiveRequest",
+  v.strictObject({
+    older_than_days: about(
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36_500)),
+      "Archive audio created more than this many days ago; 0 archives all completed audio.",
+    ),
+  }),
+);

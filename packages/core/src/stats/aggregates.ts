@@ -9,8 +9,12 @@ export interface CountedFacts {
   profileId: string;
   status: "pending" | "completed" | "failed";
   durationMs: number;
-  /** The original's and every version's audio bytes. */
+  /** The original's and every version's audio bytes, as stored (an archived one's FLAC size). */
   bytes: number;
+  /** Of `bytes`, those stored as FLAC (archival compression). */
+  archivedBytes: number;
+  /** What archival saved: the archived audio's WAV bytes minus its FLAC bytes. */
+  savedBytes: number;
   favorited: boolean;
   engine: string;
   language: string;
@@ -28,6 +32,8 @@ export const counterNames = [
   "favorites",
   "trash_generations",
   "trash_bytes",
+  "archived_bytes",
+  "bytes_saved",
 ] as const;
 export type Counter = (typeof counterNames)[number];
 export type Counters = Record<Counter, number>;
@@ -62,12 +68,15 @@ const base = (facts: CountedFacts): Record<string, number> => ({
  * leaves its profile's and every other count.
  */
 function contributions(facts: CountedFacts): [Target, Record<string, number>][] {
-  if (facts.trashed) return [[{ kind: "tenant" }, { bytes: facts.bytes, trash_bytes: facts.bytes, trash_generations: 1 }]];
+  // Archival counts what is stored, trash included, as the quota's bytes do: on the tenant item only.
+  const archival = { archived_bytes: facts.archivedBytes, bytes_saved: facts.savedBytes };
+  if (facts.trashed) return [[{ kind: "tenant" }, { bytes: facts.bytes, trash_bytes: facts.bytes, trash_generations: 1, ...archival }]];
   return [
     [
       { kind: "tenant" },
       {
         ...base(facts),
+        ...archival,
         [breakdownCounter("engine", facts.engine, "count")]: 1,
         [breakdownCounter("engine", facts.engine, "duration_ms")]: facts.durationMs,
         [breakdownCounter("language", facts.language, "count")]: 1,

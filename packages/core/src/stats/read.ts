@@ -100,6 +100,8 @@ export async function readStats(tenant: string): Promise<Stats> {
     ),
     by_engine: breakdown(tenantItem, "engine"),
     by_language: breakdown(tenantItem, "language"),
+    archived_bytes: tenantCounters.archived_bytes,
+    bytes_saved: tenantCounters.bytes_saved,
     quota: { quota_bytes: settings.quota_bytes, profile_quota_bytes: settings.profile_quota_bytes, used_bytes: tenantCounters.bytes },
     trash: { generations: tenantCounters.trash_generations, bytes: tenantCounters.trash_bytes },
     generations_per_day: perDay,

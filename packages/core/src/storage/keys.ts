@@ -30,22 +30,41 @@ export const objectKeys = {
    * write their own copy and the record points at the one whose transaction won.
    */
   audio: (tenant: string, generationId: string, objectId: string) => `${tenantPrefix(tenant)}audio/${generationId}/${objectId}.wav`,
+  /** Archived audio (archival compression): FLAC with the WAV's other bytes inside, next to the WAVs it replaces. */
+  archivedAudio: (tenant: string, generationId: string, objectId: string) => `${tenantPrefix(tenant)}audio/${generationId}/${objectId}.flac`,
+  restoredPrefix: (tenant: string) => `restored/${tenantSegment(tenant)}/`,
+  /**
+   * The WAV restored from an archived object, for presigned downloads: one per archive object (its
+   * object id), under a top-level prefix the bucket expires after a day.
+   */
+  restoredCopy: (tenant: string, generationId: string, archiveObjectId: string) =>
+    `restored/${tenantSegment(tenant)}/${generationId}/${archiveObjectId}.wav`,
 };
+
+/** The restored copy an archived object's downloads are served from (its key names the archive's object id). */
+export function restoredCopyOf(archiveKey: string): string {
+  const match = /^t\/([A-Za-z0-9_-]+)\/audio\/([0-9a-f-]{36})\/([0-9a-f-]{36})\.flac$/.exec(archiveKey);
+  if (!match) throw new Error(`not an archive key: ${archiveKey}`);
+  return `restored/${match[1]}/${match[2]}/${match[3]}.wav`;
+}
 
 /** What a key of ours is, for the tenant and generation (or import) its segments name. */
 export type ParsedKey =
   | { area: "audio"; tenant: string; generationId: string }
   | { area: "upload"; tenant: string; generationId: string; versionId?: string }
-  | { area: "import"; tenant: string; importId: string };
+  | { area: "import"; tenant: string; importId: string }
+  | { area: "restored"; tenant: string; generationId: string };
 
 const SEGMENT = "([A-Za-z0-9_-]+)";
 const UUID = "([0-9a-f-]{36})";
 const patterns = {
   // Before fresh object ids, an original lived at t/<seg>/audio/<id>.wav; such objects are still ours.
-  audio: new RegExp(`^t/${SEGMENT}/audio/${UUID}(?:/${UUID})?\\.wav$`),
+  // Archived audio (.flac) sits beside the WAVs.
+  audio: new RegExp(`^t/${SEGMENT}/audio/${UUID}(?:/${UUID})?\\.(?:wav|flac)$`),
   upload: new RegExp(`^uploads/${SEGMENT}/${UUID}(?:/${UUID})?\\.wav$`),
   // Only the archive itself: the entries an import stages next to it (…/<id>/entry-N.wav) are not uploads.
   import: new RegExp(`^imports/${SEGMENT}/${UUID}\\.zip$`),
+  restored: new RegExp(`^restored/${SEGMENT}/${UUID}/${UUID}\\.wav$`),
 } as const;
 
 /**
@@ -53,14 +72,14 @@ const patterns = {
  * with a canonical tenant segment and UUIDv7 ids, so a stray or crafted key never names a record.
  */
 export function parseKey(key: string): ParsedKey | undefined {
-  for (const area of ["audio", "upload", "import"] as const) {
+  for (const area of ["audio", "upload", "import", "restored"] as const) {
     const match = patterns[area].exec(key);
     if (!match) continue;
     const [, segment, first, second] = match;
     const tenant = tenantFromSegment(segment!);
     if (tenant === undefined || !isId(first!) || (second !== undefined && !isId(second))) return undefined;
     if (area === "import") return { area, tenant, importId: first! };
-    if (area === "audio") return { area, tenant, generationId: first! };
+    if (area === "audio" || area === "restored") return { area, tenant, generationId: first! };
     return second === undefined ? { area, tenant, generationId: first! } : { area, tenant, generationId: first!, versionId: second };
   }
   return undefined;

@@ -2,7 +2,11 @@ import { createHash } from "node:crypto";
 import { sonnaManifest, safeFilename, SONNA_AUDIO_NAME, SONNA_FORMAT_VERSION, SONNA_MANIFEST_NAME, versionEntryName } from "../archive/format";
 import { writeZipToS3, type ZipEntryInput } from "../archive/write";
 import { VisibleError } from "../errors";
-import type { GenerationItem } from "../generations/model";
+import { isArchived, originalOf, type GenerationItem } from "../generations/model";
+import { openOriginalWav, type StoredAudio } from "../archival/original";
+import { servedWavKey } from "../archival/restore";
+import { enqueueJob } from "../jobs/enqueue";
+import type { Job } from "../jobs/model";
 import { getGeneration } from "../generations/repo";
 import { defaultAudio } from "../generations/versions";
 import type { ProfileItem } from "../profiles/model";
@@ -36,12 +40,17 @@ export function generationEntries(item: GenerationItem, profile: ProfileItem | u
       file: fileOf.get(v.id)?.slice(folder.length) ?? SONNA_AUDIO_NAME,
     })),
   );
+  const original = originalOf(item) ?? { audio_path: item.audio_path, size_bytes: item.size_bytes, archive: null };
   return [
     { name: `${folder}${SONNA_MANIFEST_NAME}`, kind: "json", data: manifest },
-    { name: `${folder}${SONNA_AUDIO_NAME}`, kind: "object", key: item.audio_path },
-    ...processed.map((v) => ({ name: fileOf.get(v.id)!, kind: "object" as const, key: v.audio_path })),
+    audioEntry(`${folder}${SONNA_AUDIO_NAME}`, original),
+    ...processed.map((v) => audioEntry(fileOf.get(v.id)!, v)),
   ];
 }
+
+/** A WAV object is copied in as it is (pinned to its ETag); archived audio is restored to its WAV bytes as the ZIP is written. */
+const audioEntry = (name: string, audio: StoredAudio): ZipEntryInput =>
+  isArchived(audio) ? { name, kind: "stream", size: audio.size_bytes, open: () => openOriginalWav(audio) } : { name, kind: "object", key: audio.audio_path };
 
 /**
  * A ZIP of one generation (`generation.json`, `audio.wav`, `versions/*.wav`), streamed from its
@@ -66,13 +75,20 @@ export async function exportGeneration(tenant: string, id: string): Promise<Down
   return { ...(await presignDownload(key, { filename, contentType: "application/zip" })), filename, size_bytes: size };
 }
 
-/** A link to the generation's default audio, named after its text. */
-export async function exportAudio(tenant: string, id: string): Promise<DownloadLink> {
+/**
+ * A link to the generation's default audio as its original WAV bytes, named after its text.
+ * Archived audio is restored first (within the request up to 100 MB); larger archived audio
+ * answers with an `audio.restore` job, after which the same call gives the link.
+ */
+export async function exportAudio(tenant: string, id: string): Promise<DownloadLink | Job> {
   const item = await getGeneration(tenant, id);
   const audio = item.status === "completed" ? defaultAudio(item) : undefined;
   if (!audio) throw notCompleted(item);
-  const head = await headObject(audio.audio_path);
-  if (!head) throw new VisibleError(404, "audio.not_found", `The audio of generation ${item.id} is missing.`);
+  if (!isArchived(audio) && !(await headObject(audio.audio_path))) {
+    throw new VisibleError(404, "audio.not_found", `The audio of generation ${item.id} is missing.`);
+  }
+  const key = await servedWavKey(audio, true);
+  if (!key) return enqueueJob(tenant, "audio.restore", { generation_id: item.id, version_id: audio.id });
   const filename = safeFilename(item.text, ".wav");
-  return { ...(await presignDownload(audio.audio_path, { filename, contentType: "audio/wav" })), filename, size_bytes: head.size };
+  return { ...(await presignDownload(key, { filename, contentType: "audio/wav" })), filename, size_bytes: audio.size_bytes };
 }

@@ -160,6 +160,7 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
         created_at: now,
         error: null,
         error_code: null,
+        archive: null,
       });
     }
     if (!versions.some((v) => v.audio_path === base.audio_path)) {
@@ -175,6 +176,7 @@ export async function importArchive(tenant: string, source: ZipSource, options: 
         created_at: now,
         error: null,
         error_code: null,
+        archive: null,
       });
     }
     if (versions.length > MAX_VERSIONS) {

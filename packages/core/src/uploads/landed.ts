@@ -26,7 +26,7 @@ export interface LandedOptions {
  */
 export async function onUploadLanded(key: string, options: LandedOptions = {}): Promise<{ outcome: LandedOutcome; detail?: string }> {
   const landed = parseKey(key);
-  if (!landed || landed.area === "audio") return { outcome: "ignored" };
+  if (!landed || landed.area === "audio" || landed.area === "restored") return { outcome: "ignored" };
   setTenant(landed.tenant);
   let refusal: VisibleError | undefined;
   try {

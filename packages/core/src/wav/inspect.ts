@@ -40,6 +40,18 @@ type Fmt = Omit<WavInfo, "dataBytes" | "durationSeconds"> & { blockAlign: number
  * @throws InvalidWav for anything we won't accept; RangeError if the arguments contradict each other
  */
 export function inspectWav(head: Uint8Array, totalSize: number): WavInfo {
+  return locateSamples(head, totalSize).info;
+}
+
+/** What inspectWav finds, and where the data chunk's samples start in the file. */
+export interface SampleLocation {
+  info: WavInfo;
+  /** The offset of the first sample byte; the samples are `info.dataBytes` long from there. */
+  dataOffset: number;
+}
+
+/** inspectWav, also saying where the samples are (archival keeps the bytes around them apart). */
+export function locateSamples(head: Uint8Array, totalSize: number): SampleLocation {
   if (!Number.isSafeInteger(totalSize) || totalSize < head.length) {
     throw new RangeError(`totalSize ${totalSize} is not consistent with ${head.length} bytes read`);
   }
@@ -60,7 +72,7 @@ export function inspectWav(head: Uint8Array, totalSize: number): WavInfo {
     const body = pos + 8;
     if (id === "data") {
       if (!fmt) throw new InvalidWav("no fmt chunk before the data chunk");
-      return measure(fmt, size, totalSize - body);
+      return { info: measure(fmt, size, totalSize - body), dataOffset: body };
     }
     if (body + size > totalSize) {
       throw new InvalidWav(`${show(id)} chunk declares ${size} bytes but the file ends first`);

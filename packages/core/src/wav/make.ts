@@ -15,6 +15,10 @@ export type MakeWavOptions = {
   extensible?: boolean;
   /** Placed between fmt and data, padded to even length as RIFF requires. */
   extraChunks?: { id: string; data: Uint8Array }[];
+  /** Placed after data (as some editors write LIST or id3 chunks), padded alike. */
+  chunksAfterData?: { id: string; data: Uint8Array }[];
+  /** Bytes appended after the last chunk, outside the RIFF size (a trailing partial frame or junk). */
+  trailingBytes?: Uint8Array;
   /** Sample value in [-1, 1] for frame i, written to every channel. Default: 440 Hz sine at half scale. */
   fill?: (i: number) => number;
 };
@@ -63,11 +67,13 @@ export function makeWav(options: MakeWavOptions = {}): Uint8Array {
     fact.setUint32(0, frames, true);
     chunks.push({ id: "fact", data: bytes(fact) });
   }
-  chunks.push(...(options.extraChunks ?? []), { id: "data", data: bytes(data) });
+  chunks.push(...(options.extraChunks ?? []), { id: "data", data: bytes(data) }, ...(options.chunksAfterData ?? []));
 
   const size = 12 + chunks.reduce((n, c) => n + 8 + c.data.length + (c.data.length & 1), 0);
   if (size - 8 > 0xffffffff) throw new RangeError("too large for a RIFF file");
-  const out = new Uint8Array(size);
+  const trailing = options.trailingBytes ?? new Uint8Array(0);
+  const out = new Uint8Array(size + trailing.length);
+  out.set(trailing, size);
   const view = new DataView(out.buffer);
   let pos = 0;
   const put4cc = (id: string) => {

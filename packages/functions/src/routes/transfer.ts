@@ -78,11 +78,26 @@ export const transferRoutes = router()
   )
   .get(
     "/:id/export-audio",
-    linkDoc("Download a generation's audio (its default version) as a WAV"),
+    describe({
+      tags,
+      summary: "Download a generation's audio (its default version) as a WAV",
+      description:
+        "Always the original WAV bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, " +
+        "else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link.",
+      responses: {
+        200: jsonContent(DownloadLinkSchema, "With `Accept: application/json`: the link."),
+        202: jsonContent(JobSchema, "Archived audio over 100 MB: the job restoring it; call again once it has succeeded."),
+        302: { description: "Redirect to the presigned download (Content-Disposition: attachment)." },
+        ...commonErrors,
+        ...notFoundError,
+        ...conflictError,
+      },
+    }),
     validate("param", IdParam),
     async (c) => {
       const { exportAudio } = await exports();
-      return answerWithLink(c, await exportAudio(c.get("tenant"), c.req.valid("param").id));
+      const answer = await exportAudio(c.get("tenant"), c.req.valid("param").id);
+      return "url" in answer ? answerWithLink(c, answer) : acceptedJob(c, answer);
     },
   )
   .post(
