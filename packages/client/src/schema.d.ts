@@ -721,7 +721,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge";
+            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "search.compact";
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
             progress: {
@@ -1060,7 +1060,7 @@ export interface components {
         };
         GenerationFilter: {
             profile_id?: string;
-            /** @description Case-insensitive substring of the text. */
+            /** @description Substring of the text, compared after Unicode normalisation (NFC) and full Unicode case folding of both: `ÉCOLE` finds `école` however either was composed, `STRASSE` finds `straße`, `Σ` finds a final `ς`, `ﬁ` finds `fi`. An accent belongs to its letter (`e` does not find `é`) and the dotless `ı` stays itself. */
             search?: string;
             /** @enum {string} */
             status?: "pending" | "completed" | "failed";
@@ -1971,7 +1971,7 @@ export interface operations {
         parameters: {
             query?: {
                 profile_id?: string;
-                /** @description Case-insensitive substring of the text. */
+                /** @description Substring of the text, compared after Unicode normalisation (NFC) and full Unicode case folding of both: `ÉCOLE` finds `école` however either was composed, `STRASSE` finds `straße`, `Σ` finds a final `ς`, `ﬁ` finds `fi`. An accent belongs to its letter (`e` does not find `é`) and the dotless `ı` stays itself. */
                 search?: string;
                 status?: "pending" | "completed" | "failed";
                 engine?: string;

@@ -9,21 +9,13 @@ import { hydrate, rarestTag, taggedQuery, type GenerationFilter } from "./query"
 const narrowed = (filter: GenerationFilter): boolean =>
   filter.profile_id !== undefined ||
   filter.favorites !== undefined ||
-  Boolean(filter.status || filter.engine || filter.language || filter.search || filter.created_after || filter.created_before);
+  Boolean(filter.status || filter.engine || filter.language || filter.created_after || filter.created_before);
 
-/**
- * The exact number of matches: the tag's counter for one tag alone; otherwise a count over the
- * rarest tag's partition (with a text search, of the generations read, since only they hold the text).
- */
+/** The exact number of matches: the tag's counter for one tag alone; otherwise a count over the rarest tag's partition. */
 async function taggedTotal(tenant: string, filter: GenerationFilter & { tag: string[] }, rarest: { tag: string; count: number }): Promise<number> {
   if (filter.tag.length === 1 && !narrowed(filter)) return rarest.count;
-  const input = taggedQuery(tenant, filter, rarest.tag, true);
   let total = 0;
-  if (filter.search) {
-    for await (const page of queryPages(input)) total += (await hydrate(tenant, page.Items ?? [], filter)).length;
-  } else {
-    for await (const page of queryPages({ ...input, Select: "COUNT" })) total += page.Count ?? 0;
-  }
+  for await (const page of queryPages({ ...taggedQuery(tenant, filter, rarest.tag, true), Select: "COUNT" })) total += page.Count ?? 0;
   return total;
 }
 
@@ -31,8 +23,8 @@ async function taggedTotal(tenant: string, filter: GenerationFilter & { tag: str
  * A page of a list filtered by tags, read from the rarest tag's partition in id order, its
  * generations fetched by one BatchGetItem per 100; `after` is the cursor's id, which starts the
  * page at that id in whichever tag's partition is read (they share the sort key `GEN#<id>`).
- * Without a text search the index items decide alone and only the page's generations are read;
- * with one, every candidate is read to check its text.
+ * The index items decide alone and only the page's generations are read (a text search goes to
+ * the search index instead, packages/core/src/search).
  */
 export async function readTagged(
   tenant: string,
@@ -46,10 +38,9 @@ export async function readTagged(
     start: after === undefined ? undefined : keys.taggedGeneration(tenant, rarest.tag, after),
     offset: params.offset ?? 0,
     limit: params.limit ?? limits.defaultListLimit,
-    filtered: Boolean(input.FilterExpression || params.search),
+    filtered: Boolean(input.FilterExpression),
   };
   const page = async () => {
-    if (params.search) return queryWindow(input, window, (entries) => hydrate(tenant, entries, params));
     const { found, hasMore } = await queryWindow(input, window, (entries) => entries);
     return { found: await hydrate(tenant, found, params), hasMore };
   };

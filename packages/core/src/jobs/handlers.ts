@@ -62,6 +62,10 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     const { purgeTrash } = await import("../trash/purge");
     return { purged: await purgeTrash(context.tenant, context.job.params as PurgeScope, (n) => context.progress(n)) };
   },
+  "search.compact": async (context) => {
+    const { compactTenant } = await import("../search/compact");
+    return { ...(await compactTenant(context.tenant)) };
+  },
   retention: async (context) => {
     const { applyRetention } = await import("../maintenance/retention");
     return { ...(await applyRetention(context.tenant, { progress: (n) => context.progress(n) })) };
