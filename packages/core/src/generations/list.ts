@@ -11,7 +11,7 @@ import type { Counter } from "../stats/aggregates";
 import { keys } from "../table/keys";
 import { queryPages, queryWindow } from "../table/query-pages";
 import { toGeneration, type Generation, type GenerationItem } from "./model";
-import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
+import { generationQuery, needsFilterExpression, rarestTag, type GenerationFilter } from "./query";
 import { readTagged } from "./tag-list";
 import type { ListPage, ListParams } from "../shapes/list";
 import type { ListedGeneration } from "../shapes/generation";
@@ -94,10 +94,22 @@ async function readUntagged(tenant: string, params: ListParams, after: string | 
 // The search index reads S3: loaded by the first text search, so other lists stay off it at cold start.
 const searchIndex = onFirstUse(() => import("../search/search"));
 
-/** A text search goes to the search index; otherwise the rarest tag's partition, or the records' key range. */
+/**
+ * A tag carried by at most this many generations is read from its partition even with a text
+ * search (every candidate is read to check its text): cheaper than the search index up to here.
+ */
+const SEARCH_IN_TAG_UP_TO = 1_000;
+
+/**
+ * A text search goes to the search index unless a rare tag narrows it; otherwise the rarest tag's
+ * partition, or the records' key range.
+ */
 async function readMatches(tenant: string, params: ListParams, after: string | undefined) {
+  if (params.tag) {
+    const rarest = await rarestTag(tenant, params.tag);
+    if (!params.search || !rarest || rarest.count <= SEARCH_IN_TAG_UP_TO) return readTagged(tenant, { ...params, tag: params.tag }, rarest, after);
+  }
   if (params.search) return (await searchIndex()).searchGenerations(tenant, params, after);
-  if (params.tag) return readTagged(tenant, { ...params, tag: params.tag }, after);
   return readUntagged(tenant, params, after);
 }
 

@@ -124,7 +124,7 @@ async function rebuild(tenant: string, written: SegmentRef[]) {
  * the commit leaves the old manifest whole and some unlisted objects, which a later run deletes;
  * after it, only retired objects are left, deleted the same way.
  */
-export async function compactTenant(tenant: string): Promise<Compaction> {
+export async function compactTenant(tenant: string, now = Date.now()): Promise<Compaction> {
   const previous = await getManifest(tenant);
   const rebuilt = !usable(previous);
   const written: SegmentRef[] = [];
@@ -134,6 +134,6 @@ export async function compactTenant(tenant: string): Promise<Compaction> {
   const unlisted = committed
     ? [...(previous?.segments ?? []), ...written].filter((ref) => !listed.has(ref.id))
     : written;
-  const deleted = (await deleteSegments(tenant, unlisted)) + (committed ? await deleteUnlisted(tenant, next.segments) : 0);
+  const deleted = (await deleteSegments(tenant, unlisted)) + (committed ? await deleteUnlisted(tenant, next.segments, now) : 0);
   return { seq: next.seq, segments: next.segments.length, written: written.length, deleted, rebuilt, committed };
 }
