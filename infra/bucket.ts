@@ -10,6 +10,11 @@ export const prefixes = {
   uploads: "uploads/",
   /** Everything of a tenant, mostly generated audio. */
   tenants: "t/",
+  /**
+   * Search index segments (packages/core/src/search): read whole by every text search, so kept
+   * out of `t/` and its archive class; compaction deletes the ones no manifest lists.
+   */
+  search: "search/",
 } as const;
 
 /**
