@@ -43,11 +43,22 @@ export async function getManifest(tenant: string): Promise<Manifest | undefined>
 export const usable = (manifest: Manifest | undefined, now = Date.now()): manifest is Manifest & { seq: number } =>
   manifest?.seq !== undefined && manifest.compacted_at !== undefined && now - Date.parse(manifest.compacted_at) < USABLE_FOR_MS;
 
-/** Writes the manifest a compaction made from `previous`; false when another compaction got there first. */
-export async function commitManifest(tenant: string, previous: Manifest | undefined, next: { seq: number; segments: SegmentRef[] }): Promise<boolean> {
-  const version = previous?.version;
+/** Runs a conditional write; false when its condition failed. */
+async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
   try {
-    await dynamo.send(
+    await write();
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+/** Writes the manifest a compaction made from `previous`; false when another compaction got there first. */
+export function commitManifest(tenant: string, previous: Manifest | undefined, next: { seq: number; segments: SegmentRef[] }): Promise<boolean> {
+  const version = previous?.version;
+  return conditionally(() =>
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -61,12 +72,8 @@ export async function commitManifest(tenant: string, previous: Manifest | undefi
         ConditionExpression: version === undefined ? "attribute_not_exists(version)" : "version = :version",
         ...(version === undefined ? {} : { ExpressionAttributeValues: { ":version": version } }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -75,8 +82,8 @@ export async function commitManifest(tenant: string, previous: Manifest | undefi
  * index falls behind; the lease keeps them to one job per tenant at a time.
  */
 export async function requestCompaction(tenant: string, now = Date.now()): Promise<boolean> {
-  try {
-    await dynamo.send(
+  const leased = await conditionally(() =>
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.searchManifest(tenant),
@@ -84,11 +91,9 @@ export async function requestCompaction(tenant: string, now = Date.now()): Promi
         ConditionExpression: "attribute_not_exists(compacting_until) OR compacting_until < :now",
         ExpressionAttributeValues: { ":until": now + LEASE_MS, ":now": now, ":entity": "search_index" },
       }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
-    throw error;
-  }
+    ),
+  );
+  if (!leased) return false;
   const { enqueueJob } = await import("../jobs/enqueue");
   await enqueueJob(tenant, "search.compact", {});
   return true;
