@@ -14,8 +14,11 @@ import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import { bruteForceList, bucketKeys, createPending, createProfile, failGeneration, putSettings, type ListQuery as Query } from "./support/fixtures";
 import { inject, removeAllFaults } from "./support/faults";
 
-/** Pieces texts and searches are made of: the case-folding edge cases, composed and decomposed. */
-const PIECES = ["a", "B", "ß", "ẞ", "SS", "s", "Σ", "σ", "ς", "é", "e\u0301", "É", "E\u0301", "İ", "ı", "i", "I", "ﬁ", "FI", "😀", " ", "K", "\u212A", "k", "ö", "Ö"];
+/**
+ * Pieces texts and searches are made of: the case-folding edge cases, composed and decomposed, and
+ * characters a segment line stores escaped (a quote, a backslash).
+ */
+const PIECES = ["a", "B", "ß", "ẞ", "SS", "s", "Σ", "σ", "ς", "é", "e\u0301", "É", "E\u0301", "İ", "ı", "i", "I", "ﬁ", "FI", "😀", " ", "K", "\u212A", "k", "ö", "Ö", '"', "\\"];
 const piecesText = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join(""));
 
 describe("folding", () => {

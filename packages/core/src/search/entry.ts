@@ -50,6 +50,18 @@ export const encodeLine = (line: IndexLine): string =>
       : [line.id, line.created_at, line.profile_id, line.status, line.favorited ? 1 : 0, line.language, line.engine, line.tags, line.text],
   );
 
+/** A line's id without parsing it: the first element, which is always a UUID (nothing to unescape). */
+export const lineId = (json: string): string => json.slice(2, json.indexOf('"', 2));
+
+/**
+ * A string every line matching `term` must hold as it is stored, or undefined when the term needs
+ * JSON escaping (quotes, backslashes, control characters) and cannot be looked for in the raw line.
+ * Lines without it are skipped before they are parsed.
+ */
+export function rawNeedle(term: string): string | undefined {
+  return term && JSON.stringify(term) === `"${term}"` ? term : undefined;
+}
+
 export function decodeLine(json: string): IndexLine {
   const [id, created_at, profile_id, status, favorited, language, engine, tags, text] = JSON.parse(json) as [
     string, string, string, SearchEntry["status"], number, string, string, string[], string,
@@ -58,9 +70,12 @@ export function decodeLine(json: string): IndexLine {
   return { id, created_at, profile_id, status, favorited: favorited === 1, language, engine, tags, text };
 }
 
+/** The filter's text as it is matched: folded, or "" for none. */
+export const searchTerm = (filter: GenerationFilter): string => (filter.search ? foldText(filter.search) : "");
+
 /** The list filters as one predicate over index entries, the search term folded once. */
 export function entryPredicate(filter: GenerationFilter): (entry: SearchEntry) => boolean {
-  const term = filter.search ? foldText(filter.search) : "";
+  const term = searchTerm(filter);
   const after = filter.created_after ? Date.parse(filter.created_after) : undefined;
   const before = filter.created_before ? Date.parse(filter.created_before) : undefined;
   const tags = filter.tag ?? [];

@@ -6,11 +6,11 @@ import { log } from "../observability";
 import type { ListParams } from "../shapes/list";
 import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
-import { entryOf, entryPredicate, isTombstone, type SearchEntry } from "./entry";
+import { decodeLine, entryOf, entryPredicate, isTombstone, lineId, rawNeedle, searchTerm, type SearchEntry } from "./entry";
 import { getManifest, requestCompaction, usable, type Manifest } from "./manifest";
 import { readOverlay } from "./overlay";
 import { PageSelection, type PageWindow } from "./select";
-import { openSegment, segmentGone, segmentLines } from "./segments";
+import { openSegment, rawSegmentLines, segmentGone } from "./segments";
 
 /** Log items past the index after which a search asks for a compaction (each search reads them all). */
 export const COMPACT_AFTER = 256;
@@ -31,11 +31,12 @@ async function nudgeCompaction(tenant: string): Promise<void> {
 
 /**
  * Matches from the index: the log after its number first (latest per generation), then the
- * segments newest first; a line is skipped when a newer layer already had its id. The GETs start
- * together and are read one after another, so memory holds the ids of the newer layers and the
- * page's selection, never the texts.
+ * segments newest first; a line is skipped when a newer layer already had its id, and without
+ * being parsed when it lacks the folded term. The GETs start together and are read one after
+ * another, so memory holds the ids of the newer layers and the page's selection, never the texts.
  */
-async function scanIndex(tenant: string, manifest: Manifest & { seq: number }, matches: Matches, selection: PageSelection): Promise<void> {
+async function scanIndex(tenant: string, manifest: Manifest & { seq: number }, params: ListParams, matches: Matches, selection: PageSelection): Promise<void> {
+  const needle = rawNeedle(searchTerm(params));
   const responses = manifest.segments.map((ref) => openSegment(tenant, ref));
   responses.forEach((response) => response.catch(() => {}));
   try {
@@ -44,9 +45,12 @@ async function scanIndex(tenant: string, manifest: Manifest & { seq: number }, m
     const newer = new Set(overlay.lines.keys());
     for (const line of overlay.lines.values()) if (!isTombstone(line) && matches(line)) selection.add(line);
     for (let i = responses.length - 1; i >= 0; i--) {
-      for await (const line of segmentLines(responses[i]!)) {
-        if (newer.has(line.id)) continue;
-        if (i > 0) newer.add(line.id);
+      for await (const json of rawSegmentLines(responses[i]!)) {
+        const id = lineId(json);
+        if (newer.has(id)) continue;
+        if (i > 0) newer.add(id);
+        if (needle !== undefined && !json.includes(needle)) continue;
+        const line = decodeLine(json);
         if (!isTombstone(line) && matches(line)) selection.add(line);
       }
     }
@@ -90,7 +94,7 @@ export async function searchGenerations(
     const selection = new PageSelection(window);
     try {
       const manifest = await getManifest(tenant);
-      if (usable(manifest)) await scanIndex(tenant, manifest, matches, selection);
+      if (usable(manifest)) await scanIndex(tenant, manifest, params, matches, selection);
       else {
         await nudgeCompaction(tenant);
         await scanRecords(tenant, params, matches, selection);

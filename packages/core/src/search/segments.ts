@@ -53,21 +53,24 @@ export async function writeSegment(tenant: string, lines: AsyncIterable<IndexLin
 export const openSegment = (tenant: string, ref: SegmentRef): Promise<GetObjectCommandOutput> =>
   s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: objectKeys.searchSegment(tenant, ref.id) }));
 
-/** A segment's lines in its order (ascending id), decompressed and parsed as they stream in. */
-export async function* segmentLines(response: Promise<GetObjectCommandOutput>): AsyncGenerator<IndexLine> {
+/** A segment's lines in its order (ascending id) as stored (JSON), decompressed as they stream in. */
+export async function* rawSegmentLines(response: Promise<GetObjectCommandOutput>): AsyncGenerator<string> {
   const body = (await response).Body as Readable;
   // pipeline, not pipe: a broken download fails the read instead of ending it early.
   const input = pipeline(body, createGunzip(), () => {});
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
-    for await (const json of lines) if (json) yield decodeLine(json);
+    for await (const json of lines) if (json) yield json;
   } finally {
     lines.close();
     body.destroy();
   }
 }
 
-export const readSegment = (tenant: string, ref: SegmentRef) => segmentLines(openSegment(tenant, ref));
+/** A segment's lines, parsed. */
+export async function* readSegment(tenant: string, ref: SegmentRef): AsyncGenerator<IndexLine> {
+  for await (const json of rawSegmentLines(openSegment(tenant, ref))) yield decodeLine(json);
+}
 
 /** Whether an S3 error says the object is gone (a compaction retired the segment meanwhile). */
 export const segmentGone = (error: unknown): boolean => (error as { name?: string }).name === "NoSuchKey";
