@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline";
 import { pipeline, type Readable } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
@@ -53,16 +52,24 @@ export async function writeSegment(tenant: string, lines: AsyncIterable<IndexLin
 export const openSegment = (tenant: string, ref: SegmentRef): Promise<GetObjectCommandOutput> =>
   s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: objectKeys.searchSegment(tenant, ref.id) }));
 
-/** A segment's lines in its order (ascending id) as stored (JSON), decompressed as they stream in. */
+/**
+ * A segment's lines in its order (ascending id) as stored (JSON), decompressed as they stream in.
+ * Split by hand rather than by readline, which costs more than the decompression itself.
+ */
 export async function* rawSegmentLines(response: Promise<GetObjectCommandOutput>): AsyncGenerator<string> {
   const body = (await response).Body as Readable;
   // pipeline, not pipe: a broken download fails the read instead of ending it early.
-  const input = pipeline(body, createGunzip(), () => {});
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const text = pipeline(body, createGunzip(), () => {}).setEncoding("utf8");
+  let rest = "";
   try {
-    for await (const json of lines) if (json) yield json;
+    for await (const chunk of text as AsyncIterable<string>) {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop()!;
+      for (const json of lines) if (json) yield json;
+    }
+    if (rest) yield rest;
   } finally {
-    lines.close();
+    text.destroy();
     body.destroy();
   }
 }
