@@ -22,6 +22,8 @@ const S3_BYTES_PER_S = 50 * 1024 * 1024;
 
 interface Measure {
   ms: number;
+  /** Peak growth of the JS heap and external buffers over what they held before the runs. */
+  rssMiB: number;
   read: number;
   gets: number;
   bytes: number;
@@ -67,15 +69,23 @@ async function main(): Promise<void> {
   async function measure(fn: () => Promise<{ total?: number } | void>, runs = RUNS): Promise<Measure> {
     await fn();
     const times: number[] = [];
-    let last: Measure | undefined;
+    let last: Omit<Measure, "ms" | "rssMiB"> | undefined;
+    const held = () => {
+      const { heapUsed, external } = process.memoryUsage();
+      return heapUsed + external;
+    };
+    const before = held();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, held())), 5);
     for (let run = 0; run < runs; run++) {
       reset();
       const started = performance.now();
       const { result, capacity } = await measureCapacity(fn);
       times.push(performance.now() - started);
-      last = { ms: 0, read: capacity.read, gets: s3Tally.gets, bytes: s3Tally.bytes, total: (result as { total?: number } | undefined)?.total };
+      last = { read: capacity.read, gets: s3Tally.gets, bytes: s3Tally.bytes, total: (result as { total?: number } | undefined)?.total };
     }
-    return { ...last!, ms: median(times) };
+    clearInterval(sampler);
+    return { ...last!, ms: median(times), rssMiB: (Math.max(peak, held()) - before) / 1024 / 1024 };
   }
 
   const rows: (string | number)[][] = [];
@@ -132,11 +142,11 @@ async function main(): Promise<void> {
 
     const manifest = await getManifest(tenant);
     log(`search ${size}: ${manifest?.segments.length} segments, lines ${manifest?.segments.map((s) => s.count).join("+")}`);
-    rows.push([size.toLocaleString("en"), "unfiltered first page (no search)", units(first.read), 0, "0", fixed(first.ms, 1), "1.00x", "-"]);
-    rows.push([size.toLocaleString("en"), `brute-force scan for "${RARE_WORD}" (every record read, folded, matched)`, units(brute.read), 0, "0", fixed(brute.ms, 1), ratio(brute.ms, first.ms), "-"]);
+    rows.push([size.toLocaleString("en"), "unfiltered first page (no search)", units(first.read), 0, "0", fixed(first.ms, 1), "1.00x", "-", fixed(first.rssMiB, 0)]);
+    rows.push([size.toLocaleString("en"), `brute-force scan for "${RARE_WORD}" (every record read, folded, matched)`, units(brute.read), 0, "0", fixed(brute.ms, 1), ratio(brute.ms, first.ms), "-", fixed(brute.rssMiB, 0)]);
     for (const [name, m] of measured) {
       const aws = m.read / PARTITION_RCU_PER_S + 3 * ROUND_TRIP_S + m.bytes / S3_BYTES_PER_S + m.ms / 1000;
-      rows.push([size.toLocaleString("en"), name, units(m.read), m.gets, `${fixed(m.bytes / 1024, 0)} KiB`, fixed(m.ms, 1), ratio(m.ms, first.ms), `${fixed(aws, 2)} s`]);
+      rows.push([size.toLocaleString("en"), name, units(m.read), m.gets, `${fixed(m.bytes / 1024, 0)} KiB`, fixed(m.ms, 1), ratio(m.ms, first.ms), `${fixed(aws, 2)} s`, fixed(m.rssMiB, 0)]);
       const label = `${size.toLocaleString("en")}: ${name}`;
       targets.push({ name: `${label}: RCU`, measured: units(m.read), target: `≤ ${RCU_TARGET}`, pass: m.read <= RCU_TARGET });
       targets.push({ name: `${label}: AWS estimate`, measured: `${fixed(aws, 2)} s`, target: `< ${AWS_TARGET_S} s`, pass: aws < AWS_TARGET_S });
@@ -152,9 +162,10 @@ async function main(): Promise<void> {
     `Text search through the search index (docs/data-model.md, "Search index"): a manifest GetItem, the segments' S3 GETs, ` +
       `a Query of the change log after the manifest's number, and a consistent BatchGetItem of the page. Each row is the median of ${RUNS} runs after a warm-up run (the brute-force scan: 3), ` +
       `in one process; RCU, S3 GETs and bytes do not vary between runs. "AWS estimate" = RCU / ${PARTITION_RCU_PER_S} RCU/s + 3 sequential round trips ` +
-      `x ${ROUND_TRIP_S * 1000} ms + S3 bytes at ${S3_BYTES_PER_S / 1024 / 1024} MiB/s + the local latency itself (the parse and match work, measured here).`,
+      `x ${ROUND_TRIP_S * 1000} ms + S3 bytes at ${S3_BYTES_PER_S / 1024 / 1024} MiB/s + the local latency itself (the parse and match work, measured here). ` +
+      `"Peak memory growth" is the JS heap plus external buffers (process.memoryUsage: heapUsed + external), sampled every 5 ms during the runs, less what they held before: garbage not yet collected counts too, so it is an upper bound on what a search holds.`,
     "",
-    table(["generations", "request", "RCU", "S3 GETs", "S3 bytes", "median ms", "vs unfiltered", "AWS estimate"], rows),
+    table(["generations", "request", "RCU", "S3 GETs", "S3 bytes", "median ms", "vs unfiltered", "AWS estimate", "peak memory growth MiB"], rows),
     "",
     ...notes.map((note) => `- ${note}`),
     "",
