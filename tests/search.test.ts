@@ -12,7 +12,7 @@ import { ListQuery } from "@sonna/core/shapes/list";
 import { objectKeys } from "@sonna/core/storage/keys";
 import { startApi, tenant, type Api, type Tenant } from "./support/server";
 import { bruteForceList, bucketKeys, createPending, createProfile, failGeneration, putSettings, type ListQuery as Query } from "./support/fixtures";
-import { inject, removeAllFaults } from "./support/faults";
+import { inject, interpose, removeAllFaults } from "./support/faults";
 
 /**
  * Pieces texts and searches are made of: the case-folding edge cases, composed and decomposed, and
@@ -268,6 +268,22 @@ describe("search index against brute force", () => {
     const keys = await bucketKeys(prefix);
     assert.equal(keys.length, later.segments);
     assert.equal((await run.t.json("/history?search=strasse")).body.total, 4);
+  });
+
+  test("a search whose segment a compaction retired meanwhile starts again from the new manifest", async () => {
+    const { compactTenant } = await import("@sonna/core/search/compact");
+    const { s3 } = await import("@sonna/core/storage/client");
+    const run = await Run.start();
+    const create = (text: string) => run.apply({ kind: "create", text, profile: 0, language: "en", engine: "qwen", tags: [] });
+    for (const text of ["Köln eins", "KÖLN zwei", "köln drei"]) await create(text);
+    await run.apply({ kind: "compact" });
+    for (const text of ["Köln vier", "kÖln fünf", "KOLN sechs"]) await create(text);
+    // Between the search's manifest read and its GET, a compaction merges the segment away and deletes it.
+    const between = interpose(s3, /GetObject/, async () => assert.equal((await compactTenant(run.t.id)).committed, true));
+    const res = await run.t.json("/history?search=k%C3%B6ln");
+    between.remove();
+    assert.equal(between.state.hit, 1);
+    assert.deepEqual([res.status, res.body.total, res.body.items.length], [200, 5, 5]);
   });
 
   test("a tenant without an index is answered from its records, exactly, and a build is queued", async () => {
