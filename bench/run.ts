@@ -36,6 +36,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "cold-start", title: "Cold start" },
   { name: "capacity", title: "DynamoDB capacity" },
   { name: "http", title: "HTTP" },
+  { name: "search", title: "Search" },
   { name: "files", title: "Files: export and import", placeholder: FILES_PLACEHOLDER },
   { name: "archival", title: "Archival compression" },
 ];

@@ -12,6 +12,11 @@ export const prefixes = {
   tenants: "t/",
   /** WAV copies restored from archived (FLAC) audio for presigned downloads: reused for a day, then garbage. */
   restored: "restored/",
+  /**
+   * Search index segments (packages/core/src/search): read whole by every text search, so kept
+   * out of `t/` and its archive class; compaction deletes the ones no manifest lists.
+   */
+  search: "search/",
 } as const;
 
 /**

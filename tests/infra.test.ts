@@ -178,6 +178,12 @@ describe("bucket", () => {
     assert.deepEqual(transitions, [{ days: 90, storageClass: "GLACIER_IR" }]);
   });
 
+  test("lifecycle: search segments neither expire nor move to another storage class (compaction deletes them)", () => {
+    const segment = objectKeys.searchSegment("tenant", newId());
+    assert.ok(segment.startsWith("search/"));
+    assert.deepEqual(rulesFor(segment).filter((r) => r.expiration || r.transitions), []);
+  });
+
   test("lifecycle rules are well formed: unique ids, enabled, each with a filter and an action", () => {
     const ids = rules().map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length);

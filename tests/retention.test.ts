@@ -136,7 +136,7 @@ describe("the daily sweep", () => {
 
     const mine = new Set([keeper.id, forever.id]);
     const result = await runSweeps({ tenants: (id) => mine.has(id) });
-    assert.deepEqual(result, { tenants: 2, retention_jobs: 1, reconcile_jobs: 2, archive_jobs: 0, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 });
+    assert.deepEqual(result, { tenants: 2, retention_jobs: 1, reconcile_jobs: 2, archive_jobs: 0, trash_jobs: 0, search_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 });
 
     const keeperJobs = await jobsOf(keeper.id);
     assert.deepEqual(keeperJobs.map((j) => j.type).sort(), ["reconcile", "retention"]);

@@ -134,3 +134,56 @@ export async function seedTenant(tenant: string, options: SeedOptions): Promise<
     favorites: toFavorite.map((c) => c.id).sort(),
   };
 }
+
+export interface DirectSeed {
+  generations: number;
+  profiles?: number;
+  /** Generations per transaction: records, the counters they move and one change-log item each. */
+  batch?: number;
+  concurrency?: number;
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * A large history fast: the items create would make (`newGenerationItem`), written in batches
+ * through the one write path every generation change takes (`generationTransaction`, sent with
+ * `transactWithChanges`, so each generation gets its change-log item and the counters move), 40
+ * to a transaction instead of one. Every 10th (i % 10 === 1) is failed and every 20th a favorite
+ * from the start, as a later change would leave them; none has audio.
+ */
+export async function seedDirect(tenant: string, options: DirectSeed): Promise<{ profiles: string[]; ids: string[] }> {
+  const { newGenerationItem } = await import("@sonna/core/generations/create");
+  const { generationTransaction } = await import("@sonna/core/generations/writes");
+  const { transactWithChanges } = await import("@sonna/core/changes/log");
+  const { generations, profiles: profileCount = 5, batch = 40, concurrency = 8, onProgress = () => {} } = options;
+  const profiles: string[] = [];
+  for (let p = 0; p < profileCount; p++) profiles.push((await createProfile(tenant, { name: `Voice ${p + 1}` })).id);
+  const started = Date.now();
+  const base = started - generations;
+  const ids: string[] = [];
+  let done = 0;
+  await pool(Math.ceil(generations / batch), concurrency, async (b) => {
+    const items = Array.from({ length: Math.min(batch, generations - b * batch) }, (_, k) => {
+      const i = b * batch + k;
+      const item = newGenerationItem(
+        tenant,
+        {
+          profile_id: profiles[Math.floor(i / 10) % profiles.length]!,
+          text: textFor(i),
+          language: i % 4 === 3 ? "de" : "en",
+          engine: i % 3 === 2 ? "kokoro" : "qwen",
+          seed: i,
+        },
+        base + i,
+      );
+      if (i % 10 === 1) Object.assign(item, { status: "failed", error: "bench: synthesis failed" });
+      if (i % 20 === 0) item.is_favorited = true;
+      return item;
+    });
+    const { items: writes, changes } = generationTransaction(tenant, items.map((after) => ({ before: null, after })));
+    await transactWithChanges(tenant, writes, changes);
+    ids.push(...items.map((item) => item.id));
+    if ((done += items.length) % 10_000 < batch) onProgress(`${done}/${generations} written (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  });
+  return { profiles, ids: ids.sort() };
+}

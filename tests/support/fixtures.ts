@@ -3,6 +3,7 @@
 // read straight from DynamoDB to hold GET /history/stats against.
 import assert from "node:assert/strict";
 import type { JobItem } from "@sonna/core/jobs/model";
+import { foldText } from "@sonna/core/search/fold";
 import type { Api, Client, JsonResponse } from "./server";
 import { assertLoopbackEnv, tenant } from "./server";
 
@@ -99,7 +100,8 @@ export type ListQuery = Record<string, string | string[]>;
 
 /**
  * What GET /history answers for `query`, worked out by filtering `all` (every generation, newest
- * first, as the unfiltered list answers them) one field at a time.
+ * first, as the unfiltered list answers them) one field at a time; the text search folds both
+ * sides as the API documents (NFC and full Unicode case folding).
  */
 export function bruteForceList(all: readonly Record<string, any>[], query: ListQuery): Record<string, any>[] {
   const one = (name: string) => query[name] as string | undefined;
@@ -110,7 +112,7 @@ export function bruteForceList(all: readonly Record<string, any>[], query: ListQ
       (one("favorites") === undefined || g.is_favorited === (one("favorites") === "true")) &&
       (one("engine") === undefined || g.engine === one("engine")) &&
       (one("language") === undefined || g.language === one("language")) &&
-      (one("search") === undefined || g.text.toLowerCase().includes(one("search")!.toLowerCase())) &&
+      (one("search") === undefined || foldText(g.text).includes(foldText(one("search")!))) &&
       (one("profile_id") === undefined || g.profile_id === one("profile_id")) &&
       (one("created_after") === undefined || Date.parse(g.created_at) >= Date.parse(one("created_after")!)) &&
       (one("created_before") === undefined || Date.parse(g.created_at) < Date.parse(one("created_before")!)) &&

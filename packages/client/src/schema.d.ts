@@ -744,7 +744,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "archive" | "audio.restore";
+            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "archive" | "audio.restore" | "search.compact";
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
             progress: {
@@ -1106,7 +1106,7 @@ export interface components {
         };
         GenerationFilter: {
             profile_id?: string;
-            /** @description Case-insensitive substring of the text. */
+            /** @description Substring of the text, compared after Unicode normalisation (NFC) and full Unicode case folding of both: `ÉCOLE` finds `école` however either was composed, `STRASSE` finds `straße`, `Σ` finds a final `ς`, `ﬁ` finds `fi`. An accent belongs to its letter (`e` does not find `é`) and the dotless `ı` stays itself. */
             search?: string;
             /** @enum {string} */
             status?: "pending" | "completed" | "failed";
@@ -2025,7 +2025,7 @@ export interface operations {
         parameters: {
             query?: {
                 profile_id?: string;
-                /** @description Case-insensitive substring of the text. */
+                /** @description Substring of the text, compared after Unicode normalisation (NFC) and full Unicode case folding of both: `ÉCOLE` finds `école` however either was composed, `STRASSE` finds `straße`, `Σ` finds a final `ς`, `ﬁ` finds `fi`. An accent belongs to its letter (`e` does not find `é`) and the dotless `ı` stays itself. */
                 search?: string;
                 status?: "pending" | "completed" | "failed";
                 engine?: string;

@@ -1,11 +1,7 @@
 import { createHash } from "node:crypto";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
-import { tableName } from "../resources";
-import { keys } from "../table/keys";
-import { RETENTION_DAYS, voidSequences, type FeedType } from "./log";
-import { MAX_VOIDS, queryLog, walkLog, WRITER_LIFETIME_MS, type LogItem } from "./walk";
+import { RETENTION_DAYS, type FeedType } from "./log";
+import { settleHead, walkLog, type LogItem } from "./walk";
 
 export interface Change {
   type: FeedType;
@@ -90,33 +86,10 @@ async function readAfter(tenant: string, start: number, limit: number): Promise<
   };
 }
 
-/**
- * A cursor after every change committed so far. Numbers handed out but not yet written could
- * still commit below it, so the recent ones missing are voided first (their writers retry under
- * new numbers, after the cursor); numbers older than a writer can live are dead already.
- */
+/** A cursor after every change committed so far (see settleHead). */
 async function cursorAtNow(tenant: string): Promise<string> {
   const now = Date.now();
-  const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: keys.changeSequence(tenant), ConsistentRead: true }),
-  );
-  const head = Number(Item?.seq ?? 0);
-  const present = new Set<number>();
-  let floor = Math.max(0, head - MAX_VOIDS);
-  for (let upTo = head; upTo > floor; ) {
-    const items = await queryLog(tenant, floor, 1000, false, upTo);
-    for (const item of items) present.add(item.seq);
-    const oldest = items.at(-1);
-    if (!oldest) break;
-    if (now - Date.parse(oldest.changed_at) > WRITER_LIFETIME_MS) {
-      floor = oldest.seq;
-      break;
-    }
-    upTo = oldest.seq - 1;
-  }
-  const open = Array.from({ length: head - floor }, (_, i) => floor + 1 + i).filter((seq) => !present.has(seq));
-  await voidSequences(tenant, open);
-  return encode(tenant, { s: head, t: now });
+  return encode(tenant, { s: await settleHead(tenant, now), t: now });
 }
 
 export interface ChangesQuery {

@@ -89,6 +89,34 @@ export async function* walkLog(tenant: string, start: number, pageSize: number, 
   return "capped";
 }
 
+/**
+ * The head of the log, once every number up to it is committed or void. Numbers handed out but
+ * not yet written could still commit below it, so the recent ones missing are voided first (their
+ * writers retry under new numbers, above it); numbers older than a writer can live are dead already.
+ */
+export async function settleHead(tenant: string, now = Date.now()): Promise<number> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: keys.changeSequence(tenant), ConsistentRead: true }),
+  );
+  const head = Number(Item?.seq ?? 0);
+  const present = new Set<number>();
+  let floor = Math.max(0, head - MAX_VOIDS);
+  for (let upTo = head; upTo > floor; ) {
+    const items = await queryLog(tenant, floor, 1000, false, upTo);
+    for (const item of items) present.add(item.seq);
+    const oldest = items.at(-1);
+    if (!oldest) break;
+    if (now - Date.parse(oldest.changed_at) > WRITER_LIFETIME_MS) {
+      floor = oldest.seq;
+      break;
+    }
+    upTo = oldest.seq - 1;
+  }
+  const open = Array.from({ length: head - floor }, (_, i) => floor + 1 + i).filter((seq) => !present.has(seq));
+  await voidSequences(tenant, open);
+  return head;
+}
+
 /** One log item by its number (a webhook attempt reads the event it delivers). */
 export async function getLogItem(tenant: string, seq: number): Promise<LogItem | undefined> {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: keys.change(tenant, seq), ConsistentRead: true }));

@@ -3,6 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../aws";
 import { VisibleError } from "../errors";
 import { isId } from "../ids";
+import { onFirstUse } from "../lazy";
 import { limits } from "../limits";
 import { profileNames } from "../profiles/names";
 import { tableName } from "../resources";
@@ -10,7 +11,7 @@ import type { Counter } from "../stats/aggregates";
 import { keys } from "../table/keys";
 import { queryPages, queryWindow } from "../table/query-pages";
 import { toGeneration, type Generation, type GenerationItem } from "./model";
-import { generationQuery, needsFilterExpression, type GenerationFilter } from "./query";
+import { generationQuery, needsFilterExpression, rarestTag, type GenerationFilter } from "./query";
 import { readTagged } from "./tag-list";
 import type { ListPage, ListParams } from "../shapes/list";
 import type { ListedGeneration } from "../shapes/generation";
@@ -50,7 +51,7 @@ const startKeyAfter = (tenant: string, params: ListParams, id: string) => ({
 
 /** The aggregate counter that holds the total of a filter, where one does. */
 function counterFor(filter: GenerationFilter): Counter | undefined {
-  if (filter.search || filter.engine || filter.language || filter.created_after || filter.created_before) return undefined;
+  if (filter.engine || filter.language || filter.created_after || filter.created_before) return undefined;
   if (filter.favorites === false || (filter.status && filter.favorites)) return undefined;
   if (filter.status) return `status_${filter.status}`;
   return filter.favorites ? "favorites" : "generations";
@@ -90,12 +91,32 @@ async function readUntagged(tenant: string, params: ListParams, after: string | 
   return { ...page, total };
 }
 
+// The search index reads S3: loaded by the first text search, so other lists stay off it at cold start.
+const searchIndex = onFirstUse(() => import("../search/search"));
+
+/**
+ * A tag carried by at most this many generations is read from its partition even with a text
+ * search (every candidate is read to check its text): cheaper than the search index up to here.
+ */
+const SEARCH_IN_TAG_UP_TO = 1_000;
+
+/**
+ * A text search goes to the search index unless a rare tag narrows it; otherwise the rarest tag's
+ * partition, or the records' key range.
+ */
+async function readMatches(tenant: string, params: ListParams, after: string | undefined) {
+  if (params.tag) {
+    const rarest = await rarestTag(tenant, params.tag);
+    if (!params.search || !rarest || rarest.count <= SEARCH_IN_TAG_UP_TO) return readTagged(tenant, { ...params, tag: params.tag }, rarest, after);
+  }
+  if (params.search) return (await searchIndex()).searchGenerations(tenant, params, after);
+  return readUntagged(tenant, params, after);
+}
+
 export async function listGenerations(tenant: string, params: ListParams): Promise<ListPage> {
   if (params.profile_id !== undefined && !isId(params.profile_id)) return { items: [], total: 0, next_cursor: null };
   const after = params.cursor === undefined ? undefined : decodeCursor(params, params.cursor);
-  const { found, hasMore, total } = params.tag
-    ? await readTagged(tenant, { ...params, tag: params.tag }, after)
-    : await readUntagged(tenant, params, after);
+  const { found, hasMore, total } = await readMatches(tenant, params, after);
   const names = await profileNames(tenant, found.map((item) => item.profile_id));
   return {
     items: found.map((item) => ({ ...toGeneration(item), profile_name: names.get(item.profile_id) ?? null })),

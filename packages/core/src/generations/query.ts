@@ -3,6 +3,7 @@ import { tableName } from "../resources";
 import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
+import { entryOf, entryPredicate } from "../search/entry";
 import type { GenerationFilter } from "../shapes/list";
 import type { GenerationItem } from "./model";
 import { tagCounts } from "./tag-counts";
@@ -20,7 +21,7 @@ export const timePrefix = (iso: string): string => {
 
 /** Whether the filter can be answered from the key range alone (no FilterExpression). */
 export const needsFilterExpression = (filter: GenerationFilter): boolean =>
-  Boolean(filter.search || filter.status || filter.favorites !== undefined || filter.engine || filter.language);
+  Boolean(filter.status || filter.favorites !== undefined || filter.engine || filter.language);
 
 /** Expression names and values, and the FilterExpression terms built beside them. */
 interface Expression {
@@ -73,7 +74,11 @@ const queryInput = (expression: Expression, ascending: boolean): QueryCommandInp
   ScanIndexForward: ascending,
 });
 
-/** The Query input (key condition on the table or GSI1, plus filter expression) for a filter without tags. */
+/**
+ * The Query input (key condition on the table or GSI1, plus filter expression) for a filter
+ * without tags. The text search is not a term here: it is Unicode case folding, which DynamoDB
+ * has no function for, so readers match it in code (matchesFilter, or the search index).
+ */
 export function generationQuery(tenant: string, filter: GenerationFilter, ascending: boolean): QueryCommandInput {
   const byProfile = filter.profile_id !== undefined;
   const expression: Expression = {
@@ -83,10 +88,6 @@ export function generationQuery(tenant: string, filter: GenerationFilter, ascend
   };
   const range = timeRange(filter, expression);
   fieldConditions(filter, expression);
-  if (filter.search) {
-    expression.values[":search"] = filter.search.toLowerCase();
-    expression.conditions.push("contains(text_lc, :search)");
-  }
   return { ...queryInput(expression, ascending), ...(byProfile ? { IndexName: "gsi1" } : {}), KeyConditionExpression: `#pk = :pk AND ${range}` };
 }
 
@@ -137,19 +138,7 @@ export async function hydrate(tenant: string, entries: readonly Record<string, u
 }
 
 /** The filter as a predicate, for re-checking an item that changed after the query read it. */
-export function matchesFilter(filter: GenerationFilter, item: GenerationItem): boolean {
-  return (
-    (filter.profile_id === undefined || item.profile_id === filter.profile_id) &&
-    (filter.status === undefined || item.status === filter.status) &&
-    (filter.favorites === undefined || item.is_favorited === filter.favorites) &&
-    (filter.engine === undefined || item.engine === filter.engine) &&
-    (filter.language === undefined || item.language === filter.language) &&
-    (!filter.search || item.text_lc.includes(filter.search.toLowerCase())) &&
-    (!filter.created_after || Date.parse(item.created_at) >= Date.parse(filter.created_after)) &&
-    (!filter.created_before || Date.parse(item.created_at) < Date.parse(filter.created_before)) &&
-    (filter.tag ?? []).every((tag) => (item.tags ?? []).includes(tag))
-  );
-}
+export const matchesFilter = (filter: GenerationFilter, item: GenerationItem): boolean => entryPredicate(filter)(entryOf(item));
 
 /** Every generation matching a filter, page by page, in key order (a tagged filter through its rarest tag). */
 export async function* eachGeneration(
@@ -168,6 +157,8 @@ export async function* eachGeneration(
     return;
   }
   for await (const page of queryPages({ ...generationQuery(tenant, filter, ascending), Limit: pageSize })) {
-    if (page.Items?.length) yield page.Items as GenerationItem[];
+    const items = (page.Items ?? []) as GenerationItem[];
+    const found = filter.search ? items.filter((item) => matchesFilter(filter, item)) : items;
+    if (found.length) yield found;
   }
 }

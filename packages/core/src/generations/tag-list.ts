@@ -3,7 +3,7 @@ import { keys } from "../table/keys";
 import { queryPages, queryWindow } from "../table/query-pages";
 import type { ListParams } from "../shapes/list";
 import type { GenerationItem } from "./model";
-import { hydrate, rarestTag, taggedQuery, type GenerationFilter } from "./query";
+import { hydrate, taggedQuery, type GenerationFilter } from "./query";
 
 /** Whether the filter asks for more than its tags. */
 const narrowed = (filter: GenerationFilter): boolean =>
@@ -28,7 +28,8 @@ async function taggedTotal(tenant: string, filter: GenerationFilter & { tag: str
 }
 
 /**
- * A page of a list filtered by tags, read from the rarest tag's partition in id order, its
+ * A page of a list filtered by tags, read from the rarest tag's partition (`rarest`, undefined
+ * when one of the tags is carried by none) in id order, its
  * generations fetched by one BatchGetItem per 100; `after` is the cursor's id, which starts the
  * page at that id in whichever tag's partition is read (they share the sort key `GEN#<id>`).
  * Without a text search the index items decide alone and only the page's generations are read;
@@ -37,9 +38,9 @@ async function taggedTotal(tenant: string, filter: GenerationFilter & { tag: str
 export async function readTagged(
   tenant: string,
   params: ListParams & { tag: string[] },
+  rarest: { tag: string; count: number } | undefined,
   after: string | undefined,
 ): Promise<{ found: GenerationItem[]; hasMore: boolean; total: number }> {
-  const rarest = await rarestTag(tenant, params.tag);
   if (!rarest) return { found: [], hasMore: false, total: 0 };
   const input = taggedQuery(tenant, params, rarest.tag, params.sort === "asc");
   const window = {

@@ -75,6 +75,10 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     const { restoreVersion } = await import("../archival/restore");
     return { generation_id, version_id, ...(await restoreVersion(context.tenant, generation_id, version_id)) };
   },
+  "search.compact": async (context) => {
+    const { compactTenant } = await import("../search/compact");
+    return { ...(await compactTenant(context.tenant)) };
+  },
   retention: async (context) => {
     const { applyRetention } = await import("../maintenance/retention");
     return { ...(await applyRetention(context.tenant, { progress: (n) => context.progress(n) })) };

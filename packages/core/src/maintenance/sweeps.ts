@@ -9,6 +9,7 @@ import { countJob, log } from "../observability";
 import { eachInParallel } from "../parallel";
 import { tableName } from "../resources";
 import { keys, tenantFromSegment } from "../table/keys";
+import { compactionDue, getManifest, requestCompaction } from "../search/manifest";
 import { requestDuePurge } from "../trash/purge";
 import { anyDue } from "../trash/schedule";
 
@@ -66,6 +67,8 @@ export interface SweepResult {
   archive_jobs: number;
   /** Tenants with trashed generations past their `purge_at`, each given a purge job. */
   trash_jobs: number;
+  /** Tenants whose search index had gone two days without a compaction, given one. */
+  search_jobs: number;
   /** Open jobs whose message was sent again. */
   resent_jobs: number;
   /** Open jobs that had already used up their attempts: marked failed instead. */
@@ -84,7 +87,9 @@ export interface SweepOptions {
  * The daily sweep: a `retention` job for every registered tenant with `retention_days` set, a
  * `reconcile` job for every registered tenant, an `archive` job for every one with
  * `archive_after_days` set, a `trash.purge` job for every registered tenant
- * whose purge schedule has something due by `now` (one Query of at most one item each), and a
+ * whose purge schedule has something due by `now` (one Query of at most one item each), a
+ * `search.compact` job for every tenant whose search index went two days without one (one GetItem
+ * each; the change log it folds in expires after 31), and a
  * second message for open jobs whose first one was lost. It only enqueues; the jobs do the work on
  * the queue's workers. An error for one tenant is logged and counted, never thrown, so the
  * scheduler's retry can't enqueue everyone twice; tomorrow's sweep picks the tenant up again.
@@ -93,7 +98,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
   const included = options.tenants ?? (() => true);
   const now = options.now ?? Date.now();
   const dueBy = new Date(now).toISOString();
-  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, archive_jobs: 0, trash_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
+  const result: SweepResult = { tenants: 0, retention_jobs: 0, reconcile_jobs: 0, archive_jobs: 0, trash_jobs: 0, search_jobs: 0, resent_jobs: 0, abandoned_jobs: 0, errors: 0 };
 
   for await (const page of registeredTenants()) {
     const tenants = page.filter(({ tenant }) => included(tenant));
@@ -114,6 +119,7 @@ export async function runSweeps(options: SweepOptions = {}): Promise<SweepResult
           await requestDuePurge(tenant, dueBy);
           result.trash_jobs++;
         }
+        if (compactionDue(await getManifest(tenant), now) && (await requestCompaction(tenant, now))) result.search_jobs++;
       } catch (error) {
         result.errors++;
         log.error("sweep could not enqueue for a tenant", { tenant, error });

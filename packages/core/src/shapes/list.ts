@@ -45,7 +45,12 @@ const instantForm = "an ISO 8601 date, or a date-time with Z or an offset.";
 
 const filterFields = {
   profile_id: v.optional(shortId),
-  search: v.optional(about(wellFormedText(limits.maxSearchChars), "Case-insensitive substring of the text.")),
+  search: v.optional(
+    about(
+      wellFormedText(limits.maxSearchChars),
+      "Substring of the text, compared after Unicode normalisation (NFC) and full Unicode case folding of both: `ÉCOLE` finds `école` however either was composed, `STRASSE` finds `straße`, `Σ` finds a final `ς`, `ﬁ` finds `fi`. An accent belongs to its letter (`e` does not find `é`) and the dotless `ı` stays itself.",
+    ),
+  ),
   status: v.optional(GenerationStatusSchema),
   engine: v.optional(example(token, "qwen")),
   language: v.optional(languageCode),

@@ -25,6 +25,9 @@ export const objectKeys = {
   /** The one key a pending version's upload URL names. */
   versionUpload: (tenant: string, generationId: string, versionId: string) =>
     `uploads/${tenantSegment(tenant)}/${generationId}/${versionId}.wav`,
+  /** Where a tenant's search segments live (packages/core/src/search): immutable, named once. */
+  searchPrefix: (tenant: string) => `search/${tenantSegment(tenant)}/`,
+  searchSegment: (tenant: string, segmentId: string) => `search/${tenantSegment(tenant)}/${segmentId}.jsonl.gz`,
   /**
    * Completed audio. `objectId` is fresh for every object written, so two completions racing each
    * write their own copy and the record points at the one whose transaction won.

@@ -81,6 +81,8 @@ export const keys = {
   change: (tenant: string, seq: number) => ({ pk: `${tenantPk(tenant)}#CHG`, sk: changeSk(seq) }),
   changePartition: (tenant: string) => `${tenantPk(tenant)}#CHG`,
   changeSk: (seq: number) => changeSk(seq),
+  /** The tenant's search index: the S3 segments it is made of and the change number they cover up to. */
+  searchManifest: (tenant: string) => ({ pk: tenantPk(tenant), sk: "SEARCHIDX" }),
   /** A trashed generation's entry in its tenant's purge schedule, by purge_at: the sweep reads only what is due. */
   trashPurge: (tenant: string, purgeAt: string, generationId: string) => ({
     pk: `${tenantPk(tenant)}#PURGE`,
