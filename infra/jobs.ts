@@ -1,6 +1,7 @@
 import { nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
 import { table } from "./table";
+import { transcodeFunction } from "./transcode";
 import { webhookQueue } from "./webhooks";
 
 /**
@@ -55,7 +56,8 @@ export const jobsWorkerFunction = {
   memory: "1024 MB",
   // The table and bucket for the work; the queue because jobs may queue follow-up jobs; the webhook
   // queue for the events of their changes and of their own end (job.finished).
-  link: [table, bucket, jobsQueue, webhookQueue],
+  // The transcode function for large downloads in other formats and bulk exports in a format.
+  link: [table, bucket, jobsQueue, webhookQueue, transcodeFunction],
 } satisfies sst.aws.FunctionArgs;
 
 /**

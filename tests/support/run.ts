@@ -73,6 +73,8 @@ const env: NodeJS.ProcessEnv = {
   SONNA_TEST_STACK: "1",
   // Small enough that the over-the-cap test uploads megabytes, not a gibibyte.
   SONNA_MAX_AUDIO_BYTES: String(8 * 1024 * 1024),
+  // Small enough that the transcode-as-a-job tests upload a few hundred kilobytes.
+  SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES: String(256 * 1024),
 };
 delete env.AWS_PROFILE;
 delete env.AWS_SESSION_TOKEN;

@@ -20,5 +20,11 @@ export const limits = {
    * arriving meanwhile waits or is told the import is under way. SONNA_IMPORT_LEASE_MS shortens it
    * in tests.
    */
+  /**
+   * Audio up to this size is transcoded within the request; larger audio gets an `audio.transcode`
+   * job (docs/decisions.md has the measurements behind it). SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES
+   * lowers it in tests.
+   */
+  transcodeInRequestMaxBytes: Number(process.env.SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES ?? 64 * 1024 * 1024),
   importLeaseMs: Number(process.env.SONNA_IMPORT_LEASE_MS ?? 60_000),
 } as const;

@@ -1,5 +1,7 @@
 import * as v from "valibot";
+import { AUDIO_FORMATS, bitrateIssue, FORMATS, type AudioFormat } from "../audio/formats";
 import { shortId } from "./fields";
+import { bulkSelection, queryInteger } from "./list";
 import { UploadSchema } from "./generation";
 import { about, count, instant, named } from "./named";
 
@@ -27,3 +29,48 @@ export const ImportParam = v.object({ import_id: shortId });
 
 /** No options: how old an unclaimed object must be before it is deleted is not the caller's choice. */
 export const ReconcileRequest = named("ReconcileRequest", v.strictObject({}));
+
+const lossy = AUDIO_FORMATS.filter((f) => FORMATS[f].bitrate);
+const bitrateRanges = lossy.map((f) => `${f} ${FORMATS[f].bitrate!.min}-${FORMATS[f].bitrate!.max} (default ${FORMATS[f].bitrate!.default})`).join(", ");
+const [lowestBitrate, highestBitrate] = [Math.min(...lossy.map((f) => FORMATS[f].bitrate!.min)), Math.max(...lossy.map((f) => FORMATS[f].bitrate!.max))];
+
+const audioFormat = about(
+  v.picklist(AUDIO_FORMATS, `must be one of ${AUDIO_FORMATS.join(", ")}`),
+  "`wav` (default): the stored file as uploaded. `flac`: lossless, the same samples (16 and 24-bit integer audio; " +
+    "32-bit and float audio is refused with 422). `mp3`: CBR, resampled to the nearest rate MP3 has (at most 48 kHz), more than 2 channels downmixed to stereo. " +
+    "`opus`: Opus in Ogg at 48 kHz, up to 8 channels in their own streams (more are carried too, in mapping family 255).",
+);
+const bitrateAbout = `Kilobits per second, mp3 and opus only: ${bitrateRanges}.`;
+
+type AudioChoice = { format?: AudioFormat | undefined; bitrate?: number | undefined };
+
+/** `schema`, refusing a bitrate its format does not take (naming what the format does take). */
+const bitrateFits = <S extends v.GenericSchema<unknown, AudioChoice>>(schema: S) =>
+  v.pipe(
+    schema,
+    v.rawCheck<v.InferOutput<S>>(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const issue = bitrateIssue(dataset.value.format ?? "wav", dataset.value.bitrate);
+      if (issue) addIssue({ message: issue });
+    }),
+  );
+
+export const AudioExportQuery = bitrateFits(
+  v.object({
+    format: v.optional(audioFormat),
+    bitrate: v.optional(about(queryInteger(lowestBitrate, highestBitrate), bitrateAbout)),
+    version_id: v.optional(about(shortId, "A version of the generation to download instead of its default one.")),
+  }),
+);
+
+export const BulkExportRequest = named(
+  "BulkExportRequest",
+  bitrateFits(
+    bulkSelection({
+      format: v.optional(audioFormat),
+      bitrate: v.optional(about(v.pipe(v.number(), v.integer(), v.minValue(lowestBitrate), v.maxValue(highestBitrate)), bitrateAbout)),
+    }),
+  ),
+  "Either up to 1,000 ids or a filter (the list filters), and the audio format the files are in.",
+);
+export type BulkExportRequest = v.InferOutput<typeof BulkExportRequest>;

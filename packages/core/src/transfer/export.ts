@@ -1,24 +1,17 @@
 import { createHash } from "node:crypto";
 import { sonnaManifest, safeFilename, SONNA_AUDIO_NAME, SONNA_FORMAT_VERSION, SONNA_MANIFEST_NAME, versionEntryName } from "../archive/format";
 import { writeZipToS3, type ZipEntryInput } from "../archive/write";
-import { VisibleError } from "../errors";
 import type { GenerationItem } from "../generations/model";
 import { getGeneration } from "../generations/repo";
-import { defaultAudio } from "../generations/versions";
 import type { ProfileItem } from "../profiles/model";
 import { findProfileItem } from "../profiles/service";
 import { objectKeys } from "../storage/keys";
-import { headObject } from "../storage/objects";
+import { freshObjectSize, notCompleted } from "./audio-export";
 import { presignDownload } from "../storage/presign";
 import type { DownloadLink } from "../shapes/transfer";
 
 export type { DownloadLink } from "../shapes/transfer";
 
-/** Exports expire from the bucket after a day; a cached one is reused only while a link to it outlives its URL. */
-const REUSE_EXPORT_FOR_MS = 23 * 3600 * 1000;
-
-const notCompleted = (item: GenerationItem) =>
-  new VisibleError(409, "generation.not_completed", `Generation ${item.id} is ${item.status}; only a completed generation has audio.`);
 
 /** The archive entries of one generation: its manifest, its audio and every completed version's audio. */
 export function generationEntries(item: GenerationItem, profile: ProfileItem | undefined, folder = ""): ZipEntryInput[] {
@@ -50,29 +43,14 @@ export function generationEntries(item: GenerationItem, profile: ProfileItem | u
  */
 export async function exportGeneration(tenant: string, id: string): Promise<DownloadLink> {
   const item = await getGeneration(tenant, id);
-  if (item.status !== "completed") throw notCompleted(item);
+  if (item.status !== "completed") throw notCompleted(item.id, item.status);
   const profile = await findProfileItem(tenant, item.profile_id);
   const fingerprint = createHash("sha256")
     .update(JSON.stringify([SONNA_FORMAT_VERSION, item.rev, item.updated_at, profile?.updated_at ?? null]))
     .digest("base64url")
     .slice(0, 16);
   const key = objectKeys.exportArchive(tenant, `${item.id}-${fingerprint}`);
-  const cached = await headObject(key);
-  const size =
-    cached && cached.lastModified.getTime() > Date.now() - REUSE_EXPORT_FOR_MS
-      ? cached.size
-      : (await writeZipToS3({ key, entries: generationEntries(item, profile) })).size;
+  const size = (await freshObjectSize(key)) ?? (await writeZipToS3({ key, entries: generationEntries(item, profile) })).size;
   const filename = safeFilename(item.text);
   return { ...(await presignDownload(key, { filename, contentType: "application/zip" })), filename, size_bytes: size };
-}
-
-/** A link to the generation's default audio, named after its text. */
-export async function exportAudio(tenant: string, id: string): Promise<DownloadLink> {
-  const item = await getGeneration(tenant, id);
-  const audio = item.status === "completed" ? defaultAudio(item) : undefined;
-  if (!audio) throw notCompleted(item);
-  const head = await headObject(audio.audio_path);
-  if (!head) throw new VisibleError(404, "audio.not_found", `The audio of generation ${item.id} is missing.`);
-  const filename = safeFilename(item.text, ".wav");
-  return { ...(await presignDownload(audio.audio_path, { filename, contentType: "audio/wav" })), filename, size_bytes: head.size };
 }
