@@ -2,16 +2,30 @@ import { VisibleError } from "../errors";
 import type { WavInfo } from "../wav/inspect";
 import type { AudioOptions } from "./formats";
 
-/** Rates LAME encodes (MPEG-1, 2 and 2.5 layer III). */
-const MP3_RATES = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+/** Rates LAME encodes (MPEG-1, 2 and 2.5 layer III), with the highest bitrate LAME gives each (it silently lowers one above). */
+const MP3_RATES = [
+  { rate: 8000, maxKbps: 64 },
+  { rate: 11025, maxKbps: 64 },
+  { rate: 12000, maxKbps: 64 },
+  { rate: 16000, maxKbps: 160 },
+  { rate: 22050, maxKbps: 160 },
+  { rate: 24000, maxKbps: 160 },
+  { rate: 32000, maxKbps: 320 },
+  { rate: 44100, maxKbps: 320 },
+  { rate: 48000, maxKbps: 320 },
+];
 /** FLAC's STREAMINFO holds up to 8 channels; ffmpeg's encoder takes rates up to 655,350 Hz. */
 const FLAC_MAX_CHANNELS = 8;
 const FLAC_MAX_RATE = 655_350;
 
 const unsupported = (detail: string) => new VisibleError(422, "audio.format_unsupported", `${detail} Download it as wav instead.`);
 
-/** The lowest MP3 rate at or above `rate`, or 48 kHz for anything higher: no band is lost that MP3 could carry. */
-export const mp3Rate = (rate: number): number => MP3_RATES.find((r) => r >= rate) ?? 48_000;
+/**
+ * The lowest MP3 rate at or above `rate` that carries `kbps`, or 48 kHz for anything higher: no
+ * band is lost that MP3 could carry, and the frames have the bitrate asked for (8 kHz speech at
+ * 128 kbps is encoded at 16 kHz, since LAME caps 8 kHz at 64 kbps).
+ */
+export const mp3Rate = (rate: number, kbps: number): number => MP3_RATES.find((r) => r.rate >= rate && r.maxKbps >= kbps)?.rate ?? 48_000;
 
 /**
  * ffmpeg arguments that read a WAV on stdin and write `options.format` to stdout. FLAC keeps every
@@ -35,7 +49,7 @@ export function encoderArgs(info: WavInfo, options: AudioOptions): string[] {
     }
     case "mp3":
       // LAME encodes mono or stereo: more channels are downmixed to stereo.
-      return [...input, "-ac", String(Math.min(info.channels, 2)), "-ar", String(mp3Rate(info.sampleRate)), "-c:a", "libmp3lame", ...bitrate, "-f", "mp3", "pipe:1"];
+      return [...input, "-ac", String(Math.min(info.channels, 2)), "-ar", String(mp3Rate(info.sampleRate, options.bitrate!)), "-c:a", "libmp3lame", ...bitrate, "-f", "mp3", "pipe:1"];
     case "opus":
       // Opus always decodes at 48 kHz; libopus maps 1-2 channels with family 0, 3-8 with family 1 (Vorbis order), more with 255.
       return [...input, "-ar", "48000", "-c:a", "libopus", ...bitrate, "-f", "ogg", "pipe:1"];

@@ -1,6 +1,7 @@
 import type { VisibleError } from "../errors";
 import { streamUpload } from "../storage/stream-upload";
 import { encoderArgs } from "./encode";
+import { withTotalSamples } from "./flac-header";
 import { runFfmpeg } from "./ffmpeg";
 import { FORMATS, type AudioOptions } from "./formats";
 import { openStoredWav, peekWav } from "./source";
@@ -44,7 +45,9 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   const upload = streamUpload(request.target, FORMATS[request.options.format].contentType);
   let size = 0;
   try {
-    for await (const chunk of run.output as AsyncIterable<Buffer>) {
+    const encoded = run.output as AsyncIterable<Buffer>;
+    const frames = info.dataBytes / ((info.channels * info.bitsPerSample) / 8);
+    for await (const chunk of request.options.format === "flac" ? withTotalSamples(encoded, frames) : encoded) {
       size += chunk.length;
       await upload.write(chunk);
     }

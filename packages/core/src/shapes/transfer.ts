@@ -65,11 +65,16 @@ export const AudioExportQuery = bitrateFits(
 
 export const BulkExportRequest = named(
   "BulkExportRequest",
+  // The audio fields are checked on their own first, so a wrong format is named as such rather
+  // than lost in the union's "send either ids or filter".
   bitrateFits(
-    bulkSelection({
-      format: v.optional(audioFormat),
-      bitrate: v.optional(about(v.pipe(v.number(), v.integer(), v.minValue(lowestBitrate), v.maxValue(highestBitrate)), bitrateAbout)),
-    }),
+    v.intersect([
+      v.object({
+        format: v.optional(audioFormat),
+        bitrate: v.optional(about(v.pipe(v.number(), v.integer(), v.minValue(lowestBitrate), v.maxValue(highestBitrate)), bitrateAbout)),
+      }),
+      bulkSelection({ format: v.optional(v.unknown()), bitrate: v.optional(v.unknown()) }),
+    ]),
   ),
   "Either up to 1,000 ids or a filter (the list filters), and the audio format the files are in.",
 );
