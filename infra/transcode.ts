@@ -1,13 +1,5 @@
-import { nodejsBundle } from "./bundle";
+import { FFMPEG_PACKAGE, nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
-
-/**
- * The ffmpeg build the transcode function runs: the static arm64 binary npm ships in this
- * package. SST installs `install` packages into the function's package with npm for the
- * function's architecture (`--cpu=arm64 --os=linux`), so it arrives whatever machine deploys;
- * packages/core/src/audio/ffmpeg.ts finds it by the same name at run time.
- */
-export const FFMPEG_PACKAGE = "@ffmpeg-installer/linux-arm64";
 
 /**
  * Transcodes stored WAVs to FLAC, MP3 and Opus (packages/core/src/audio/transcode.ts), invoked

@@ -1,4 +1,4 @@
-import { data } from "./api";
+import { data, type Api } from "./api";
 import { counting, type Progress } from "./bytes";
 import type { Context } from "./context";
 import { SonnaApiError } from "./errors";
@@ -32,9 +32,14 @@ export async function download(context: Context, source: DownloadSource, to: Dow
 async function linkOf(context: Context, source: DownloadSource): Promise<{ url: string; filename?: string | undefined }> {
   if ("url" in source) return source;
   const json = { accept: "application/json" };
-  return "audio" in source
-    ? data(context.api.GET("/history/{id}/export-audio", { params: { path: { id: source.audio } }, headers: json }))
-    : data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
+  return "audio" in source ? wavLink(context.api, source.audio) : data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
+}
+
+/** The link to a generation's WAV. Only other formats may answer with a job, so a WAV always has its link at once. */
+export async function wavLink(api: Api, id: string): Promise<{ url: string; filename: string }> {
+  const answer = await data(api.GET("/history/{id}/export-audio", { params: { path: { id } }, headers: { accept: "application/json" } }));
+  if (!("url" in answer)) throw new Error(`export-audio answered a job (${answer.id}) for a WAV`);
+  return answer;
 }
 
 async function writeTo(body: ReadableStream<Uint8Array>, to: DownloadTarget): Promise<void> {

@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { data } from "../api";
 import { createSonnaClient, type SonnaClient } from "../client";
+import { wavLink } from "../download";
 import { SonnaApiError } from "../errors";
 import type { components } from "../schema";
 import { progressReporter } from "./progress";
@@ -190,7 +191,7 @@ async function download({ sonna, args, values, io }: Command): Promise<number> {
   const out = values.out ?? ".";
   await mkdir(out, { recursive: true });
   return forEach(io, "download", args, async (id, onBytes) => {
-    const link = await data(sonna.api.GET("/history/{id}/export-audio", { params: { path: { id } }, headers: { accept: "application/json" } }));
+    const link = await wavLink(sonna.api, id);
     const path = join(out, basename(link.filename));
     const { bytes } = await sonna.download(link, path, onBytes);
     return { line: path, bytes };
