@@ -3,7 +3,7 @@ import { bucket } from "./bucket";
 
 /**
  * Transcodes stored WAVs to FLAC, MP3 and Opus (packages/core/src/audio/transcode.ts), invoked
- * synchronously by the API for audio up to `limits.transcodeInRequestMaxBytes` and by the jobs
+ * synchronously by the API for audio up to `limits.transcodeInRequestMaxChannelSeconds` and by the jobs
  * worker for larger audio and bulk exports. A function of its own so that only it carries the
  * ffmpeg binary: the API's package and cold start stay as they were (docs/decisions.md).
  */

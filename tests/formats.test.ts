@@ -151,10 +151,10 @@ describe("export-audio in a format", () => {
     assert.equal((await bucketKeys(key.slice(0, key.lastIndexOf("/") + 1))).length, 2);
   });
 
-  test(`audio over limits.transcodeInRequestMaxBytes goes through an audio.transcode job whose result is the link`, async () => {
+  test("audio over limits.transcodeInRequestMaxChannelSeconds goes through an audio.transcode job whose result is the link", async () => {
     const { t, profileId } = await tenantWithProfile(api);
     const wav = makeWav({ sampleRate: 44_100, channels: 2, frames: 44_100 * 2, fill: voice(44_100) });
-    assert.ok(wav.length > limits.transcodeInRequestMaxBytes, "the test stack lowers the threshold below this WAV");
+    assert.ok(2 * 2 > limits.transcodeInRequestMaxChannelSeconds, "the test stack lowers the threshold below these 2 s of stereo");
     const g = await createCompleted(t, profileId, { wav });
     const started = await t.json(`/history/${g.id}/export-audio?format=flac`);
     assert.equal(started.status, 202, JSON.stringify(started.body));

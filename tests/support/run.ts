@@ -74,7 +74,7 @@ const env: NodeJS.ProcessEnv = {
   // Small enough that the over-the-cap test uploads megabytes, not a gibibyte.
   SONNA_MAX_AUDIO_BYTES: String(8 * 1024 * 1024),
   // Small enough that the transcode-as-a-job tests upload a few hundred kilobytes.
-  SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES: String(256 * 1024),
+  SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS: "1",
 };
 delete env.AWS_PROFILE;
 delete env.AWS_SESSION_TOKEN;

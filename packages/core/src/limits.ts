@@ -21,10 +21,12 @@ export const limits = {
    * in tests.
    */
   /**
-   * Audio up to this size is transcoded within the request; larger audio gets an `audio.transcode`
-   * job (docs/decisions.md has the measurements behind it). SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES
+   * Audio up to this many seconds times channels is transcoded within the request; longer audio
+   * gets an `audio.transcode` job. Encoding time follows duration and channels, not bytes (Opus
+   * always encodes at 48 kHz): 10 channel-minutes take the slowest encoder about 10 CPU-seconds,
+   * well inside the API's 29 s (docs/decisions.md). SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS
    * lowers it in tests.
    */
-  transcodeInRequestMaxBytes: Number(process.env.SONNA_TRANSCODE_IN_REQUEST_MAX_BYTES ?? 64 * 1024 * 1024),
+  transcodeInRequestMaxChannelSeconds: Number(process.env.SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS ?? 600),
   importLeaseMs: Number(process.env.SONNA_IMPORT_LEASE_MS ?? 60_000),
 } as const;

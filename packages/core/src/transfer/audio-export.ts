@@ -59,8 +59,8 @@ export interface AudioExportRequest extends AudioOptions {
  * A link to a generation's audio (its default version, or `version_id`) in a format. WAV is the
  * stored object itself. Other formats are transcoded once per (audio object, format, options) and
  * kept with the exports for a day, so asking again is only a presign. Audio up to
- * `limits.transcodeInRequestMaxBytes` is transcoded within the request; larger audio gets a job
- * whose result holds the link.
+ * `limits.transcodeInRequestMaxChannelSeconds` is transcoded within the request; longer audio
+ * gets a job whose result holds the link.
  */
 export async function exportAudio(tenant: string, id: string, request: AudioExportRequest): Promise<DownloadLink | Job> {
   const item = await getGeneration(tenant, id);
@@ -80,7 +80,7 @@ export async function exportAudio(tenant: string, id: string, request: AudioExpo
   const { info, body } = await peekWav(stored);
   body.destroy();
   encoderArgs(info, options);
-  if (stored.size > limits.transcodeInRequestMaxBytes) {
+  if (info.durationSeconds * info.channels > limits.transcodeInRequestMaxChannelSeconds) {
     return enqueueJob(tenant, "audio.transcode", { generation_id: item.id, version_id: audio.id, ...options });
   }
   const { size_bytes } = await runTranscode({ source: audio.audio_path, target: target.key, options });
