@@ -37,6 +37,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "capacity", title: "DynamoDB capacity" },
   { name: "http", title: "HTTP" },
   { name: "files", title: "Files: export and import", placeholder: FILES_PLACEHOLDER },
+  { name: "formats", title: "Formats: transcoding" },
 ];
 
 interface Outcome {

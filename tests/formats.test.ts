@@ -27,8 +27,8 @@ const keyOf = (url: string) => decodeURIComponent(new URL(url).pathname).split("
 const voice = (rate: number) => (i: number) =>
   (0.3 * Math.sin((2 * Math.PI * 180 * i) / rate) + 0.15 * Math.sin((2 * Math.PI * 540 * i) / rate)) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / rate));
 
-/** A WAV of `shape`, 0.1 s long: small enough to be transcoded within the request. */
-const wavOf = (shape: MakeWavOptions) => makeWav({ frames: Math.round((shape.sampleRate ?? 24_000) / 10), fill: voice(shape.sampleRate ?? 24_000), ...shape });
+/** A WAV of `shape`, 0.05 s long: under the test stack's 1 channel-second, so transcoded within the request. */
+const wavOf = (shape: MakeWavOptions) => makeWav({ frames: Math.round((shape.sampleRate ?? 24_000) / 20), fill: voice(shape.sampleRate ?? 24_000), ...shape });
 
 async function exported(t: Tenant, id: string, query: string) {
   const res = await t.json(`/history/${id}/export-audio?${query}`);
@@ -49,6 +49,8 @@ const SHAPES: (MakeWavOptions & { name: string })[] = [
   { name: "stereo 48 kHz 32-bit PCM", sampleRate: 48_000, channels: 2, bitsPerSample: 32 },
   { name: "mono 22.05 kHz 32-bit float", sampleRate: 22_050, channels: 1, format: "float" },
   { name: "8 channels 16 kHz 32-bit float", sampleRate: 16_000, channels: 8, format: "float" },
+  // More than the issue asks for, but the service accepts up to 32 channels.
+  { name: "12 channels 48 kHz 16-bit", sampleRate: 48_000, channels: 12, bitsPerSample: 16 },
 ];
 
 describe("export-audio in a format", () => {
@@ -71,7 +73,7 @@ describe("export-audio in a format", () => {
     sameBytes((await exported(t, g.id, "")).bytes, wav, "the default is the stored WAV");
     const { bytes: mp3 } = await exported(t, g.id, "format=mp3");
     const frames = mp3Frames(mp3);
-    assert.ok(frames.length > 3);
+    assert.ok(frames.length > 1);
     assert.deepEqual(new Set(frames.map((f) => f.bitrate)), new Set([128]), "128 kbps CBR by default");
     assert.deepEqual(new Set(frames.map((f) => [f.sampleRate, f.channels].join())), new Set(["44100,2"]));
     const { bytes: opus } = await exported(t, g.id, "format=opus");
@@ -107,17 +109,23 @@ describe("export-audio in a format", () => {
 
       if (shape.format === "float" || bits > 24) {
         assertError(await t.json(`/history/${g.id}/export-audio?format=flac`), 422, "audio.format_unsupported", [`${bits}-bit`, "wav"]);
+      } else if (channels > 8) {
+        assertError(await t.json(`/history/${g.id}/export-audio?format=flac`), 422, "audio.format_unsupported", "8 channels");
       } else {
         const flac = (await exported(t, g.id, "format=flac")).bytes;
         assert.deepEqual(flacStreamInfo(flac), { sampleRate: rate, channels, bitsPerSample: bits, totalSamples: frames });
         sameBytes(decodeToPcm(flac, bits as 16 | 24), wavData(wav), "FLAC decodes to the WAV's data chunk");
       }
 
-      const mp3 = mp3Frames((await exported(t, g.id, "format=mp3")).bytes);
-      assert.deepEqual(new Set(mp3.map((f) => [f.sampleRate, f.channels, f.bitrate].join())), new Set([[mp3Rate(rate, 128), Math.min(channels, 2), 128].join()]));
+      if (channels > 8) {
+        assertError(await t.json(`/history/${g.id}/export-audio?format=mp3`), 422, "audio.format_unsupported", "8 channels");
+      } else {
+        const mp3 = mp3Frames((await exported(t, g.id, "format=mp3")).bytes);
+        assert.deepEqual(new Set(mp3.map((f) => [f.sampleRate, f.channels, f.bitrate].join())), new Set([[mp3Rate(rate, 128), Math.min(channels, 2), 128].join()]));
+      }
 
       const head = opusHead((await exported(t, g.id, "format=opus")).bytes);
-      assert.deepEqual(head, { channels, inputSampleRate: 48_000, mappingFamily: channels > 2 ? 1 : 0 });
+      assert.deepEqual(head, { channels, inputSampleRate: 48_000, mappingFamily: channels > 8 ? 255 : channels > 2 ? 1 : 0 });
     });
   }
 

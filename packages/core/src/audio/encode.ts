@@ -17,6 +17,8 @@ const MP3_RATES = [
 /** FLAC's STREAMINFO holds up to 8 channels; ffmpeg's encoder takes rates up to 655,350 Hz. */
 const FLAC_MAX_CHANNELS = 8;
 const FLAC_MAX_RATE = 655_350;
+/** ffmpeg knows speaker layouts, and so a downmix matrix, for up to 8 channels. */
+const MAX_DOWNMIX_CHANNELS = 8;
 
 const unsupported = (detail: string) => new VisibleError(422, "audio.format_unsupported", `${detail} Download it as wav instead.`);
 
@@ -48,10 +50,13 @@ export function encoderArgs(info: WavInfo, options: AudioOptions): string[] {
       return [...input, "-c:a", "flac", "-sample_fmt", info.bitsPerSample > 16 ? "s32" : "s16", "-f", "flac", "pipe:1"];
     }
     case "mp3":
-      // LAME encodes mono or stereo: more channels are downmixed to stereo.
+      // LAME encodes mono or stereo: more channels are downmixed to stereo, by ffmpeg's matrix for
+      // the layout it assumes for 3-8 channels; beyond 8 it has no layout to downmix from.
+      if (info.channels > MAX_DOWNMIX_CHANNELS) throw unsupported(`MP3 is made from up to ${MAX_DOWNMIX_CHANNELS} channels; this audio has ${info.channels}. Opus and WAV keep them all.`);
       return [...input, "-ac", String(Math.min(info.channels, 2)), "-ar", String(mp3Rate(info.sampleRate, options.bitrate!)), "-c:a", "libmp3lame", ...bitrate, "-f", "mp3", "pipe:1"];
     case "opus":
-      // Opus always decodes at 48 kHz; libopus maps 1-2 channels with family 0, 3-8 with family 1 (Vorbis order), more with 255.
-      return [...input, "-ar", "48000", "-c:a", "libopus", ...bitrate, "-f", "ogg", "pipe:1"];
+      // Opus always decodes at 48 kHz. libopus maps 1-2 channels with family 0 and 3-8 with family 1
+      // (Vorbis order); beyond 8, family 255 carries each channel on its own, unassigned to speakers.
+      return [...input, "-ar", "48000", "-c:a", "libopus", ...(info.channels > 8 ? ["-mapping_family", "255"] : []), ...bitrate, "-f", "ogg", "pipe:1"];
   }
 }

@@ -36,9 +36,9 @@ const [lowestBitrate, highestBitrate] = [Math.min(...lossy.map((f) => FORMATS[f]
 
 const audioFormat = about(
   v.picklist(AUDIO_FORMATS, `must be one of ${AUDIO_FORMATS.join(", ")}`),
-  "`wav` (default): the stored file as uploaded. `flac`: lossless, the same samples (16 and 24-bit integer audio; " +
-    "32-bit and float audio is refused with 422). `mp3`: CBR, resampled to the nearest rate MP3 has (at most 48 kHz), more than 2 channels downmixed to stereo. " +
-    "`opus`: Opus in Ogg at 48 kHz, up to 8 channels in their own streams (more are carried too, in mapping family 255).",
+  "`wav` (default): the stored file as uploaded. `flac`: lossless, the same samples (16 and 24-bit integer audio, up to 8 channels; " +
+    "32-bit and float audio is refused with 422). `mp3`: CBR, resampled to the lowest MP3 rate at or above the audio's that carries the bitrate (at most 48 kHz), " +
+    "3-8 channels downmixed to stereo (more: 422). `opus`: Opus in Ogg at 48 kHz; 1-8 channels in the standard speaker mappings, more in mapping family 255.",
 );
 const bitrateAbout = `Kilobits per second, mp3 and opus only: ${bitrateRanges}.`;
 
