@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { wavStream } from "./lib/wav-stream";
 import { benchData, emit, fixed, log, machine, ratio, table, verdict } from "./lib/report";
 
 const MiB = 1024 * 1024;
@@ -140,8 +141,9 @@ async function inFreshStack(gib: number): Promise<Measured[]> {
     const { Upload } = await import("@aws-sdk/lib-storage");
     const { s3 } = await import("../packages/core/src/storage/client");
     const { bucketName } = await import("../packages/core/src/resources");
+    const voice = speech(48_000);
     log(`uploading a ${gib} GiB WAV`);
-    await new Upload({ client: s3, params: { Bucket: bucketName(), Key: "src/large.wav", Body: Readable.from(wavStream(Math.floor(gib * 1024 * MiB) & ~1)) }, partSize: 16 * MiB }).done();
+    await new Upload({ client: s3, params: { Bucket: bucketName(), Key: "src/large.wav", Body: Readable.from(wavStream(Math.floor(gib * 1024 * MiB) & ~1, (i) => 20_000 * voice(i))) }, partSize: 16 * MiB }).done();
     const results: Measured[] = [];
     for (const format of ["flac", "opus"] as const) {
       log(`transcoding ${gib} GiB to ${format}`);
@@ -198,34 +200,4 @@ async function measureTranscode(format: "flac" | "opus") {
   clearInterval(timer);
   s3.destroy();
   process.stdout.write(JSON.stringify({ format, size: size_bytes, ms: performance.now() - start, peakGrowth: peak, childPeak }));
-}
-
-/** A 16-bit mono 48 kHz speech-like WAV of `total` bytes (header included), made 1 MiB at a time. */
-async function* wavStream(total: number): AsyncGenerator<Uint8Array> {
-  const header = new DataView(new ArrayBuffer(44));
-  const dataBytes = total - 44;
-  const ascii = (at: number, s: string) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-  ascii(0, "RIFF");
-  header.setUint32(4, total - 8, true);
-  ascii(8, "WAVE");
-  ascii(12, "fmt ");
-  header.setUint32(16, 16, true);
-  header.setUint16(20, 1, true);
-  header.setUint16(22, 1, true);
-  header.setUint32(24, 48_000, true);
-  header.setUint32(28, 96_000, true);
-  header.setUint16(32, 2, true);
-  header.setUint16(34, 16, true);
-  ascii(36, "data");
-  header.setUint32(40, dataBytes, true);
-  yield new Uint8Array(header.buffer);
-  const voice = speech(48_000);
-  let sample = 0;
-  for (let left = dataBytes; left > 0; ) {
-    const chunk = new Int16Array(Math.ceil(Math.min(MiB, left) / 2));
-    for (let i = 0; i < chunk.length; i++) chunk[i] = Math.round(20_000 * voice(sample++));
-    const bytes = new Uint8Array(chunk.buffer, 0, Math.min(chunk.byteLength, left));
-    left -= bytes.length;
-    yield bytes;
-  }
 }
