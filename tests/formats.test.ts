@@ -212,6 +212,23 @@ describe("export-audio in a format", () => {
   });
 });
 
+describe("the transcode function", () => {
+  test("answers a refusal as data, so the API and the worker answer it as their own; a transcode as its size", async () => {
+    const { handler } = await import("@sonna/functions/transcode");
+    const { t, profileId } = await tenantWithProfile(api);
+    const g = await createCompleted(t, profileId, { wav: wavOf({ sampleRate: 24_000, channels: 1, format: "float" }) });
+    const source = keyOf((await exported(t, g.id, "")).link.url);
+    const target = objectKeys.transcoded(t.id, source, "flac", ".flac");
+    const refused = await handler({ source, target, options: { format: "flac" } });
+    assert.ok("refused" in refused);
+    assert.equal(refused.refused.status, 422);
+    assert.equal(refused.refused.code, "audio.format_unsupported");
+    assert.deepEqual(await bucketKeys(target), [], "nothing is written for a refusal");
+    const done = await handler({ source, target: objectKeys.transcoded(t.id, source, "opus-64k", ".opus"), options: { format: "opus", bitrate: 64 } });
+    assert.ok("size_bytes" in done && done.size_bytes > 0);
+  });
+});
+
 describe("POST /history/exports with a format", () => {
   test("audio files carry the format's extension and generation.json names them; audio FLAC can't hold stays WAV", async () => {
     const { t, profileId } = await tenantWithProfile(api);
