@@ -16,6 +16,8 @@ export default $config({
     await import("./infra/auth");
     const { table } = await import("./infra/table");
     const { bucket } = await import("./infra/bucket");
+    // Downloads in FLAC, MP3 and Opus: the one function that carries ffmpeg.
+    await import("./infra/transcode");
     const { api } = await import("./infra/api");
     // S3 ObjectCreated notifications: uploads complete their generation or version, archives
     // run their import, even when the client dies after its PUT.

@@ -39,6 +39,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "search", title: "Search" },
   { name: "files", title: "Files: export and import", placeholder: FILES_PLACEHOLDER },
   { name: "archival", title: "Archival compression" },
+  { name: "formats", title: "Formats: transcoding" },
 ];
 
 interface Outcome {

@@ -15,8 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { wavStream } from "./lib/wav-stream";
 
 const BUCKET = "zip-memory-bench";
+const noisySine = (i: number) => 8000 * Math.sin(i / 11) + (Math.random() - 0.5) * 200;
 const MiB = 1024 * 1024;
 const TARGET_GROWTH = 128 * MiB;
 
@@ -70,11 +72,11 @@ async function bench(megabytes: number) {
     const bytes = megabytes * 1_000_000;
     await new Upload({
       client: s3,
-      params: { Bucket: BUCKET, Key: "src/audio.wav", Body: Readable.from(wavStream(bytes)), ContentType: "audio/wav" },
+      params: { Bucket: BUCKET, Key: "src/audio.wav", Body: Readable.from(wavStream(bytes, noisySine)), ContentType: "audio/wav" },
       partSize: UPLOAD_PART_BYTES,
     }).done();
 
-    await new Upload({ client: s3, params: { Bucket: BUCKET, Key: "src/small.wav", Body: Readable.from(wavStream(MiB)) } }).done();
+    await new Upload({ client: s3, params: { Bucket: BUCKET, Key: "src/small.wav", Body: Readable.from(wavStream(MiB, noisySine)) } }).done();
     const copy = await inFreshProcess("copy");
     const zip = await inFreshProcess("zip");
     const coldZip = await inFreshProcess("zip", true);
@@ -172,34 +174,5 @@ async function measure(run: () => Promise<{ size: number }>): Promise<Measured> 
     return { size, ms: performance.now() - start, peakGrowth: Math.max(peak, process.memoryUsage().rss) - base };
   } finally {
     clearInterval(timer);
-  }
-}
-
-/** A 16-bit mono 48 kHz WAV of `total` bytes (header included), produced 1 MiB at a time. */
-async function* wavStream(total: number): AsyncGenerator<Uint8Array> {
-  const header = new DataView(new ArrayBuffer(44));
-  const dataBytes = total - 44;
-  const ascii = (at: number, s: string) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-  ascii(0, "RIFF");
-  header.setUint32(4, total - 8, true);
-  ascii(8, "WAVE");
-  ascii(12, "fmt ");
-  header.setUint32(16, 16, true);
-  header.setUint16(20, 1, true);
-  header.setUint16(22, 1, true);
-  header.setUint32(24, 48_000, true);
-  header.setUint32(28, 96_000, true);
-  header.setUint16(32, 2, true);
-  header.setUint16(34, 16, true);
-  ascii(36, "data");
-  header.setUint32(40, dataBytes, true);
-  yield new Uint8Array(header.buffer);
-  let sample = 0;
-  for (let left = dataBytes; left > 0; ) {
-    const chunk = new Int16Array(Math.ceil(Math.min(MiB, left) / 2));
-    for (let i = 0; i < chunk.length; i++) chunk[i] = Math.round(8000 * Math.sin(sample++ / 11) + (Math.random() - 0.5) * 200);
-    const out = new Uint8Array(chunk.buffer, 0, Math.min(MiB, left));
-    left -= out.length;
-    yield out;
   }
 }

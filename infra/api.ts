@@ -4,6 +4,7 @@ import { allowedOrigins, jwtAudience, jwtIssuer } from "./auth";
 import { bucket } from "./bucket";
 import { jobsQueue } from "./jobs";
 import { table } from "./table";
+import { transcodeFunction } from "./transcode";
 import { webhookQueue } from "./webhooks";
 
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -16,9 +17,10 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway gives up after 30 s; ending first returns our error instead of a bare 503.
   timeout: "29 seconds",
   // Grants the IAM permissions and passes the names that Resource.Table / Resource.Bucket read;
-  // the API records jobs and sends them to the queue (Resource.Jobs.url), and nudges webhook
-  // dispatchers after writes with events (Resource.Webhooks.url).
-  link: [table, bucket, jobsQueue, webhookQueue],
+  // the API records jobs and sends them to the queue (Resource.Jobs.url), nudges webhook
+  // dispatchers after writes with events (Resource.Webhooks.url), and invokes the transcode
+  // function for downloads in other formats (Resource.Transcode.name).
+  link: [table, bucket, jobsQueue, webhookQueue, transcodeFunction],
 });
 
 /** HTTP API (payload format 2.0, which the handler is written against); every path goes to Hono. */

@@ -19,3 +19,11 @@ export const referenceScriptFile = "node_modules/@scalar/api-reference/dist/brow
 
 /** Files the API function reads at run time, copied into its package (SST `copyFiles`). */
 export const apiFunctionFiles = [{ from: referenceScriptFile }];
+
+/**
+ * The ffmpeg build the transcode function runs (infra/transcode.ts): the static arm64 binary npm
+ * ships in this package. SST installs a function's `nodejs.install` packages into its package
+ * with npm for the function's architecture (`--cpu=arm64 --os=linux`), so the binary arrives
+ * whatever machine deploys; packages/core/src/audio/ffmpeg.ts resolves the same name at run time.
+ */
+export const FFMPEG_PACKAGE = "@ffmpeg-installer/linux-arm64";

@@ -1,6 +1,7 @@
-import { nodejsBundle } from "./bundle";
+import { FFMPEG_PACKAGE, nodejsBundle } from "./bundle";
 import { bucket } from "./bucket";
 import { table } from "./table";
+import { transcodeFunction } from "./transcode";
 import { webhookQueue } from "./webhooks";
 
 /**
@@ -47,7 +48,8 @@ export const jobsQueue = new sst.aws.Queue("Jobs", {
 
 export const jobsWorkerFunction = {
   handler: "packages/functions/src/jobs-worker.handler",
-  nodejs: nodejsBundle,
+  // Archive jobs encode FLAC, restore jobs and exports of archived audio decode it: ffmpeg runs here too.
+  nodejs: { ...nodejsBundle, install: [FFMPEG_PACKAGE] },
   runtime: "nodejs22.x",
   architecture: "arm64",
   timeout: WORKER_TIMEOUT,
@@ -55,7 +57,8 @@ export const jobsWorkerFunction = {
   memory: "1024 MB",
   // The table and bucket for the work; the queue because jobs may queue follow-up jobs; the webhook
   // queue for the events of their changes and of their own end (job.finished).
-  link: [table, bucket, jobsQueue, webhookQueue],
+  // The transcode function for large downloads in other formats and bulk exports in a format.
+  link: [table, bucket, jobsQueue, webhookQueue, transcodeFunction],
 } satisfies sst.aws.FunctionArgs;
 
 /**

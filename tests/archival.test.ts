@@ -24,6 +24,7 @@ import {
   tenantWithProfile,
   waitForJob,
 } from "./support/fixtures";
+import { decodeToPcm, mp3Frames, wavData } from "./support/audio-headers";
 import { drain } from "./support/feed";
 import { addVersion, exportLink, exportZip, fetchBytes, sameBytes } from "./support/transfer";
 
@@ -92,8 +93,10 @@ async function detail(t: Tenant, id: string) {
   return res.body;
 }
 
-async function bulkExport(t: Tenant, ids: string[]) {
-  const res = await t.json("/history/exports", { method: "POST", body: { ids } });
+const bulkExport = (t: Tenant, ids: string[]) => bulkExportIn(t, ids, "wav");
+
+async function bulkExportIn(t: Tenant, ids: string[], format: string) {
+  const res = await t.json("/history/exports", { method: "POST", body: { ids, format } });
   assert.equal(res.status, 202, JSON.stringify(res.body));
   const job = await waitForJob(t, res.body.id, 120_000);
   const entries: Record<string, Uint8Array> = {};
@@ -249,6 +252,24 @@ describe("archive then download, byte for byte", () => {
     const over = await t.json("/history", { method: "POST", body: { profile_id: profileId, text: "one too many" } });
     assert.equal(over.status, 201);
     await assertStatsMatchRecount(t);
+  });
+});
+
+describe("archived audio in other formats", () => {
+  test("export-audio and bulk exports transcode from the archive: FLAC of it decodes to the original samples, MP3 plays", async () => {
+    const { t, profileId } = await tenantWithProfile(api);
+    const wav = wavOf(shapes[0]!);
+    const { id } = await createCompleted(t, profileId, { wav });
+    assert.equal((await archiveNow(t)).archived, 1);
+    const flac = await t.json(`/history/${id}/export-audio?format=flac`, { headers: { accept: "application/json" } });
+    assert.equal(flac.status, 200, JSON.stringify(flac.body));
+    const flacBytes = (await fetchBytes(flac.body.url)).bytes;
+    sameBytes(decodeToPcm(flacBytes, 16), wavData(wav), "the FLAC transcode of an archive");
+    assert.deepEqual(await bucketKeys(objectKeys.restoredPrefix(t.id)), [], "a transcode reads the archive, no restored copy is written");
+    const entries = await bulkExportIn(t, [id], "mp3");
+    const mp3 = Object.entries(entries).find(([name]) => name.endsWith(".mp3"));
+    assert.ok(mp3, `an .mp3 entry among ${Object.keys(entries).join(", ")}`);
+    assert.ok(mp3Frames(mp3[1]).length > 0);
   });
 });
 

@@ -159,6 +159,7 @@ describe("bucket", () => {
     const [tenant, id] = ["tenant", newId()];
     assert.deepEqual(expiry(objectKeys.exportArchive(tenant, id)), [1]);
     assert.deepEqual(expiry(objectKeys.importUpload(tenant, id)), [1]);
+    assert.deepEqual(expiry(objectKeys.transcoded(tenant, objectKeys.audio(tenant, id, newId()), "mp3-128k", ".mp3")), [1], "transcodes expire like exports");
     // Reconcile completes a pending generation from its upload a day after creation, in a daily
     // sweep: the upload must still be there two days on.
     for (const upload of [objectKeys.generationUpload(tenant, id), objectKeys.versionUpload(tenant, id, newId())]) {
@@ -235,9 +236,9 @@ describe("api", () => {
     assert.deepEqual(variables.filter((name) => !name.startsWith("SST_")), []);
   });
 
-  test("the function runs within API Gateway's 30 s and links the table, the bucket, the jobs queue and the webhook queue", () => {
+  test("the function runs within API Gateway's 30 s and links the table, the bucket, the jobs queue, the webhook queue and the transcode function", () => {
     assert.ok(api().lambda.inputs.timeout < 30);
-    assert.deepEqual(api().links, ["Bucket", "Jobs", "Table", "Webhooks"]);
+    assert.deepEqual(api().links, ["Bucket", "Jobs", "Table", "Transcode", "Webhooks"]);
   });
 });
 
@@ -380,7 +381,7 @@ describe("jobs queue, worker and daily sweep", () => {
     assert.match(readFileSync(at("packages/functions/src/jobs-worker.ts"), "utf8"), /batchItemFailures/);
     const concurrency = mapping.scalingConfig.maximumConcurrency;
     assert.ok(concurrency >= 2 && concurrency <= 100, "a capped worker can't starve the API");
-    assert.deepEqual(worker().links, ["Bucket", "Jobs", "Table", "Webhooks"]);
+    assert.deepEqual(worker().links, ["Bucket", "Jobs", "Table", "Transcode", "Webhooks"]);
   });
 
   test("the sweep runs once a day, with the table and the queues", () => {
@@ -399,8 +400,11 @@ describe("webhook queue, worker and minute sweep", () => {
   test("the worker's queue is linked as `Webhooks`, the name packages/core sends to, and every function that writes changes links it", () => {
     assert.equal(queue().name, "WebhooksQueue");
     assert.match(readFileSync(at("packages/core/src/webhooks/queue.ts"), "utf8"), /\.Webhooks\.url/);
-    // Every function writes changes (or, for the minute sweep, nudges), and a change with an event nudges a dispatcher.
-    for (const fn of functions) assert.ok(fn.links.includes("Webhooks"), `${fn.handler} can't nudge a dispatcher`);
+    // Every function writes changes (or, for the minute sweep, nudges), and a change with an event
+    // nudges a dispatcher; all but the transcode function, which writes only transcoded audio.
+    for (const fn of functions.filter((f) => f.handler !== "packages/functions/src/transcode.handler")) {
+      assert.ok(fn.links.includes("Webhooks"), `${fn.handler} can't nudge a dispatcher`);
+    }
     assert.deepEqual(worker().links, ["Table", "Webhooks"]);
   });
 
@@ -448,9 +452,38 @@ describe("webhook queue, worker and minute sweep", () => {
   });
 });
 
+describe("transcode function", () => {
+  const transcode = () => runningOne("transcode.handler");
+
+  test("it and the jobs worker alone carry ffmpeg (the API invokes it): npm installs the arm64 build into their packages, the name packages/core resolves at run time", async () => {
+    const { FFMPEG_PACKAGE } = await import("../infra/bundle");
+    assert.equal(FFMPEG_PACKAGE, "@ffmpeg-installer/linux-arm64");
+    const carriers = [transcode(), runningOne("jobs-worker.handler")];
+    for (const fn of carriers) {
+      assert.deepEqual(fn.bundle.install, { [FFMPEG_PACKAGE]: "*" }, fn.handler);
+      assert.deepEqual(fn.lambda.inputs.architectures, ["arm64"], fn.handler);
+    }
+    assert.match(readFileSync(at("packages/core/src/audio/ffmpeg.ts"), "utf8"), /`@ffmpeg-installer\/\$\{process\.platform\}-\$\{process\.arch\}\/ffmpeg`/);
+    assert.ok(JSON.parse(readFileSync(at("packages/core/package.json"), "utf8")).optionalDependencies[FFMPEG_PACKAGE], "the package is a dependency, so its version is locked");
+    for (const fn of functions.filter((f) => !carriers.includes(f))) assert.equal(fn.bundle.install, undefined, `${fn.handler} would carry ffmpeg`);
+  });
+
+  test("gets Lambda's 15 minutes and a full vCPU, links only the bucket, and is invoked by the API and the jobs worker by its linked name", () => {
+    const inputs = transcode().lambda.inputs;
+    assert.equal(inputs.timeout, 15 * 60);
+    assert.ok(inputs.memorySize >= 1769, "under 1,769 MB Lambda gives less than one vCPU");
+    assert.deepEqual(transcode().links, ["Bucket"]);
+    assert.match(readFileSync(at("packages/core/src/audio/invoke.ts"), "utf8"), /\.Transcode\.name/);
+    for (const fn of [runningOne("api.handler"), runningOne("jobs-worker.handler")]) {
+      const invokes = statementsOf(fn.role).some((s) => s.actions.includes("lambda:InvokeFunction") && s.resources.includes(arnOf(transcode().lambda.name)));
+      assert.ok(invokes, `${fn.handler} may not invoke the transcode function`);
+    }
+  });
+});
+
 describe("every function", () => {
   test("runs a handler that its file exports", () => {
-    assert.equal(functions.length, 7);
+    assert.equal(functions.length, 8);
     for (const { handler } of functions) {
       const { file, exported, names } = handlerExports(handler);
       assert.ok(names.has(exported), `${file} does not export ${exported}`);
@@ -462,7 +495,8 @@ describe("every function", () => {
     for (const fn of functions) {
       assert.equal(fn.lambda.inputs.runtime, "nodejs22.x", fn.handler);
       assert.deepEqual(fn.lambda.inputs.architectures, ["arm64"], fn.handler);
-      assert.deepEqual(fn.bundle, nodejsBundle, fn.handler);
+      const { install: _install, ...bundle } = fn.bundle;
+      assert.deepEqual(bundle, nodejsBundle, fn.handler);
     }
   });
 

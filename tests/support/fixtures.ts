@@ -484,3 +484,12 @@ export async function oldGeneration(
   if (options.failed) await failGeneration(t, item.id, "engine crashed");
   return old;
 }
+
+/** Writes `bytes` at `key` straight into the bucket (PutObject through the app's own client). */
+export async function putObjectBytes(key: string, bytes: Uint8Array): Promise<void> {
+  assertLoopbackEnv();
+  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+  const { s3 } = await import("@sonna/core/storage/client");
+  const { bucketName } = await import("@sonna/core/resources");
+  await s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: bytes }));
+}

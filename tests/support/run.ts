@@ -75,6 +75,8 @@ const env: NodeJS.ProcessEnv = {
   SONNA_MAX_AUDIO_BYTES: String(8 * 1024 * 1024),
   // Small enough that archived audio of a megabyte or two takes the restore job.
   SONNA_RESTORE_IN_REQUEST_BYTES: String(1024 * 1024),
+  // Small enough that the transcode-as-a-job tests upload a few hundred kilobytes.
+  SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS: "1",
 };
 delete env.AWS_PROFILE;
 delete env.AWS_SESSION_TOKEN;

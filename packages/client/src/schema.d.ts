@@ -454,8 +454,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download a generation's audio (its default version) as a WAV
-         * @description Always the original WAV bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link.
+         * Download a generation's audio (its default version, or `version_id`) as WAV, FLAC, MP3 or Opus
+         * @description `wav` is always the original bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link. A format other than `wav` is transcoded once and kept for a day, so asking again is only a new link. Audio too large to transcode within the request answers 202 with an `audio.transcode` job; when it succeeds, `GET /jobs/{id}` has `result.url`, `result.filename` and `result.size_bytes`.
          */
         get: operations["getHistoryByIdExportAudio"];
         put?: never;
@@ -477,7 +477,7 @@ export interface paths {
         put?: never;
         /**
          * Export many generations as ZIP parts: up to 1,000 ids, or every match of a filter
-         * @description Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json. `result.skipped` counts what was left out: generations not completed, and ids not found, which `result.not_found` names.
+         * @description Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json. `result.skipped` counts what was left out: generations not completed, and ids not found, which `result.not_found` names. `format` (default `wav`) and `bitrate` choose the audio files' format as for `GET /history/{id}/export-audio`; only a `wav` export can be imported again. Audio a format cannot hold (FLAC of 32-bit or float audio) stays WAV in the archive.
          */
         post: operations["postHistoryExports"];
         delete?: never;
@@ -744,7 +744,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "archive" | "audio.restore" | "search.compact";
+            type: "profile.delete" | "history.delete" | "history.export" | "reconcile" | "retention" | "trash.purge" | "archive" | "audio.restore" | "search.compact" | "audio.transcode";
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
             progress: {
@@ -1188,6 +1188,24 @@ export interface components {
             filename: string;
             size_bytes: number;
         };
+        /** @description Either up to 1,000 ids or a filter (the list filters), and the audio format the files are in. */
+        BulkExportRequest: {
+            /**
+             * @description `wav` (default): the stored file as uploaded. `flac`: lossless, the same samples (16 and 24-bit integer audio, up to 8 channels; 32-bit and float audio is refused with 422). `mp3`: CBR, resampled to the lowest MP3 rate at or above the audio's that carries the bitrate (at most 48 kHz), 3-8 channels downmixed to stereo (more: 422). `opus`: Opus in Ogg at 48 kHz; 1-8 channels in the standard speaker mappings, more in mapping family 255.
+             * @enum {string}
+             */
+            format?: "wav" | "flac" | "mp3" | "opus";
+            /** @description Kilobits per second, mp3 and opus only: mp3 64-320 (default 128), opus 16-256 (default 64). */
+            bitrate?: number;
+        } & ({
+            ids: string[];
+            format?: unknown;
+            bitrate?: unknown;
+        } | {
+            filter: components["schemas"]["GenerationFilter"];
+            format?: unknown;
+            bitrate?: unknown;
+        });
         ImportForm: {
             file: unknown;
             profile_id?: string;
@@ -3484,7 +3502,14 @@ export interface operations {
     };
     getHistoryByIdExportAudio: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `wav` (default): the stored file as uploaded. `flac`: lossless, the same samples (16 and 24-bit integer audio, up to 8 channels; 32-bit and float audio is refused with 422). `mp3`: CBR, resampled to the lowest MP3 rate at or above the audio's that carries the bitrate (at most 48 kHz), 3-8 channels downmixed to stereo (more: 422). `opus`: Opus in Ogg at 48 kHz; 1-8 channels in the standard speaker mappings, more in mapping family 255. */
+                format?: "wav" | "flac" | "mp3" | "opus";
+                /** @description Kilobits per second, mp3 and opus only: mp3 64-320 (default 128), opus 16-256 (default 64). */
+                bitrate?: number;
+                /** @description A version of the generation to download instead of its default one. */
+                version_id?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3502,7 +3527,7 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadLink"];
                 };
             };
-            /** @description Archived audio over 100 MB: the job restoring it; call again once it has succeeded. */
+            /** @description Large audio: the job restoring (`audio.restore`) or transcoding (`audio.transcode`) it. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +3536,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Redirect to the presigned download (Content-Disposition: attachment). */
+            /** @description Redirect to the presigned download (Content-Disposition: attachment, the format's Content-Type). */
             302: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,6 +3579,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The audio cannot be held in this format without loss (`audio.format_unsupported`), e.g. FLAC of 32-bit or float audio. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A storage dependency is unavailable; retry after `Retry-After` seconds. */
             503: {
                 headers: {
@@ -3574,7 +3608,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BulkSelection"];
+                "application/json": components["schemas"]["BulkExportRequest"];
             };
         };
         responses: {

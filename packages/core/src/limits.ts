@@ -22,5 +22,13 @@ export const limits = {
    * arriving meanwhile waits or is told the import is under way. SONNA_IMPORT_LEASE_MS shortens it
    * in tests.
    */
+  /**
+   * Audio up to this many seconds times channels is transcoded within the request; longer audio
+   * gets an `audio.transcode` job. Encoding time follows duration and channels, not bytes (Opus
+   * always encodes at 48 kHz): 10 channel-minutes take the slowest encoder about 10 CPU-seconds,
+   * well inside the API's 29 s (docs/decisions.md). SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS
+   * lowers it in tests.
+   */
+  transcodeInRequestMaxChannelSeconds: Number(process.env.SONNA_TRANSCODE_IN_REQUEST_MAX_CHANNEL_SECONDS ?? 600),
   importLeaseMs: Number(process.env.SONNA_IMPORT_LEASE_MS ?? 60_000),
 } as const;

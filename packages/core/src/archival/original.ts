@@ -39,25 +39,29 @@ export async function openOriginalWav(audio: StoredAudio, signal?: AbortSignal):
 
 /** The original WAV bytes of an archive (`key` names it in errors): its header, its decoded samples, its trailer. */
 export async function* restoredBytes(flac: Readable, wavBytes: number, key: string): AsyncGenerator<Uint8Array> {
-  const { foreign, rest } = await readForeignBytes(flac);
-  const { info, dataOffset } = locateSamples(foreign.header, wavBytes);
-  if (dataOffset !== foreign.header.length || dataOffset + info.dataBytes + foreign.trailer.length !== wavBytes) {
-    throw new Error(`archive ${key} does not describe a WAV of ${wavBytes} bytes`);
-  }
-  yield foreign.header;
-  const decoder = decodeFlac(Readable.from(rest, { objectMode: false }), info);
-  let samples = 0;
+  // A reader that stops early (one that wanted only the header) still releases the object's stream.
   try {
-    for await (const chunk of decoder.output as AsyncIterable<Uint8Array>) {
-      samples += chunk.length;
-      if (samples > info.dataBytes) throw new Error(`archive ${key} decodes to more than ${info.dataBytes} sample bytes`);
-      yield chunk;
+    const { foreign, rest } = await readForeignBytes(flac);
+    const { info, dataOffset } = locateSamples(foreign.header, wavBytes);
+    if (dataOffset !== foreign.header.length || dataOffset + info.dataBytes + foreign.trailer.length !== wavBytes) {
+      throw new Error(`archive ${key} does not describe a WAV of ${wavBytes} bytes`);
     }
-    await decoder.finished;
+    yield foreign.header;
+    const decoder = decodeFlac(Readable.from(rest, { objectMode: false }), info);
+    let samples = 0;
+    try {
+      for await (const chunk of decoder.output as AsyncIterable<Uint8Array>) {
+        samples += chunk.length;
+        if (samples > info.dataBytes) throw new Error(`archive ${key} decodes to more than ${info.dataBytes} sample bytes`);
+        yield chunk;
+      }
+      await decoder.finished;
+    } finally {
+      decoder.output.destroy();
+    }
+    if (samples !== info.dataBytes) throw new Error(`archive ${key} decoded to ${samples} sample bytes, not ${info.dataBytes}`);
+    yield foreign.trailer;
   } finally {
-    decoder.output.destroy();
     flac.destroy();
   }
-  if (samples !== info.dataBytes) throw new Error(`archive ${key} decoded to ${samples} sample bytes, not ${info.dataBytes}`);
-  yield foreign.trailer;
 }

@@ -52,7 +52,9 @@ export async function servedWavKey(audio: StoredAudio, restore: boolean): Promis
   const fresh = await freshRestoredCopy(audio);
   if (fresh) return fresh;
   if (!restore || audio.size_bytes > limits.restoreInRequestBytes) return undefined;
-  return restoreCopy(audio);
+  // ffmpeg runs in the transcode function, not in the API's.
+  const { runRestore } = await import("../audio/invoke");
+  return runRestore(audio);
 }
 
 /**

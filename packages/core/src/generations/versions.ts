@@ -16,7 +16,7 @@ export type { VersionInput } from "../shapes/generation";
 const versionNotFound = (id: string) =>
   new VisibleError(404, "version.not_found", `No version with id ${JSON.stringify(id)} on this generation.`);
 
-function findVersion(item: GenerationItem, versionId: string): Version {
+export function findVersion(item: GenerationItem, versionId: string): Version {
   const version = isId(versionId) ? item.versions.find((v) => v.id === versionId) : undefined;
   if (!version) throw versionNotFound(versionId);
   return version;

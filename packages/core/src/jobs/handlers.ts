@@ -3,7 +3,7 @@ import { findGeneration } from "../generations/repo";
 import type { Disposal } from "../generations/disposal";
 import type { GenerationItem } from "../generations/model";
 import type { PurgeScope } from "../trash/purge";
-import type { Selection } from "../transfer/bulk-export";
+import type { BulkExportRequest } from "../shapes/transfer";
 import type { JobItem, JobType } from "./model";
 
 export interface JobContext {
@@ -49,9 +49,13 @@ export const jobHandlers: Record<JobType, JobHandler> = {
     return { deleted };
   },
   "history.export": async (context) => {
-    const selection = context.job.params as unknown as Selection;
+    const request = context.job.params as unknown as BulkExportRequest;
     const { bulkExport } = await import("../transfer/bulk-export");
-    return { ...(await bulkExport(context.tenant, context.job.id, selection, (n) => context.progress(n))) };
+    return { ...(await bulkExport(context.tenant, context.job.id, request, (n) => context.progress(n))) };
+  },
+  "audio.transcode": async (context) => {
+    const { transcodeForJob } = await import("../transfer/audio-export");
+    return { ...(await transcodeForJob(context.tenant, context.job.params as unknown as Parameters<typeof transcodeForJob>[1])) };
   },
   reconcile: async (context) => {
     const { reconcileTenant, minAgeFromParams } = await import("../maintenance/reconcile");

@@ -36,7 +36,12 @@ export const toJob = (item: JobItem): Job => ({
  */
 export function jobWithoutLinks(item: JobItem): Job {
   const job = toJob(item);
-  if (item.type !== "history.export" || !item.result) return job;
+  if (!item.result) return job;
+  if (item.type === "audio.transcode") {
+    const { key: _key, ...shown } = item.result as { key: string };
+    return { ...job, result: shown };
+  }
+  if (item.type !== "history.export") return job;
   const { parts, ...rest } = item.result as { parts: ExportPart[] };
   return { ...job, result: { ...rest, parts: parts.map(({ key: _key, ...part }) => part) } };
 }

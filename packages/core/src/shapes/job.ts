@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { about, count, instant, named, nullableInt } from "./named";
 
-export const jobTypes = ["profile.delete", "history.delete", "history.export", "reconcile", "retention", "trash.purge", "archive", "audio.restore", "search.compact"] as const;
+export const jobTypes = ["profile.delete", "history.delete", "history.export", "reconcile", "retention", "trash.purge", "archive", "audio.restore", "search.compact", "audio.transcode"] as const;
 export type JobType = (typeof jobTypes)[number];
 
 export const JobSchema = named(

@@ -104,17 +104,18 @@ export type ListPage = v.InferOutput<typeof ListResponse>;
 
 const MAX_BULK_IDS = 1000;
 
-export const BulkSelection = named(
-  "BulkSelection",
+/** Either up to MAX_BULK_IDS ids or a filter, each beside the `options` a bulk operation takes. */
+export const bulkSelection = <O extends v.ObjectEntries>(options: O) =>
   v.union(
     [
       v.strictObject({
         ids: v.pipe(v.array(shortId), v.minLength(1, "send at least one id"), v.maxLength(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids`)),
+        ...options,
       }),
-      v.strictObject({ filter: FilterSchema }),
+      v.strictObject({ filter: FilterSchema, ...options }),
     ],
     `send either \`ids\` (1 to ${MAX_BULK_IDS} generation ids) or \`filter\` (the list filters)`,
-  ),
-  `Either up to ${MAX_BULK_IDS} ids or a filter (the list filters).`,
-);
+  );
+
+export const BulkSelection = named("BulkSelection", bulkSelection({}), `Either up to ${MAX_BULK_IDS} ids or a filter (the list filters).`);
 export type Selection = v.InferOutput<typeof BulkSelection>;

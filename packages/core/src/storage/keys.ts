@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isId } from "../ids";
 import { tenantFromSegment, tenantSegment } from "../table/keys";
 
@@ -17,6 +18,12 @@ export const objectKeys = {
   uploadPrefix: (tenant: string) => `uploads/${tenantSegment(tenant)}/`,
   /** Exports and import uploads live under top-level prefixes that the bucket expires after a day. */
   exportArchive: (tenant: string, name: string) => `exports/${tenantSegment(tenant)}/${name}.zip`,
+  /**
+   * A transcoded copy of the audio object `sourceKey` (immutable: every write gets a fresh key), in
+   * the options `tag` names: one object per (audio object, format, options), expired with exports.
+   */
+  transcoded: (tenant: string, sourceKey: string, tag: string, extension: string) =>
+    `exports/${tenantSegment(tenant)}/audio/${createHash("sha256").update(sourceKey).digest("base64url").slice(0, 22)}/${tag}${extension}`,
   importUpload: (tenant: string, importId: string) => `imports/${tenantSegment(tenant)}/${importId}.zip`,
   importStaging: (tenant: string, importId: string, entry: number) =>
     `imports/${tenantSegment(tenant)}/${importId}/entry-${entry}.wav`,

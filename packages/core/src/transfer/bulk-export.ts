@@ -7,8 +7,11 @@ import type { ProfileItem } from "../profiles/model";
 import { findProfileItem } from "../profiles/service";
 import { objectKeys } from "../storage/keys";
 import { presignDownload } from "../storage/presign";
+import { audioOptions } from "../audio/formats";
 import { generationEntries } from "./export";
+import { formattedEntries } from "./formatted-entries";
 
+import type { BulkExportRequest } from "../shapes/transfer";
 import type { Selection } from "../shapes/list";
 
 export type { Selection } from "../shapes/list";
@@ -69,14 +72,16 @@ async function* selected(tenant: string, selection: Selection, notFound: string[
  * index.json per part. Parts split at about 2 GiB, so any history size works. Running it again
  * rebuilds the same parts (keys are per job), so a retried job leaves no stray archives.
  * `skipped` counts the generations left out: not completed, or (by id) not found, which
- * `not_found` names.
+ * `not_found` names. Audio files are in the request's `format` (default WAV).
  */
 export async function bulkExport(
   tenant: string,
   jobId: string,
-  selection: Selection,
+  request: BulkExportRequest,
   onProgress: (done: number) => Promise<void>,
 ): Promise<{ parts: ExportPart[]; exported: number; skipped: number; not_found: string[] }> {
+  const { format, bitrate, ...selection } = request;
+  const options = audioOptions(format, bitrate);
   const profiles = new Map<string, ProfileItem | undefined>();
   const folderOf = folderNamer();
   const parts: ExportPart[] = [];
@@ -90,7 +95,15 @@ export async function bulkExport(
   const flush = async () => {
     if (index.length === 0) return;
     const key = objectKeys.exportArchive(tenant, `bulk-${jobId}-part-${parts.length + 1}`);
-    const manifest = { format: "sonna-history-bulk", format_version: 1, exported_at: new Date().toISOString(), part: parts.length + 1, generations: index };
+    const manifest = {
+      format: "sonna-history-bulk",
+      format_version: 1,
+      exported_at: new Date().toISOString(),
+      audio_format: options.format,
+      ...(options.bitrate ? { audio_bitrate_kbps: options.bitrate } : {}),
+      part: parts.length + 1,
+      generations: index,
+    };
     const { size } = await writeZipToS3({
       key,
       entries: [{ name: "index.json", kind: "json", data: manifest }, ...entries],
@@ -112,7 +125,7 @@ export async function bulkExport(
     if (!profiles.has(item.profile_id)) profiles.set(item.profile_id, await findProfileItem(tenant, item.profile_id));
     const profile = profiles.get(item.profile_id);
     const folder = `${folderOf(item.profile_id, profile?.name)}/${item.id}/`;
-    const own = generationEntries(item, profile, folder);
+    const own = await formattedEntries(tenant, generationEntries(item, profile, folder), folder, options);
     const size = audioBytes(item);
     if (index.length > 0 && (bytes + size > PART_BUDGET_BYTES || entries.length + own.length > PART_MAX_ENTRIES)) await flush();
     entries.push(...own);

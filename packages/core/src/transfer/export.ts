@@ -1,31 +1,23 @@
 import { createHash } from "node:crypto";
 import { sonnaManifest, safeFilename, SONNA_AUDIO_NAME, SONNA_FORMAT_VERSION, SONNA_MANIFEST_NAME, versionEntryName } from "../archive/format";
 import { writeZipToS3, type ZipEntryInput } from "../archive/write";
-import { VisibleError } from "../errors";
 import { isArchived, originalOf, type GenerationItem } from "../generations/model";
 import { openOriginalWav, type StoredAudio } from "../archival/original";
-import { servedWavKey } from "../archival/restore";
-import { enqueueJob } from "../jobs/enqueue";
-import type { Job } from "../jobs/model";
 import { getGeneration } from "../generations/repo";
-import { defaultAudio } from "../generations/versions";
 import type { ProfileItem } from "../profiles/model";
 import { findProfileItem } from "../profiles/service";
 import { objectKeys } from "../storage/keys";
-import { headObject } from "../storage/objects";
+import { freshObjectSize, notCompleted } from "./audio-export";
 import { presignDownload } from "../storage/presign";
 import type { DownloadLink } from "../shapes/transfer";
 
 export type { DownloadLink } from "../shapes/transfer";
 
-/** Exports expire from the bucket after a day; a cached one is reused only while a link to it outlives its URL. */
-const REUSE_EXPORT_FOR_MS = 23 * 3600 * 1000;
-
-const notCompleted = (item: GenerationItem) =>
-  new VisibleError(409, "generation.not_completed", `Generation ${item.id} is ${item.status}; only a completed generation has audio.`);
+/** An archive entry, naming the stored audio it holds when it holds audio (a transcode reads that instead). */
+export type GenerationEntry = ZipEntryInput & { audio?: StoredAudio };
 
 /** The archive entries of one generation: its manifest, its audio and every completed version's audio. */
-export function generationEntries(item: GenerationItem, profile: ProfileItem | undefined, folder = ""): ZipEntryInput[] {
+export function generationEntries(item: GenerationItem, profile: ProfileItem | undefined, folder = ""): GenerationEntry[] {
   const versions = item.versions.filter((v) => v.status === "completed");
   const processed = versions.filter((v) => v.audio_path !== item.audio_path);
   const fileOf = new Map(processed.map((v, i) => [v.id, `${folder}${versionEntryName(i, v.label)}`]));
@@ -49,8 +41,10 @@ export function generationEntries(item: GenerationItem, profile: ProfileItem | u
 }
 
 /** A WAV object is copied in as it is (pinned to its ETag); archived audio is restored to its WAV bytes as the ZIP is written. */
-const audioEntry = (name: string, audio: StoredAudio): ZipEntryInput =>
-  isArchived(audio) ? { name, kind: "stream", size: audio.size_bytes, open: () => openOriginalWav(audio) } : { name, kind: "object", key: audio.audio_path };
+const audioEntry = (name: string, audio: StoredAudio): GenerationEntry =>
+  isArchived(audio)
+    ? { name, kind: "stream", size: audio.size_bytes, open: () => openOriginalWav(audio), audio }
+    : { name, kind: "object", key: audio.audio_path, audio };
 
 /**
  * A ZIP of one generation (`generation.json`, `audio.wav`, `versions/*.wav`), streamed from its
@@ -59,36 +53,14 @@ const audioEntry = (name: string, audio: StoredAudio): ZipEntryInput =>
  */
 export async function exportGeneration(tenant: string, id: string): Promise<DownloadLink> {
   const item = await getGeneration(tenant, id);
-  if (item.status !== "completed") throw notCompleted(item);
+  if (item.status !== "completed") throw notCompleted(item.id, item.status);
   const profile = await findProfileItem(tenant, item.profile_id);
   const fingerprint = createHash("sha256")
     .update(JSON.stringify([SONNA_FORMAT_VERSION, item.rev, item.updated_at, profile?.updated_at ?? null]))
     .digest("base64url")
     .slice(0, 16);
   const key = objectKeys.exportArchive(tenant, `${item.id}-${fingerprint}`);
-  const cached = await headObject(key);
-  const size =
-    cached && cached.lastModified.getTime() > Date.now() - REUSE_EXPORT_FOR_MS
-      ? cached.size
-      : (await writeZipToS3({ key, entries: generationEntries(item, profile) })).size;
+  const size = (await freshObjectSize(key)) ?? (await writeZipToS3({ key, entries: generationEntries(item, profile) })).size;
   const filename = safeFilename(item.text);
   return { ...(await presignDownload(key, { filename, contentType: "application/zip" })), filename, size_bytes: size };
-}
-
-/**
- * A link to the generation's default audio as its original WAV bytes, named after its text.
- * Archived audio is restored first (within the request up to 100 MB); larger archived audio
- * answers with an `audio.restore` job, after which the same call gives the link.
- */
-export async function exportAudio(tenant: string, id: string): Promise<DownloadLink | Job> {
-  const item = await getGeneration(tenant, id);
-  const audio = item.status === "completed" ? defaultAudio(item) : undefined;
-  if (!audio) throw notCompleted(item);
-  if (!isArchived(audio) && !(await headObject(audio.audio_path))) {
-    throw new VisibleError(404, "audio.not_found", `The audio of generation ${item.id} is missing.`);
-  }
-  const key = await servedWavKey(audio, true);
-  if (!key) return enqueueJob(tenant, "audio.restore", { generation_id: item.id, version_id: audio.id });
-  const filename = safeFilename(item.text, ".wav");
-  return { ...(await presignDownload(key, { filename, contentType: "audio/wav" })), filename, size_bytes: audio.size_bytes };
 }

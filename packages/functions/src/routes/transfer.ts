@@ -1,8 +1,7 @@
 import type { Context } from "hono";
 import { GenerationSchema, IdParam } from "@sonna/core/shapes/generation";
 import { JobSchema } from "@sonna/core/shapes/job";
-import { BulkSelection } from "@sonna/core/shapes/list";
-import { DownloadLinkSchema, ImportForm, ImportParam, ImportStart, ImportStarted, type DownloadLink } from "@sonna/core/shapes/transfer";
+import { AudioExportQuery, BulkExportRequest, DownloadLinkSchema, ImportForm, ImportParam, ImportStart, ImportStarted, type DownloadLink } from "@sonna/core/shapes/transfer";
 import { enqueueJob } from "@sonna/core/jobs/enqueue";
 import {
   acceptedJob,
@@ -24,6 +23,7 @@ const tags = ["Export and import"];
 
 // Exports and imports reach S3, fflate and yauzl; they load on first use, not at cold start (tests/bundle.test.ts).
 const exports = onFirstUse(() => import("@sonna/core/transfer/export"));
+const audioExports = onFirstUse(() => import("@sonna/core/transfer/audio-export"));
 const inRequestImport = onFirstUse(() => import("@sonna/core/transfer/import"));
 const largeImports = onFirstUse(() => import("@sonna/core/transfer/imports"));
 
@@ -80,23 +80,28 @@ export const transferRoutes = router()
     "/:id/export-audio",
     describe({
       tags,
-      summary: "Download a generation's audio (its default version) as a WAV",
+      summary: "Download a generation's audio (its default version, or `version_id`) as WAV, FLAC, MP3 or Opus",
       description:
-        "Always the original WAV bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, " +
-        "else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link.",
+        "`wav` is always the original bytes. Archived audio (stored as FLAC) is restored first: within the request up to 100 MB, " +
+        "else the answer is 202 with an `audio.restore` job; once it has succeeded the same call gives the link. " +
+        "A format other than `wav` is transcoded once and kept for a day, so asking again is only a new link. " +
+        "Audio too large to transcode within the request answers 202 with an `audio.transcode` job; when it succeeds, " +
+        "`GET /jobs/{id}` has `result.url`, `result.filename` and `result.size_bytes`.",
       responses: {
         200: jsonContent(DownloadLinkSchema, "With `Accept: application/json`: the link."),
-        202: jsonContent(JobSchema, "Archived audio over 100 MB: the job restoring it; call again once it has succeeded."),
-        302: { description: "Redirect to the presigned download (Content-Disposition: attachment)." },
+        202: jsonContent(JobSchema, "Large audio: the job restoring (`audio.restore`) or transcoding (`audio.transcode`) it."),
+        302: { description: "Redirect to the presigned download (Content-Disposition: attachment, the format's Content-Type)." },
         ...commonErrors,
         ...notFoundError,
         ...conflictError,
+        422: errorResponse("The audio cannot be held in this format without loss (`audio.format_unsupported`), e.g. FLAC of 32-bit or float audio."),
       },
     }),
     validate("param", IdParam),
+    validate("query", AudioExportQuery),
     async (c) => {
-      const { exportAudio } = await exports();
-      const answer = await exportAudio(c.get("tenant"), c.req.valid("param").id);
+      const { exportAudio } = await audioExports();
+      const answer = await exportAudio(c.get("tenant"), c.req.valid("param").id, { format: "wav", ...c.req.valid("query") });
       return "url" in answer ? answerWithLink(c, answer) : acceptedJob(c, answer);
     },
   )
@@ -108,10 +113,12 @@ export const transferRoutes = router()
       description:
         "Runs as a job; when it succeeds, `GET /jobs/{id}` has `result.url` (the first part) and `result.parts`. " +
         "Each part holds a folder per profile name, a folder per generation (generation.json, audio.wav, versions) and an index.json. " +
-        "`result.skipped` counts what was left out: generations not completed, and ids not found, which `result.not_found` names.",
+        "`result.skipped` counts what was left out: generations not completed, and ids not found, which `result.not_found` names. " +
+        "`format` (default `wav`) and `bitrate` choose the audio files' format as for `GET /history/{id}/export-audio`; " +
+        "only a `wav` export can be imported again. Audio a format cannot hold (FLAC of 32-bit or float audio) stays WAV in the archive.",
       responses: { 202: jsonContent(JobSchema, "The export job."), ...commonErrors, ...bodyErrors() },
     }),
-    validate("json", BulkSelection),
+    validate("json", BulkExportRequest),
     async (c) => acceptedJob(c, await enqueueJob(c.get("tenant"), "history.export", c.req.valid("json"))),
   )
   .post(
