@@ -29,7 +29,6 @@ export const handler = floorRoute("POST", "/history", async (tenant, c) => {
     id,
     profile_id: input.profile_id,
     text: input.text,
-    text_lc: input.text.toLowerCase(),
     language: "en",
     audio_path: upload,
     duration: null,

@@ -39,7 +39,6 @@ export function newGenerationItem(
     entity: "generation",
     id,
     ...settings,
-    text_lc: settings.text.toLowerCase(),
     // Until completion a generation's audio is its upload; completion points it at the inspected copy.
     audio_path: objectKeys.generationUpload(tenant, id),
     duration: null,

@@ -22,7 +22,6 @@ export interface GenerationItem extends Omit<Generation, "default_version_id"> {
   gsi1pk: string;
   gsi1sk: string;
   entity: "generation" | "trashed";
-  text_lc: string;
   rev: number;
   deleted_at?: string;
   purge_at?: string;
