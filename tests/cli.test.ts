@@ -110,3 +110,30 @@ test("the bin runs: `npx sonna-history --help`", async () => {
   const { stdout } = await promisify(execFile)(cliBin, ["--help"]);
   assert.match(stdout, /^Usage: sonna-history <command>/);
 });
+
+test("download names files from text and id and never replaces a file unless --force; exports keep earlier ones", async () => {
+  const { t, profile, env, hello } = await seeded();
+  const [one, two] = await Promise.all([smallWav(700), smallWav(800)]);
+  const a = await createCompleted(t, profile.id, { text: "Hello there", wav: one });
+  const b = await createCompleted(t, profile.id, { text: "Hello there", wav: two });
+  const out = join(stack.dir, "same-text");
+  const both = await cli(["download", a.id, b.id, "--out", out], env);
+  assert.equal(both.code, 0, both.stderr);
+  const files = (await readdir(out)).sort();
+  assert.deepEqual(files, [`generation-hello-there-${a.id}.wav`, `generation-hello-there-${b.id}.wav`].sort());
+  assert.deepEqual(new Uint8Array(await readFile(join(out, `generation-hello-there-${b.id}.wav`))), two);
+
+  const mine = join(out, `generation-hello-there-${a.id}.wav`);
+  await writeFile(mine, "the user's own file");
+  const again = await cli(["download", a.id, "--out", out], env);
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /exists already; --force replaces it/);
+  assert.equal(await readFile(mine, "utf8"), "the user's own file");
+  assert.equal((await cli(["download", a.id, "--out", out, "--force"], env)).code, 0);
+  assert.deepEqual(new Uint8Array(await readFile(mine)), one);
+
+  const exports = join(stack.dir, "two-exports");
+  assert.equal((await cli(["export", hello.id, "--out", exports], env)).code, 0);
+  assert.equal((await cli(["export", a.id, "--out", exports], env)).code, 0);
+  assert.equal((await readdir(exports)).filter((f) => f.endsWith(".zip")).length, 2, "the second export keeps the first's parts");
+});

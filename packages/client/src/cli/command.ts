@@ -26,6 +26,7 @@ export const OPTIONS = {
   favorites: { type: "boolean" },
   limit: { type: "string" },
   out: { type: "string" },
+  force: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

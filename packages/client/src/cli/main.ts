@@ -11,6 +11,7 @@ import { SonnaApiError } from "../errors.js";
 import type { components } from "../schema.js";
 import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command.js";
 import { progressReporter } from "./progress.js";
+import { refuseExisting } from "./files.js";
 import { table } from "./table.js";
 import { importVoicebox } from "./voicebox/command.js";
 import { backup } from "./backup/command.js";
@@ -21,7 +22,7 @@ Commands:
   ls                       list generations, newest first
   search <text>            list generations whose text contains <text>
   get <id>                 one generation
-  download <id>...         each generation's audio (WAV) into --out (a folder, default .)
+  download <id>...         each generation's audio into --out (a folder, default .) as <text>-<id>.wav
   export [<id>...]         a ZIP export of these generations (all, or those the filters pick) into --out
   import <zip>...          import archives (our exports, Voicebox's)
   stats                    totals, by status, profile, engine and language
@@ -38,6 +39,7 @@ Options:
   --favorites      only favorites
   --limit <n>      at most n rows (ls, search; default 50)
   --out <dir>      where downloads and exports go (default .)
+  --force          replace files already in --out (download, export)
   -h, --help       this text
 
 Exit codes: 0 done, 1 done with items reported as failed, 2 usage, configuration or connection errors.
@@ -130,7 +132,13 @@ async function get({ sonna, args, values, io }: Command): Promise<number> {
 }
 
 /** Runs `each` over `items` with a progress report; a refused item is reported and the rest go on. */
-async function forEach<T>(io: Io, label: string, items: T[], each: (item: T, onBytes: (sent: number) => void) => Promise<{ line: string; bytes: number }>): Promise<number> {
+async function forEach<T>(
+  io: Io,
+  label: string,
+  items: T[],
+  each: (item: T, onBytes: (sent: number) => void) => Promise<{ line: string; bytes: number }>,
+  nameOf: (item: T) => string = String,
+): Promise<number> {
   const progress = progressReporter(io.stderr, label, items.length);
   const failed: string[] = [];
   for (const item of items) {
@@ -140,8 +148,8 @@ async function forEach<T>(io: Io, label: string, items: T[], each: (item: T, onB
     } catch (error) {
       const refused = error instanceof SonnaApiError && error.status !== 401 && error.status !== 403;
       if (!refused && !(error instanceof ItemFailure)) throw error;
-      failed.push(`${String(item)}: ${error.message}`);
-      progress.item(`failed ${String(item)}`);
+      failed.push(`${nameOf(item)}: ${error.message}`);
+      progress.item(`failed ${nameOf(item)}`);
     }
   }
   progress.done();
@@ -156,7 +164,9 @@ async function download({ sonna, args, values, io }: Command): Promise<number> {
   await mkdir(out, { recursive: true });
   return forEach(io, "download", args, async (id, onBytes) => {
     const link = await sonna.audioLink(id);
-    const path = join(out, basename(link.filename));
+    // The id keeps generations with the same text apart (the link is named from the text alone).
+    const path = join(out, `${basename(link.filename, ".wav")}-${basename(id)}.wav`);
+    await refuseExisting(path, values.force);
     const { bytes } = await sonna.download(link, path, onBytes);
     return { line: path, bytes };
   });
@@ -178,11 +188,14 @@ async function exportArchives({ sonna, args, values, io }: Command): Promise<num
   }
   const result = job.result as { parts: (components["schemas"]["DownloadLink"] & { generations: number })[]; not_found?: string[] };
   await mkdir(out, { recursive: true });
-  const code = await forEach(io, "export", result.parts, async (part, onBytes) => {
-    const path = join(out, basename(part.filename));
+  // Named after the job, so a second export into the same folder keeps the first's parts.
+  const parts = result.parts.map((part, i) => ({ ...part, path: join(out, `sonna-history-export-${job.id}-part-${i + 1}.zip`) }));
+  const code = await forEach(io, "export", parts, async (part, onBytes) => {
+    const { path } = part;
+    await refuseExisting(path, values.force);
     const { bytes } = await sonna.download(part, path, onBytes);
     return { line: `${path} (${part.generations} generations)`, bytes };
-  });
+  }, (part) => part.path);
   for (const id of result.not_found ?? []) io.stderr.write(`failed: ${id}: no such generation\n`);
   if (values.json) io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
   return result.not_found?.length ? EXIT.itemsFailed : code;
