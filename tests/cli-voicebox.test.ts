@@ -213,3 +213,41 @@ test("rows whose profile is missing or refused are skipped and listed; the other
   assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
   assert.deepEqual((await history(t)).map((g) => g.text), ["Fine"]);
 });
+
+test("profiles are matched by what they hold (a rename here changes nothing), else by name in any case; a row without a language takes its profile's", async () => {
+  const path = join(stack.dir, "renamed");
+  const wav = await smallWav(800);
+  await makeVoiceboxDataDir(
+    path,
+    {
+      profiles: [
+        { id: NARRATOR, name: "NARRATOR", language: "en" },
+        { id: MORGAN, name: "Bulk", language: "de" },
+      ],
+      generations: [
+        { id: vbId(1), profile_id: NARRATOR, text: "Shouted name", audio_path: "generations/a.wav", created_at: "2025-04-01 00:00:00" },
+        { id: vbId(2), profile_id: MORGAN, text: "Ohne Sprache", language: null, audio_path: "generations/a.wav", created_at: "2025-04-02 00:00:00" },
+        { id: vbId(3), profile_id: MORGAN, text: "Auch ohne Sprache", language: null, audio_path: null, status: "failed", error: "boom", created_at: "2025-04-03 00:00:00" },
+      ],
+    },
+    { "generations/a.wav": wav },
+  );
+  const t = await tenant(stack.api);
+  const narrator = (await t.json("/profiles", { method: "POST", body: { name: "Narrator" } })).body;
+  const env = cliEnv(stack.api, t);
+  const first = await cli(["import-voicebox", path], env);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /import-voicebox: 3 imported, 0 already imported, 0 skipped, 0 failed/);
+  const items = await history(t);
+  assert.equal(items.find((g) => g.text === "Shouted name").profile_id, narrator.id, "NARRATOR is the tenant's Narrator");
+  assert.deepEqual(items.filter((g) => g.text !== "Shouted name").map((g) => g.language), ["de", "de"], "the profile's language, not en");
+
+  const bulk = ((await t.json("/profiles")).body.items as any[]).find((p) => p.name === "Bulk");
+  assert.equal((await t.json(`/profiles/${bulk.id}`, { method: "PATCH", body: { name: "Bulk (old)" } })).status, 200);
+  assert.equal((await t.json(`/profiles/${narrator.id}`, { method: "PATCH", body: { name: "Storyteller" } })).status, 200);
+  const again = await cli(["import-voicebox", path], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /import-voicebox: 0 imported, 3 already imported/);
+  assert.equal((await history(t)).length, 3);
+  assert.deepEqual(((await t.json("/profiles")).body.items as any[]).map((p) => p.name).sort(), ["Bulk (old)", "Storyteller"], "no profile created again");
+});

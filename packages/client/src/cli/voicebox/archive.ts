@@ -45,8 +45,12 @@ export async function planGeneration(generation: VoiceboxGeneration, locator: Au
   return { kind: "plan", original: original.path, versions, skippedVersions };
 }
 
-/** Reads the planned files into the archive; a file that is not a WAV skips its generation or leaves its version out. */
-export async function packGeneration(generation: VoiceboxGeneration, plan: Extract<Plan, { kind: "plan" }>): Promise<Packed> {
+/**
+ * Reads the planned files into the archive; a file that is not a WAV skips its generation or leaves
+ * its version out. A generation without a language takes `profileLanguage` (its profile's here), as
+ * a create without one would.
+ */
+export async function packGeneration(generation: VoiceboxGeneration, plan: Extract<Plan, { kind: "plan" }>, profileLanguage: string): Promise<Packed> {
   const original = await readWav(plan.original);
   if (typeof original === "string") return { kind: "skip", reason: original };
   const files: Zippable = { [AUDIO]: [original, { level: 0 }] };
@@ -65,7 +69,8 @@ export async function packGeneration(generation: VoiceboxGeneration, plan: Extra
     }
     versions.push({ label: version.label, effects_chain: effects, is_default: version.is_default, file });
   }
-  const { text, language, seed, instruct, engine, model_size, is_favorited } = generation;
+  const { text, seed, instruct, engine, model_size, is_favorited } = generation;
+  const language = generation.language ?? profileLanguage;
   const created_at = voiceboxInstant(generation.created_at) ?? new Date().toISOString();
   const manifest = {
     format: "sonna-history",
