@@ -70,7 +70,7 @@ test("export writes the job's ZIP parts; import brings archives back; failed ite
   const [zip] = await readdir(out);
   assert.match(zip!, /\.zip$/);
 
-  // One generation's export (the bulk export's parts are a folder per profile, not an import's shape).
+  // One generation's export (a bulk export's parts are split by the CLI: see the test below).
   const single = join(stack.dir, "hello.zip");
   await createSonnaClient({ baseUrl: stack.api.baseUrl, token: env.SONNA_TOKEN }).download({ archive: hello.id }, single);
   const other = await tenant(stack.api);
@@ -136,4 +136,19 @@ test("download names files from text and id and never replaces a file unless --f
   assert.equal((await cli(["export", hello.id, "--out", exports], env)).code, 0);
   assert.equal((await cli(["export", a.id, "--out", exports], env)).code, 0);
   assert.equal((await readdir(exports)).filter((f) => f.endsWith(".zip")).length, 2, "the second export keeps the first's parts");
+});
+
+test("import takes an export's parts: every generation in them comes back", async () => {
+  const { env, hello, bye, profile } = await seeded();
+  const out = join(stack.dir, "bulk");
+  assert.equal((await cli(["export", "--profile", profile.id, "--out", out], env)).code, 0);
+  const [part] = await readdir(out);
+  const other = await tenant(stack.api);
+  const imported = await cli(["import", join(out, part!), "--json"], cliEnv(stack.api, other));
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stderr, /import: 2 done, 0 failed/);
+  const texts = JSON.parse(imported.stdout).map((g: { text: string }) => g.text).sort();
+  assert.deepEqual(texts, [hello.text, bye.text].sort());
+  const profiles = (await other.json("/profiles")).body.items as { name: string }[];
+  assert.deepEqual(profiles.map((p) => p.name), ["Narrator"], "into the exported profile's name");
 });

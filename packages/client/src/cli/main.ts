@@ -11,6 +11,7 @@ import { SonnaApiError } from "../errors.js";
 import type { components } from "../schema.js";
 import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command.js";
 import { progressReporter } from "./progress.js";
+import { bulkGenerations, generationArchive, type BulkGeneration } from "./bulk.js";
 import { refuseExisting } from "./files.js";
 import { table } from "./table.js";
 import { importVoicebox } from "./voicebox/command.js";
@@ -24,7 +25,8 @@ Commands:
   get <id>                 one generation
   download <id>...         each generation's audio into --out (a folder, default .) as <text>-<id>.wav
   export [<id>...]         a ZIP export of these generations (all, or those the filters pick) into --out
-  import <zip>...          import archives (our exports, Voicebox's)
+  import <zip>...          import archives: a generation's export, every generation of an
+                           \`export\` part, a Voicebox export
   stats                    totals, by status, profile, engine and language
   import-voicebox <dir>    move a Voicebox desktop history in (its data directory, holding voicebox.db)
   backup <dir>             keep a folder mirror of the history; a second run fetches only what changed
@@ -201,20 +203,37 @@ async function exportArchives({ sonna, args, values, io }: Command): Promise<num
   return result.not_found?.length ? EXIT.itemsFailed : code;
 }
 
+/** One archive to import: a file, or one generation of a bulk export part. */
+type ImportItem = { path: string; generation?: BulkGeneration };
+
 async function importArchives({ sonna, args, values, io }: Command): Promise<number> {
   if (args.length === 0) throw new UsageError("Give one or more ZIP files.");
+  const items: ImportItem[] = [];
+  for (const path of args) {
+    const bulk = await bulkGenerations(path);
+    if (bulk) items.push(...bulk.map((generation) => ({ path, generation })));
+    else items.push({ path });
+  }
   const imported: components["schemas"]["Generation"][] = [];
-  const code = await forEach(io, "import", args, async (path, onBytes) => {
-    const { size } = await stat(path).catch(() => {
-      throw new ItemFailure(`cannot read ${path}`);
-    });
-    const generation = await sonna.importArchive(path, { ...(values.profile ? { profile_id: values.profile } : {}), onProgress: onBytes });
+  const nameOf = (item: ImportItem) => (item.generation ? `${item.path} (generation ${item.generation.id})` : item.path);
+  const code = await forEach(io, "import", items, async (item, onBytes) => {
+    const archive = item.generation ? await generationArchive(item.path, item.generation) : item.path;
+    const bytes = typeof archive === "string" ? await sizeOf(archive) : archive.byteLength;
+    const generation = await sonna.importArchive(archive, { ...(values.profile ? { profile_id: values.profile } : {}), onProgress: onBytes });
     imported.push(generation);
-    return { line: `${path} -> ${generation.id}`, bytes: size };
-  });
+    return { line: `${nameOf(item)} -> ${generation.id}`, bytes };
+  }, nameOf);
   if (values.json) io.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
   return code;
 }
+
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => {
+      throw new ItemFailure(`cannot read ${path}`);
+    },
+  );
 
 async function stats({ sonna, values, io }: Command): Promise<number> {
   const s = await data(sonna.api.GET("/history/stats"));
