@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { tenant, type Client } from "./support/server";
 import { smallWav } from "./support/fixtures";
 import { exportLink, exportZip, fetchBytes, sameBytes } from "./support/transfer";
-import { apiAndFolder, cli, cliEnv, cliKilledAfter } from "./support/cli";
+import { apiAndFolder, cli, cliEnv, cliKilledAfter, cliSignalledAfter } from "./support/cli";
 import { makeVoiceboxDataDir, type VoiceboxGenerationRow } from "./support/voicebox";
 
 const stack = apiAndFolder("sonna-voicebox-");
@@ -250,4 +250,40 @@ test("profiles are matched by what they hold (a rename here changes nothing), el
   assert.match(again.stderr, /import-voicebox: 0 imported, 3 already imported/);
   assert.equal((await history(t)).length, 3);
   assert.deepEqual(((await t.json("/profiles")).body.items as any[]).map((p) => p.name).sort(), ["Bulk (old)", "Storyteller"], "no profile created again");
+});
+
+test("a WAV the service cannot read is skipped under its Voicebox path; --json names every row by voicebox_id; Ctrl-C reports what was done", async () => {
+  const path = join(stack.dir, "corrupt");
+  const broken = new Uint8Array(await smallWav(500));
+  broken.set(new TextEncoder().encode("junk"), 12); // RIFF/WAVE, but no fmt chunk
+  await makeVoiceboxDataDir(
+    path,
+    {
+      profiles: [{ id: NARRATOR, name: "Narrator" }],
+      generations: [
+        { id: vbId(1), profile_id: NARRATOR, text: "Broken header", audio_path: "generations/broken.wav", created_at: "2025-05-01 00:00:00" },
+        { id: vbId(2), profile_id: NARRATOR, text: "Gone", audio_path: "generations/gone.wav", created_at: "2025-05-02 00:00:00" },
+        { id: vbId(3), profile_id: NARRATOR, text: "Fine", audio_path: "generations/fine.wav", created_at: "2025-05-03 00:00:00" },
+      ],
+    },
+    { "generations/broken.wav": broken, "generations/fine.wav": await smallWav(600) },
+  );
+  const t = await tenant(stack.api);
+  const run = await cli(["import-voicebox", path, "--json"], cliEnv(stack.api, t));
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
+  assert.match(run.stderr, /skipped: .*Broken header.*generations\/broken\.wav is not a readable WAV/);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.skipped.map((row: { voicebox_id: string }) => row.voicebox_id), [vbId(1), vbId(2)]);
+  assert.match(report.skipped[0].reason, /broken\.wav/);
+  assert.deepEqual(report.failed, []);
+
+  const { path: many } = await voiceboxDir("interrupted");
+  const other = await tenant(stack.api);
+  const interrupted = await cliSignalledAfter(["import-voicebox", many, "--json"], cliEnv(stack.api, other), /^import-voicebox \d+\/\d+: .* -> /, 1, "SIGINT");
+  assert.equal(interrupted.code, 130, interrupted.stderr);
+  assert.match(interrupted.stderr, /import-voicebox: \d+ imported, .*\(interrupted: run it again for the rest\)/);
+  const partial = JSON.parse(interrupted.stdout);
+  assert.equal(partial.interrupted, true);
+  assert.equal(partial.imported.length, (await history(other)).length, "the report lists what is in");
 });

@@ -17,19 +17,28 @@
 import { data } from "../../api.js";
 import { SonnaApiError } from "../../errors.js";
 import type { components } from "../../schema.js";
-import { EXIT, oneArgument, UsageError, type Command } from "../command.js";
+import { EXIT, oneArgument, printJson, UsageError, type Command } from "../command.js";
 import { progressReporter } from "../progress.js";
-import { packGeneration, planGeneration, voiceboxInstant } from "./archive.js";
+import { packGeneration, planGeneration, voiceboxInstant, type Packed } from "./archive.js";
 import { readVoiceboxHistory, VOICEBOX_DB, type VoiceboxGeneration, type VoiceboxHistory } from "./database.js";
 import { audioLocator } from "./paths.js";
 
 type Generation = components["schemas"]["Generation"];
 
+/** A Voicebox row (or one of its versions, named in `reason`) left out, and why. */
+interface Left {
+  voicebox_id: string;
+  text: string;
+  reason: string;
+}
+
 interface Outcome {
   imported: { voicebox_id: string; id: string }[];
   already: number;
-  skipped: string[];
-  failed: string[];
+  skipped: Left[];
+  failed: Left[];
+  /** Stopped by Ctrl-C before the rows after `imported` and `already` were tried. */
+  interrupted: boolean;
 }
 
 export async function importVoicebox({ sonna, args, values, io }: Command): Promise<number> {
@@ -41,25 +50,33 @@ export async function importVoicebox({ sonna, args, values, io }: Command): Prom
   const held = await heldNow(sonna);
   const profileIds = await matchProfiles(sonna, history, held.places);
   const counted = held.counts;
-  const outcome: Outcome = { imported: [], already: 0, skipped: [], failed: [] };
+  const outcome: Outcome = { imported: [], already: 0, skipped: [], failed: [], interrupted: false };
   const progress = progressReporter(io.stderr, "import-voicebox", history.generations.length);
   for (const generation of history.generations) {
+    if (io.signal?.aborted) {
+      outcome.interrupted = true;
+      break;
+    }
     const name = `${generation.id} "${excerpt(generation.text)}"`;
+    const left = (reason: string): Left => ({ voicebox_id: generation.id, text: excerpt(generation.text), reason });
+    const skip = (reason: string) => {
+      outcome.skipped.push(left(reason));
+      progress.item(`skipped ${name}`);
+    };
     const profile = profileIds.get(generation.profile_id);
     if (profile === undefined || profile instanceof SonnaApiError) {
-      const why = profile ? `its profile could not be created: ${profile.message}` : `its profile ${generation.profile_id} is not in ${VOICEBOX_DB}`;
-      outcome.skipped.push(`${name}: ${why}`);
-      progress.item(`skipped ${name}`);
+      skip(profile ? `its profile could not be created: ${profile.message}` : `its profile ${generation.profile_id} is not in ${VOICEBOX_DB}`);
       continue;
     }
     const plan = generation.status === "completed" ? await planGeneration(generation, locator) : undefined;
     const profileId = profile.id;
     if (take(counted, voiceboxIdentity(profileId, generation))) {
       outcome.already++;
-      if (plan?.kind === "plan") outcome.skipped.push(...plan.skippedVersions.map((line) => `${name}: ${line}`));
+      if (plan?.kind === "plan") outcome.skipped.push(...plan.skippedVersions.map(left));
       progress.item(`already imported ${name}`);
       continue;
     }
+    let packed: Packed | undefined;
     try {
       if (plan === undefined) {
         const failed = await importFailed(sonna, profileId, generation);
@@ -67,19 +84,23 @@ export async function importVoicebox({ sonna, args, values, io }: Command): Prom
         progress.item(`${name} -> ${failed.id} (failed in Voicebox)`);
         continue;
       }
-      const packed = plan.kind === "plan" ? await packGeneration(generation, plan, profile.language) : plan;
+      packed = plan.kind === "plan" ? await packGeneration(generation, plan, profile.language) : plan;
       if (packed.kind === "skip") {
-        outcome.skipped.push(`${name}: ${packed.reason}`);
-        progress.item(`skipped ${name}`);
+        skip(packed.reason);
         continue;
       }
-      outcome.skipped.push(...packed.skippedVersions.map((line) => `${name}: ${line}`));
       const imported = await sonna.importArchive(packed.zip, { profile_id: profileId, onProgress: (sent) => progress.bytes(sent) });
+      outcome.skipped.push(...packed.skippedVersions.map(left));
       outcome.imported.push({ voicebox_id: generation.id, id: imported.id });
       progress.item(`${name} -> ${imported.id}`, packed.zip.byteLength);
     } catch (error) {
       if (!(error instanceof SonnaApiError) || error.status === 401 || error.status === 403) throw error;
-      outcome.failed.push(`${name}: ${error.message}`);
+      const unreadable = packed?.kind === "archive" ? unreadableAudio(error, packed.sources) : undefined;
+      if (unreadable) {
+        skip(unreadable);
+        continue;
+      }
+      outcome.failed.push(left(error.message));
       progress.item(`failed ${name}`);
     }
   }
@@ -161,6 +182,16 @@ function take(counts: Map<string, number>, identity: string): boolean {
   return true;
 }
 
+/**
+ * Why the service refused a file of the archive as audio (a WAV header that lies, say), naming the
+ * Voicebox file rather than the archive's entry: such a row is skipped, like one that is not a WAV.
+ */
+function unreadableAudio(error: SonnaApiError, sources: Record<string, string>): string | undefined {
+  const match = error.code === "archive.audio_invalid" ? /^"([^"]+)": ([\s\S]*)$/.exec(error.detail) : null;
+  const path = match && sources[match[1]!];
+  return path ? `its audio ${path} is not a readable WAV (${match![2]})` : undefined;
+}
+
 /** A Voicebox row that never completed: created and failed with its error, under a key that makes a retry answer the same one. */
 async function importFailed(sonna: Command["sonna"], profileId: string, g: VoiceboxGeneration): Promise<Generation> {
   const created = await data(
@@ -179,10 +210,12 @@ const failedError = (status: string) => `Voicebox left this generation ${status}
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text).replace(/\s+/g, " ");
 
 function summarize(outcome: Outcome, json: boolean, io: Command["io"]): number {
-  const { imported, already, skipped, failed } = outcome;
-  for (const line of skipped) io.stderr.write(`skipped: ${line}\n`);
-  for (const line of failed) io.stderr.write(`failed: ${line}\n`);
-  io.stderr.write(`import-voicebox: ${imported.length} imported, ${already} already imported, ${skipped.length} skipped, ${failed.length} failed\n`);
-  if (json) io.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-  return skipped.length + failed.length > 0 ? EXIT.itemsFailed : EXIT.done;
+  const { imported, already, skipped, failed, interrupted } = outcome;
+  for (const row of skipped) io.stderr.write(`skipped: ${row.voicebox_id} "${row.text}": ${row.reason}\n`);
+  for (const row of failed) io.stderr.write(`failed: ${row.voicebox_id} "${row.text}": ${row.reason}\n`);
+  io.stderr.write(
+    `import-voicebox: ${imported.length} imported, ${already} already imported, ${skipped.length} skipped, ${failed.length} failed${interrupted ? " (interrupted: run it again for the rest)" : ""}\n`,
+  );
+  if (json) printJson(io, outcome);
+  return interrupted ? EXIT.interrupted : skipped.length + failed.length > 0 ? EXIT.itemsFailed : EXIT.done;
 }
