@@ -104,6 +104,19 @@ async function history(t: Client) {
   return res.body.items as any[];
 }
 
+/**
+ * The history's size once an import the killed CLI had already sent has finished on the server
+ * (it goes on without its client): read again a second later until it stays the same.
+ */
+async function settledCount(t: Client): Promise<number> {
+  for (let count = (await history(t)).length; ; ) {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const now = (await history(t)).length;
+    if (now === count) return now;
+    count = now;
+  }
+}
+
 const IMPORTED_TEXTS = ["Welcome to the lighthouse", "Ein Satz auf Deutsch", "From a Windows machine", "This one ran out of memory", "A version went missing", "Welcome to the lighthouse"];
 
 test("import-voicebox brings in profiles, generations and versions as they were, and lists what it skipped", async () => {
@@ -161,7 +174,7 @@ test("an import killed midway resumes: the second run brings in the rest, nothin
   const env = cliEnv(stack.api, t);
   const partial = await cliKilledAfter(["import-voicebox", path], env, /^import-voicebox \d+\/\d+: .* -> /, 2);
   assert.doesNotMatch(partial, /import-voicebox: \d+ imported/, "killed before its summary");
-  const before = (await history(t)).length;
+  const before = await settledCount(t);
   assert.ok(before >= 2 && before < 6, `${before} imported before the kill`);
 
   const resumed = await cli(["import-voicebox", path], env);

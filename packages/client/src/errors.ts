@@ -62,34 +62,37 @@ export function retryAfterSeconds(headers: Headers): number | undefined {
 /** `text` with every bearer credential in it replaced, so an error is safe to print or log. */
 export const redactBearer = (text: string) => text.replace(/Bearer\s+[^\s<>"'&,;]+/gi, "Bearer [redacted]");
 
+/** A failure with an underlying error (fetch's, the file system's), and why in a word when there is one. */
+abstract class CausedError extends Error {
+  /** ECONNREFUSED, ENOENT, or the underlying error's message. */
+  readonly reason: string;
+
+  constructor(
+    describe: (reason: string) => string,
+    override readonly cause: unknown,
+  ) {
+    const reason = reasonOf(cause);
+    super(describe(reason));
+    this.reason = reason;
+  }
+}
+
 /**
  * The service (or a presigned URL's bucket) could not be reached: no HTTP answer at all (refused,
  * DNS, TLS, reset). `url` is the origin that was asked; `cause` is fetch's own error.
  */
-export class SonnaConnectionError extends Error {
+export class SonnaConnectionError extends CausedError {
   override readonly name = "SonnaConnectionError";
-
-  constructor(
-    readonly url: string,
-    override readonly cause: unknown,
-    /** Why, in a word when there is one: ECONNREFUSED, ENOENT. */
-    readonly reason = reasonOf(cause),
-  ) {
-    super(`Cannot reach ${url}: ${reason}`);
+  constructor(readonly url: string, cause: unknown) {
+    super((reason) => `Cannot reach ${url}: ${reason}`, cause);
   }
 }
 
 /** A local file given to the client (an upload's or an import's path) could not be read. */
-export class SonnaFileError extends Error {
+export class SonnaFileError extends CausedError {
   override readonly name = "SonnaFileError";
-
-  constructor(
-    readonly path: string,
-    override readonly cause: unknown,
-    /** Why, in a word when there is one: ECONNREFUSED, ENOENT. */
-    readonly reason = reasonOf(cause),
-  ) {
-    super(`Cannot read ${path}: ${reason}`);
+  constructor(readonly path: string, cause: unknown) {
+    super((reason) => `Cannot read ${path}: ${reason}`, cause);
   }
 }
 
