@@ -46,7 +46,8 @@ async function assertMirrors(t: Tenant, folder: string) {
   }
   const listed = (await t.json("/history?limit=200")).body.items as any[];
   for (const { id } of listed) {
-    const { audio_url: _url, audio_url_expires_at: _expires, profile_name: _name, ...generation } = (await t.json(`/history/${id}`)).body;
+    // audio_archived is a detail-only field (lists and the feed leave it out), as the URL is.
+    const { audio_url: _url, audio_url_expires_at: _expires, profile_name: _name, audio_archived: _archived, ...generation } = (await t.json(`/history/${id}`)).body;
     const sidecar = [...files.keys()].find((f) => f.endsWith(`-${id}.json`));
     assert.ok(sidecar, `a sidecar for ${id}`);
     assert.deepEqual(JSON.parse(Buffer.from(files.get(sidecar)!).toString()), generation, `sidecar of ${id}`);
@@ -146,8 +147,23 @@ test("a backup killed midway resumes without fetching twice; an expired cursor m
   await assertMirrors(t, folder);
 });
 
-test("backup needs exactly one folder", async () => {
+test("backup needs exactly one folder: not a file, not another account's backup", async () => {
   const t = await tenant(stack.api);
   assert.equal((await cli(["backup"], cliEnv(stack.api, t))).code, 2);
   assert.equal((await cli(["backup", "a", "b"], cliEnv(stack.api, t))).code, 2);
+  const file = join(stack.dir, "a-file");
+  await writeFile(file, "mine");
+  const onFile = await cli(["backup", file], cliEnv(stack.api, t));
+  assert.equal(onFile.code, 2);
+  assert.match(onFile.stderr, /a-file is a file, not a folder/);
+
+  const folder = join(stack.dir, "alice");
+  await backup(t, folder);
+  const before = await filesOf(folder);
+  const other = await tenant(stack.api);
+  const run = await cli(["backup", folder, "--json"], cliEnv(stack.api, other));
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /holds another account's backup.*nothing was changed/);
+  assert.equal(JSON.parse(run.stdout).error.code, "config");
+  assert.deepEqual(await filesOf(folder), before);
 });

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { tenant, type Client } from "./support/server";
 import { smallWav } from "./support/fixtures";
 import { exportLink, exportZip, fetchBytes, sameBytes } from "./support/transfer";
-import { apiAndFolder, cli, cliEnv, cliKilledAfter } from "./support/cli";
+import { apiAndFolder, cli, cliEnv, cliKilledAfter, cliSignalledAfter } from "./support/cli";
 import { makeVoiceboxDataDir, type VoiceboxGenerationRow } from "./support/voicebox";
 
 const stack = apiAndFolder("sonna-voicebox-");
@@ -104,6 +104,19 @@ async function history(t: Client) {
   return res.body.items as any[];
 }
 
+/**
+ * The history's size once an import the killed CLI had already sent has finished on the server
+ * (it goes on without its client): read again a second later until it stays the same.
+ */
+async function settledCount(t: Client): Promise<number> {
+  for (let count = (await history(t)).length; ; ) {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const now = (await history(t)).length;
+    if (now === count) return now;
+    count = now;
+  }
+}
+
 const IMPORTED_TEXTS = ["Welcome to the lighthouse", "Ein Satz auf Deutsch", "From a Windows machine", "This one ran out of memory", "A version went missing", "Welcome to the lighthouse"];
 
 test("import-voicebox brings in profiles, generations and versions as they were, and lists what it skipped", async () => {
@@ -161,7 +174,7 @@ test("an import killed midway resumes: the second run brings in the rest, nothin
   const env = cliEnv(stack.api, t);
   const partial = await cliKilledAfter(["import-voicebox", path], env, /^import-voicebox \d+\/\d+: .* -> /, 2);
   assert.doesNotMatch(partial, /import-voicebox: \d+ imported/, "killed before its summary");
-  const before = (await history(t)).length;
+  const before = await settledCount(t);
   assert.ok(before >= 2 && before < 6, `${before} imported before the kill`);
 
   const resumed = await cli(["import-voicebox", path], env);
@@ -212,4 +225,78 @@ test("rows whose profile is missing or refused are skipped and listed; the other
   assert.match(run.stderr, /skipped: .*No profile row.*its profile gone is not in voicebox\.db/);
   assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
   assert.deepEqual((await history(t)).map((g) => g.text), ["Fine"]);
+});
+
+test("profiles are matched by what they hold (a rename here changes nothing), else by name in any case; a row without a language takes its profile's", async () => {
+  const path = join(stack.dir, "renamed");
+  const wav = await smallWav(800);
+  await makeVoiceboxDataDir(
+    path,
+    {
+      profiles: [
+        { id: NARRATOR, name: "NARRATOR", language: "en" },
+        { id: MORGAN, name: "Bulk", language: "de" },
+      ],
+      generations: [
+        { id: vbId(1), profile_id: NARRATOR, text: "Shouted name", audio_path: "generations/a.wav", created_at: "2025-04-01 00:00:00" },
+        { id: vbId(2), profile_id: MORGAN, text: "Ohne Sprache", language: null, audio_path: "generations/a.wav", created_at: "2025-04-02 00:00:00" },
+        { id: vbId(3), profile_id: MORGAN, text: "Auch ohne Sprache", language: null, audio_path: null, status: "failed", error: "boom", created_at: "2025-04-03 00:00:00" },
+      ],
+    },
+    { "generations/a.wav": wav },
+  );
+  const t = await tenant(stack.api);
+  const narrator = (await t.json("/profiles", { method: "POST", body: { name: "Narrator" } })).body;
+  const env = cliEnv(stack.api, t);
+  const first = await cli(["import-voicebox", path], env);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /import-voicebox: 3 imported, 0 already imported, 0 skipped, 0 failed/);
+  const items = await history(t);
+  assert.equal(items.find((g) => g.text === "Shouted name").profile_id, narrator.id, "NARRATOR is the tenant's Narrator");
+  assert.deepEqual(items.filter((g) => g.text !== "Shouted name").map((g) => g.language), ["de", "de"], "the profile's language, not en");
+
+  const bulk = ((await t.json("/profiles")).body.items as any[]).find((p) => p.name === "Bulk");
+  assert.equal((await t.json(`/profiles/${bulk.id}`, { method: "PATCH", body: { name: "Bulk (old)" } })).status, 200);
+  assert.equal((await t.json(`/profiles/${narrator.id}`, { method: "PATCH", body: { name: "Storyteller" } })).status, 200);
+  const again = await cli(["import-voicebox", path], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /import-voicebox: 0 imported, 3 already imported/);
+  assert.equal((await history(t)).length, 3);
+  assert.deepEqual(((await t.json("/profiles")).body.items as any[]).map((p) => p.name).sort(), ["Bulk (old)", "Storyteller"], "no profile created again");
+});
+
+test("a WAV the service cannot read is skipped under its Voicebox path; --json names every row by voicebox_id; Ctrl-C reports what was done", async () => {
+  const path = join(stack.dir, "corrupt");
+  const broken = new Uint8Array(await smallWav(500));
+  broken.set(new TextEncoder().encode("junk"), 12); // RIFF/WAVE, but no fmt chunk
+  await makeVoiceboxDataDir(
+    path,
+    {
+      profiles: [{ id: NARRATOR, name: "Narrator" }],
+      generations: [
+        { id: vbId(1), profile_id: NARRATOR, text: "Broken header", audio_path: "generations/broken.wav", created_at: "2025-05-01 00:00:00" },
+        { id: vbId(2), profile_id: NARRATOR, text: "Gone", audio_path: "generations/gone.wav", created_at: "2025-05-02 00:00:00" },
+        { id: vbId(3), profile_id: NARRATOR, text: "Fine", audio_path: "generations/fine.wav", created_at: "2025-05-03 00:00:00" },
+      ],
+    },
+    { "generations/broken.wav": broken, "generations/fine.wav": await smallWav(600) },
+  );
+  const t = await tenant(stack.api);
+  const run = await cli(["import-voicebox", path, "--json"], cliEnv(stack.api, t));
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /import-voicebox: 1 imported, 0 already imported, 2 skipped, 0 failed/);
+  assert.match(run.stderr, /skipped: .*Broken header.*generations\/broken\.wav is not a readable WAV/);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.skipped.map((row: { voicebox_id: string }) => row.voicebox_id), [vbId(1), vbId(2)]);
+  assert.match(report.skipped[0].reason, /broken\.wav/);
+  assert.deepEqual(report.failed, []);
+
+  const { path: many } = await voiceboxDir("interrupted");
+  const other = await tenant(stack.api);
+  const interrupted = await cliSignalledAfter(["import-voicebox", many, "--json"], cliEnv(stack.api, other), /^import-voicebox \d+\/\d+: .* -> /, 1, "SIGINT");
+  assert.equal(interrupted.code, 130, interrupted.stderr);
+  assert.match(interrupted.stderr, /import-voicebox: \d+ imported, .*\(interrupted: run it again for the rest\)/);
+  const partial = JSON.parse(interrupted.stdout);
+  assert.equal(partial.interrupted, true);
+  assert.equal(partial.imported.length, (await history(other)).length, "the report lists what is in");
 });

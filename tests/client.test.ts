@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { createSonnaClient, SonnaApiError, type CursorStore, type RetryPolicy } from "@sonna/history-client";
+import { createSonnaClient, SonnaApiError, SonnaConnectionError, SonnaFileError, type CursorStore, type RetryPolicy } from "@sonna/history-client";
 import { schemaPath, schemaSource } from "../packages/client/scripts/schema";
 import { startApi, tenant, type Api } from "./support/server";
 import { createProfile, putSettings, smallWav } from "./support/fixtures";
@@ -245,6 +245,32 @@ test("refusals are SonnaApiError with status, code, detail and the body's other 
   await assert.rejects(stranger.api.GET("/profiles/{id}", { params: { path: { id: profileId } } }), { name: "SonnaApiError", status: 404 });
   const unauthenticated = createSonnaClient({ baseUrl: api.baseUrl, token: "not-a-token" });
   await assert.rejects(unauthenticated.api.GET("/history"), { name: "SonnaApiError", status: 401 });
+});
+
+test("no answer is a SonnaConnectionError naming the URL, an unreadable path a SonnaFileError naming the path; a foreign echo of the token is redacted", async () => {
   const nowhere = createSonnaClient({ baseUrl: "http://127.0.0.1:9", token: "x", retry: { retries: 0 } });
-  await assert.rejects(nowhere.api.GET("/health"), TypeError, "a connection failure is not an API refusal");
+  for (const call of [() => nowhere.api.GET("/health"), async () => { for await (const _ of nowhere.generations()) break; }]) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof SonnaConnectionError, "a connection failure is not an API refusal");
+      assert.equal(error.url, "http://127.0.0.1:9");
+      assert.match(error.message, /^Cannot reach http:\/\/127\.0\.0\.1:9: .+/, "and why (fetch calls port 9 a bad port)");
+      return true;
+    });
+  }
+  const { client, profileId } = await clientWithProfile();
+  const missing = join(dir, "nope.wav");
+  for (const call of [() => client.upload({ profile_id: profileId, text: "Missing", audio: missing }), () => client.importArchive(dir)]) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof SonnaFileError);
+      assert.match(error.message, /^Cannot read .*(nope\.wav: ENOENT|: not a file)$/);
+      return true;
+    });
+  }
+  const echo = recordingFetch((call) => (call.startsWith("GET /history") ? new Response("<Error><Arg>Bearer eyJhbGciOi.abc-def_1</Arg></Error>", { status: 400 }) : undefined));
+  const echoed = createSonnaClient({ baseUrl: api.baseUrl, token: "eyJhbGciOi.abc-def_1", fetch: echo.fetch });
+  await assert.rejects(echoed.api.GET("/history"), (error) => {
+    assert.ok(error instanceof SonnaApiError);
+    assert.equal(error.detail, "<Error><Arg>Bearer [redacted]</Arg></Error>");
+    return true;
+  });
 });

@@ -45,19 +45,25 @@ export async function cli(args: string[], env: Record<string, string> = {}) {
  * Runs the bin and SIGKILLs it as soon as its stderr (plain progress lines, not a terminal) has
  * `lines` lines matching `pattern`; answers what it wrote by then. Fails if it exits first.
  */
-export function cliKilledAfter(args: string[], env: Record<string, string>, pattern: RegExp, lines: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cliBin, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+export const cliKilledAfter = (args: string[], env: Record<string, string>, pattern: RegExp, lines: number): Promise<string> =>
+  cliSignalledAfter(args, env, pattern, lines, "SIGKILL").then((run) => run.stderr);
+
+/** The same with `signal` (SIGINT: Ctrl-C); answers the exit code and everything the bin wrote. */
+export function cliSignalledAfter(args: string[], env: Record<string, string>, pattern: RegExp, lines: number, signal: NodeJS.Signals) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(cliBin, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
     let stderr = "";
-    let killed = false;
+    let signalled = false;
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
-      if (!killed && stderr.split("\n").filter((line) => pattern.test(line)).length >= lines) {
-        killed = true;
-        child.kill("SIGKILL");
+      if (!signalled && stderr.split("\n").filter((line) => pattern.test(line)).length >= lines) {
+        signalled = true;
+        child.kill(signal);
       }
     });
     child.on("error", reject);
-    child.on("close", (code) => (killed ? resolve(stderr) : reject(new Error(`the CLI exited (${code}) before it was killed:\n${stderr}`))));
+    child.on("close", (code) => (signalled ? resolve({ code, stdout, stderr }) : reject(new Error(`the CLI exited (${code}) before ${signal}:\n${stderr}`))));
   });
 }

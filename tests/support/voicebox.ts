@@ -45,7 +45,8 @@ export interface VoiceboxGenerationRow {
   id: string;
   profile_id: string;
   text: string;
-  language?: string;
+  /** Null stores SQL NULL (the column is nullable); left out, "en". */
+  language?: string | null;
   /** As stored: relative, `data/`-prefixed, absolute, or null. */
   audio_path: string | null;
   seed?: number | null;
@@ -80,7 +81,7 @@ export async function makeVoiceboxDataDir(
   for (const g of rows.generations) {
     db.run(
       "INSERT INTO generations (id, profile_id, text, language, audio_path, duration, seed, instruct, engine, model_size, status, error, is_favorited, source, created_at) VALUES (?, ?, ?, ?, ?, 1.0, ?, ?, ?, ?, ?, ?, ?, 'manual', ?)",
-      [g.id, g.profile_id, g.text, g.language ?? "en", g.audio_path, g.seed ?? null, g.instruct ?? null, g.engine ?? "qwen", g.model_size ?? null, g.status ?? "completed", g.error ?? null, g.is_favorited ? 1 : 0, g.created_at],
+      [g.id, g.profile_id, g.text, g.language === undefined ? "en" : g.language, g.audio_path, g.seed ?? null, g.instruct ?? null, g.engine ?? "qwen", g.model_size ?? null, g.status ?? "completed", g.error ?? null, g.is_favorited ? 1 : 0, g.created_at],
     );
     for (const v of g.versions ?? []) {
       db.run("INSERT INTO generation_versions (id, generation_id, label, audio_path, effects_chain, is_default, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [

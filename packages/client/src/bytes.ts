@@ -1,3 +1,5 @@
+import { SonnaFileError } from "./errors.js";
+
 /** What `upload` and `importArchive` take: bytes, a Blob (or File), a stream, or (Node) a file path. */
 export type ByteSource = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | string;
 
@@ -12,6 +14,12 @@ export async function toBlob(source: ByteSource): Promise<Blob> {
   if (source instanceof Blob) return source;
   if (typeof source === "string") {
     const { openAsBlob } = await import("node:fs");
+    const { stat } = await import("node:fs/promises");
+    // openAsBlob's own error names neither the path nor why.
+    const file = await stat(source).catch((error: unknown) => {
+      throw new SonnaFileError(source, error);
+    });
+    if (!file.isFile()) throw new SonnaFileError(source, new Error("not a file"));
     return openAsBlob(source);
   }
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return new Blob([source]);

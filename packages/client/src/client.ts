@@ -4,13 +4,15 @@ import { changePages, changes, type ChangesOptions } from "./changes.js";
 import type { Context } from "./context.js";
 import { audioLink, download, type DownloadSource, type DownloadTarget } from "./download.js";
 import { importArchive, type ImportOptions } from "./imports.js";
+import { connectionErrors } from "./errors.js";
 import { waitForJob, type WaitOptions } from "./jobs.js";
 import { deliveries, generations, trash } from "./pages.js";
 import { upload, type UploadOptions } from "./upload.js";
 
 /** The typed endpoints (`api`) and the helpers every integration would otherwise write. */
 export function createSonnaClient(options: ClientOptions) {
-  const context: Context = { api: createApi(options), fetch: options.fetch ?? globalThis.fetch, retry: options.retry ?? {} };
+  const fetch = connectionErrors(options.fetch ?? globalThis.fetch);
+  const context: Context = { api: createApi({ ...options, fetch }), fetch, retry: options.retry ?? {} };
   return {
     api: context.api as Api,
     upload: (input: UploadOptions) => upload(context, input),

@@ -2,16 +2,24 @@
 import type { parseArgs } from "node:util";
 import type { SonnaClient } from "../client.js";
 
-export const EXIT = { done: 0, itemsFailed: 1, usage: 2 } as const;
+export const EXIT = { done: 0, itemsFailed: 1, usage: 2, interrupted: 130 } as const;
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Aborted by Ctrl-C: commands stop after the current item and report what they did. */
+  signal?: AbortSignal;
 }
 
-/** A wrong command line or configuration: the usage text follows, exit 2. */
+/** `--json` output: one document on stdout. */
+export const printJson = (io: Io, value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/** A wrong command line: a pointer to the command's help follows, exit 2. */
 export class UsageError extends Error {}
+
+/** A configuration or local problem found before anything was done (no token, a folder that is a file): exit 2. */
+export class ConfigError extends Error {}
 
 /** One item that could not be done (an unreadable file): reported, and the rest go on. */
 export class ItemFailure extends Error {}
@@ -26,6 +34,7 @@ export const OPTIONS = {
   favorites: { type: "boolean" },
   limit: { type: "string" },
   out: { type: "string" },
+  force: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

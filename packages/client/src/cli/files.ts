@@ -1,4 +1,5 @@
-import { rename, rm, writeFile } from "node:fs/promises";
+import { access, rename, rm, writeFile } from "node:fs/promises";
+import { ItemFailure } from "./command.js";
 
 /** Suffix of a file being written; a run cut short leaves only these behind, and the next removes them. */
 export const PARTIAL = ".partial";
@@ -13,4 +14,11 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await rm(partial, { force: true });
     throw error;
   }
+}
+
+/** Refuses a path that already names a file, unless `force`: a download never replaces what is there by accident. */
+export async function refuseExisting(path: string, force: boolean | undefined): Promise<void> {
+  if (force) return;
+  const exists = await access(path).then(() => true, () => false);
+  if (exists) throw new ItemFailure(`${path} exists already; --force replaces it`);
 }

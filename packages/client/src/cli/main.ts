@@ -1,74 +1,49 @@
 /**
- * `sonna-history`: the history from a terminal or a script. Exit codes: 0 done, 1 done with items
- * reported as failed, 2 a usage, configuration or connection error.
+ * `sonna-history`: the history from a terminal or a script. Exit codes (help.ts): 0 done, 1 done
+ * with items failed or skipped, 2 a usage, configuration, connection or local file error.
  */
 import { mkdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { data } from "../api.js";
 import { createSonnaClient } from "../client.js";
-import { SonnaApiError } from "../errors.js";
+import { SonnaApiError, SonnaFileError } from "../errors.js";
 import type { components } from "../schema.js";
-import { EXIT, ItemFailure, OPTIONS, oneArgument, UsageError, type Command, type Io, type Values } from "./command.js";
+import { ConfigError, EXIT, ItemFailure, OPTIONS, oneArgument, printJson, UsageError, type Command, type Io, type Values } from "./command.js";
+import { describeFailure } from "./failure.js";
+import { COMMAND_HELP, seeHelp, USAGE } from "./help.js";
 import { progressReporter } from "./progress.js";
-import { table } from "./table.js";
+import { bulkGenerations, generationArchive, type BulkGeneration } from "./bulk.js";
+import { refuseExisting } from "./files.js";
+import { printable, table } from "./table.js";
 import { importVoicebox } from "./voicebox/command.js";
 import { backup } from "./backup/command.js";
 
-export const USAGE = `Usage: sonna-history <command> [options]
-
-Commands:
-  ls                       list generations, newest first
-  search <text>            list generations whose text contains <text>
-  get <id>                 one generation
-  download <id>...         each generation's audio (WAV) into --out (a folder, default .)
-  export [<id>...]         a ZIP export of these generations (all, or those the filters pick) into --out
-  import <zip>...          import archives (our exports, Voicebox's)
-  stats                    totals, by status, profile, engine and language
-  import-voicebox <dir>    move a Voicebox desktop history in (its data directory, holding voicebox.db)
-  backup <dir>             keep a folder mirror of the history; a second run fetches only what changed
-
-Options:
-  --url <url>      the API (default $SONNA_API_URL)
-  --token <jwt>    a bearer token (default $SONNA_TOKEN)
-  --json           machine-readable output (import-voicebox and backup: a report of what they did)
-  --profile <id>   only this profile's generations (ls, search, export); import into it (import)
-  --status <s>     pending, completed or failed (ls, search, export)
-  --tag <tag>      only generations with this tag; repeat for several
-  --favorites      only favorites
-  --limit <n>      at most n rows (ls, search; default 50)
-  --out <dir>      where downloads and exports go (default .)
-  -h, --help       this text
-
-Exit codes: 0 done, 1 done with items reported as failed, 2 usage, configuration or connection errors.
-`;
-
 export async function main(argv: string[], io: Io): Promise<number> {
+  const json = argv.includes("--json");
+  let name: string | undefined;
+  let secret: string | undefined;
+  let url: string | undefined;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    const [name, ...args] = positionals;
+    const [first, ...args] = positionals;
+    name = first;
     if (values.help) {
-      io.stdout.write(USAGE);
+      io.stdout.write((name !== undefined && COMMAND_HELP[name]) || USAGE);
       return EXIT.done;
     }
     const run = name === undefined ? undefined : COMMANDS[name];
     if (!run) throw new UsageError(name === undefined ? "No command given." : `Unknown command "${name}".`);
-    const url = values.url ?? io.env.SONNA_API_URL;
-    const token = values.token ?? io.env.SONNA_TOKEN;
-    if (!url || !token) throw new UsageError("Set the API and a token: --url and --token, or SONNA_API_URL and SONNA_TOKEN.");
-    return await run({ sonna: createSonnaClient({ baseUrl: url, token }), args, values, io });
+    url = values.url ?? io.env.SONNA_API_URL;
+    secret = values.token ?? io.env.SONNA_TOKEN;
+    if (!url || !secret) throw new ConfigError("Set the API and a token: --url and --token, or SONNA_API_URL and SONNA_TOKEN.");
+    return await run({ sonna: createSonnaClient({ baseUrl: url, token: secret }), args, values, io });
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    if (error instanceof SonnaApiError) {
-      io.stderr.write(`${error.message}\n`);
-      return error.status === 401 || error.status === 403 ? EXIT.usage : EXIT.itemsFailed;
-    }
-    // fetch's own failures: the API is not reachable.
-    io.stderr.write(`Cannot reach the API: ${(error as Error).cause ?? (error as Error).message}\n`);
-    return EXIT.usage;
+    const failure = describeFailure(error, url);
+    const message = secret ? failure.message.replaceAll(secret, "[redacted]") : failure.message;
+    io.stderr.write(`${message}\n${failure.exit === EXIT.usage && failure.code === "usage" ? seeHelp(name) : ""}`);
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code: failure.code, message, ...(failure.status ? { status: failure.status } : {}) } }, null, 2)}\n`);
+    return failure.exit;
   }
 }
 
@@ -125,41 +100,71 @@ async function get({ sonna, args, values, io }: Command): Promise<number> {
   const id = oneArgument(args, "generation id");
   const generation = await data(sonna.api.GET("/history/{id}", { params: { path: { id } } }));
   if (values.json) io.stdout.write(`${JSON.stringify(generation, null, 2)}\n`);
-  else for (const [key, value] of Object.entries(generation)) io.stdout.write(`${key}: ${typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)}\n`);
+  else for (const [key, value] of Object.entries(generation)) io.stdout.write(`${key}: ${typeof value === "object" && value !== null ? JSON.stringify(value) : printable(String(value))}\n`);
   return EXIT.done;
 }
 
-/** Runs `each` over `items` with a progress report; a refused item is reported and the rest go on. */
-async function forEach<T>(io: Io, label: string, items: T[], each: (item: T, onBytes: (sent: number) => void) => Promise<{ line: string; bytes: number }>): Promise<number> {
+/** What `forEach` did: each item's result, and each refused item with why. */
+interface ItemsReport<R> {
+  done: R[];
+  failed: { item: string; error: string }[];
+  /** Stopped early by Ctrl-C (the items after the current one were not tried). */
+  interrupted: boolean;
+}
+
+/**
+ * Runs `each` over `items` with a progress report; a refused item is reported and the rest go on.
+ * Ctrl-C (`io.signal`) stops after the current item, and what was done is reported all the same.
+ */
+async function forEach<T, R>(
+  io: Io,
+  label: string,
+  items: T[],
+  each: (item: T, onBytes: (sent: number) => void) => Promise<{ line: string; bytes: number; result: R }>,
+  nameOf: (item: T) => string = String,
+): Promise<ItemsReport<R>> {
   const progress = progressReporter(io.stderr, label, items.length);
-  const failed: string[] = [];
+  const report: ItemsReport<R> = { done: [], failed: [], interrupted: false };
   for (const item of items) {
+    if (io.signal?.aborted) {
+      report.interrupted = true;
+      break;
+    }
     try {
-      const { line, bytes } = await each(item, (sent) => progress.bytes(sent));
+      const { line, bytes, result } = await each(item, (sent) => progress.bytes(sent));
+      report.done.push(result);
       progress.item(line, bytes);
     } catch (error) {
       const refused = error instanceof SonnaApiError && error.status !== 401 && error.status !== 403;
-      if (!refused && !(error instanceof ItemFailure)) throw error;
-      failed.push(`${String(item)}: ${error.message}`);
-      progress.item(`failed ${String(item)}`);
+      if (!refused && !(error instanceof ItemFailure) && !(error instanceof SonnaFileError)) throw error;
+      report.failed.push({ item: nameOf(item), error: error.message });
+      progress.item(`failed ${nameOf(item)}`);
     }
   }
   progress.done();
-  for (const line of failed) io.stderr.write(`failed: ${line}\n`);
-  io.stderr.write(`${label}: ${items.length - failed.length} done, ${failed.length} failed\n`);
-  return failed.length > 0 ? EXIT.itemsFailed : EXIT.done;
+  for (const { item, error } of report.failed) io.stderr.write(`failed: ${item}: ${error}\n`);
+  io.stderr.write(`${label}: ${report.done.length} done, ${report.failed.length} failed${report.interrupted ? `, ${items.length - report.done.length - report.failed.length} not tried (interrupted)` : ""}\n`);
+  return report;
 }
+
+/** The exit code for a report: interrupted, else 1 when anything failed or was skipped. */
+const exitOf = (report: ItemsReport<unknown>, skipped = 0) =>
+  report.interrupted ? EXIT.interrupted : report.failed.length + skipped > 0 ? EXIT.itemsFailed : EXIT.done;
 
 async function download({ sonna, args, values, io }: Command): Promise<number> {
   if (args.length === 0) throw new UsageError("Give one or more generation ids.");
   const out = values.out ?? ".";
   await mkdir(out, { recursive: true });
-  return forEach(io, "download", args, async (id, onBytes) => {
+  const report = await forEach(io, "download", args, async (id, onBytes) => {
     const link = await sonna.audioLink(id);
-    const path = join(out, basename(link.filename));
+    // The id keeps generations with the same text apart (the link is named from the text alone).
+    const path = join(out, `${basename(link.filename, ".wav")}-${basename(id)}.wav`);
+    await refuseExisting(path, values.force);
     const { bytes } = await sonna.download(link, path, onBytes);
-    return { line: path, bytes };
+    return { line: path, bytes, result: { id, path, bytes } };
   });
+  if (values.json) printJson(io, { downloaded: report.done, failed: report.failed.map(({ item, error }) => ({ id: item, error })), interrupted: report.interrupted });
+  return exitOf(report);
 }
 
 async function exportArchives({ sonna, args, values, io }: Command): Promise<number> {
@@ -170,41 +175,66 @@ async function exportArchives({ sonna, args, values, io }: Command): Promise<num
     onProgress: (j) => {
       if (io.stderr.isTTY) io.stderr.write(`\rexport: ${j.status} ${j.progress.done}/${j.progress.total ?? "?"}\x1b[K`);
     },
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   if (io.stderr.isTTY) io.stderr.write("\n");
   if (job.status !== "succeeded") {
     io.stderr.write(`The export failed: ${job.error ?? "no reason given"}\n`);
+    if (values.json) printJson(io, { job, files: [], failed: [], not_found: [], not_completed: 0 });
     return EXIT.itemsFailed;
   }
-  const result = job.result as { parts: (components["schemas"]["DownloadLink"] & { generations: number })[]; not_found?: string[] };
+  const result = job.result as { parts: (components["schemas"]["DownloadLink"] & { generations: number })[]; skipped?: number; not_found?: string[] };
+  const notFound = result.not_found ?? [];
+  // `skipped` counts the ids not found too; the rest were not completed (no audio to export).
+  const notCompleted = (result.skipped ?? 0) - notFound.length;
   await mkdir(out, { recursive: true });
-  const code = await forEach(io, "export", result.parts, async (part, onBytes) => {
-    const path = join(out, basename(part.filename));
+  // Named after the job, so a second export into the same folder keeps the first's parts.
+  const parts = result.parts.map((part, i) => ({ ...part, path: join(out, `sonna-history-export-${job.id}-part-${i + 1}.zip`) }));
+  const report = await forEach(io, "export", parts, async (part, onBytes) => {
+    const { path } = part;
+    await refuseExisting(path, values.force);
     const { bytes } = await sonna.download(part, path, onBytes);
-    return { line: `${path} (${part.generations} generations)`, bytes };
-  });
-  for (const id of result.not_found ?? []) io.stderr.write(`failed: ${id}: no such generation\n`);
-  if (values.json) io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
-  return result.not_found?.length ? EXIT.itemsFailed : code;
+    return { line: `${path} (${part.generations} generations)`, bytes, result: { path, generations: part.generations, bytes } };
+  }, (part) => part.path);
+  for (const id of notFound) io.stderr.write(`failed: ${id}: no such generation\n`);
+  if (notCompleted > 0) io.stderr.write(`skipped: ${notCompleted} generation${notCompleted === 1 ? "" : "s"} not completed (pending or failed: no audio to export)\n`);
+  if (values.json) printJson(io, { job, files: report.done, failed: report.failed.map(({ item, error }) => ({ path: item, error })), not_found: notFound, not_completed: notCompleted, interrupted: report.interrupted });
+  return exitOf(report, notFound.length + notCompleted);
 }
+
+/** One archive to import: a file, or one generation of a bulk export part. */
+type ImportItem = { path: string; generation?: BulkGeneration };
 
 async function importArchives({ sonna, args, values, io }: Command): Promise<number> {
   if (args.length === 0) throw new UsageError("Give one or more ZIP files.");
-  const imported: components["schemas"]["Generation"][] = [];
-  const code = await forEach(io, "import", args, async (path, onBytes) => {
-    const { size } = await stat(path).catch(() => {
-      throw new ItemFailure(`cannot read ${path}`);
-    });
-    const generation = await sonna.importArchive(path, { ...(values.profile ? { profile_id: values.profile } : {}), onProgress: onBytes });
-    imported.push(generation);
-    return { line: `${path} -> ${generation.id}`, bytes: size };
-  });
-  if (values.json) io.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
-  return code;
+  const items: ImportItem[] = [];
+  for (const path of args) {
+    const bulk = await bulkGenerations(path);
+    if (bulk) items.push(...bulk.map((generation) => ({ path, generation })));
+    else items.push({ path });
+  }
+  const nameOf = (item: ImportItem) => (item.generation ? `${item.path} (generation ${item.generation.id})` : item.path);
+  const report = await forEach(io, "import", items, async (item, onBytes) => {
+    const archive = item.generation ? await generationArchive(item.path, item.generation) : item.path;
+    const bytes = typeof archive === "string" ? await sizeOf(archive) : archive.byteLength;
+    const generation = await sonna.importArchive(archive, { ...(values.profile ? { profile_id: values.profile } : {}), onProgress: onBytes });
+    return { line: `${nameOf(item)} -> ${generation.id}`, bytes, result: generation };
+  }, nameOf);
+  if (values.json) printJson(io, { imported: report.done, failed: report.failed.map(({ item, error }) => ({ archive: item, error })), interrupted: report.interrupted });
+  return exitOf(report);
 }
 
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => {
+      throw new ItemFailure(`cannot read ${path}`);
+    },
+  );
+
 async function stats({ sonna, values, io }: Command): Promise<number> {
-  const s = await data(sonna.api.GET("/history/stats"));
+  const [s, { items: profiles }] = await Promise.all([data(sonna.api.GET("/history/stats")), data(sonna.api.GET("/profiles"))]);
+  const nameOf = new Map(profiles.map((p) => [p.id, p.name]));
   if (values.json) {
     io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return EXIT.done;
@@ -215,6 +245,9 @@ async function stats({ sonna, values, io }: Command): Promise<number> {
     `duration: ${(s.total_duration_seconds / 60).toFixed(1)} min`,
     `stored: ${(s.quota.used_bytes / 1_048_576).toFixed(1)} MB${s.quota.quota_bytes === null ? "" : ` of ${(s.quota.quota_bytes / 1_048_576).toFixed(1)} MB`}`,
     `trash: ${s.trash.generations} generations, ${(s.trash.bytes / 1_048_576).toFixed(1)} MB`,
+    ...Object.entries(s.profiles).map(
+      ([id, p]) => `profile ${printable(nameOf.get(id) ?? "(deleted)")} (${id}): ${p.generations}, ${(p.duration_seconds / 60).toFixed(1)} min, ${(p.bytes / 1_048_576).toFixed(1)} MB`,
+    ),
     ...Object.entries(s.by_engine).map(([engine, e]) => `engine ${engine}: ${e.generations}`),
     ...Object.entries(s.by_language).map(([language, l]) => `language ${language}: ${l.generations}`),
   ];

@@ -9,10 +9,11 @@
  * Deleted generations are removed, and so are trashed ones (the feed reports a move to the trash
  * as a delete): the mirror holds what the history lists. A restore brings them back.
  */
+import { stat } from "node:fs/promises";
 import { unzipSync, strFromU8 } from "fflate";
 import { data } from "../../api.js";
 import { SonnaApiError } from "../../errors.js";
-import { EXIT, oneArgument, type Command } from "../command.js";
+import { ConfigError, EXIT, oneArgument, printJson, type Command } from "../command.js";
 import { progressReporter } from "../progress.js";
 import { generationFields, type Generation, type Profile } from "./layout.js";
 import { loadCursor, neededWrite, pruneFolders, putGeneration, putProfile, removeGeneration, removeProfile, saveCursor, scanMirror, type AudioSet, type Mirror } from "./mirror.js";
@@ -27,6 +28,8 @@ interface Report {
   /** Generations deleted or changed again while this run read them: the feed brings their new state next time. */
   deferred: string[];
   failed: string[];
+  /** Stopped by Ctrl-C: the cursor is not saved, and the next run goes on from the last saved one. */
+  interrupted: boolean;
 }
 
 /** Generations to write (their state now) or to remove (null), by id. */
@@ -34,6 +37,7 @@ type Work = Map<string, Generation | null>;
 
 export async function backup({ sonna, args, values, io }: Command): Promise<number> {
   const dir = oneArgument(args, "backup folder");
+  if (await stat(dir).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`${dir} is a file, not a folder: give a folder for the backup.`);
   const mirror = await scanMirror(dir);
   const saved = await loadCursor(dir);
   let cursor: string;
@@ -42,6 +46,10 @@ export async function backup({ sonna, args, values, io }: Command): Promise<numb
   try {
     ({ cursor, work } = full ? await fullListing(sonna, mirror) : await changesSince(sonna, mirror, saved!));
   } catch (error) {
+    // A cursor is bound to the account that took it: this folder is another account's backup.
+    if (error instanceof SonnaApiError && error.code === "request.invalid_cursor" && saved !== undefined) {
+      throw new ConfigError(`${dir} holds another account's backup (its saved cursor is not this account's); nothing was changed. Back this account up into another folder.`);
+    }
     if (!(error instanceof SonnaApiError && error.status === 410)) throw error;
     io.stderr.write("backup: the change feed no longer reaches this backup's cursor; comparing the whole history\n");
     full = true;
@@ -49,15 +57,15 @@ export async function backup({ sonna, args, values, io }: Command): Promise<numb
   }
   const report = await apply(sonna, mirror, work, full, io);
   await pruneFolders(mirror);
-  if (report.failed.length === 0) await saveCursor(dir, cursor);
+  if (report.failed.length === 0 && !report.interrupted) await saveCursor(dir, cursor);
   for (const line of report.failed) io.stderr.write(`failed: ${line}\n`);
   io.stderr.write(
     `backup: ${report.fetched.length} fetched, ${report.updated.length} updated, ${report.removed.length} removed, ` +
       `${report.deferred.length} changed meanwhile (next run), ${report.failed.length} failed` +
-      `${report.failed.length ? "; the next run tries them again" : ""}\n`,
+      `${report.failed.length ? "; the next run tries them again" : ""}${report.interrupted ? "; interrupted: the next run goes on" : ""}\n`,
   );
-  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  return report.failed.length > 0 ? EXIT.itemsFailed : EXIT.done;
+  if (values.json) printJson(io, report);
+  return report.interrupted ? EXIT.interrupted : report.failed.length > 0 ? EXIT.itemsFailed : EXIT.done;
 }
 
 /** A cursor taken before listing (so nothing committed during the listing is missed), and every generation and profile now. */
@@ -94,10 +102,14 @@ async function applyProfiles(mirror: Mirror, profiles: Map<string, Profile | nul
 }
 
 async function apply(sonna: Command["sonna"], mirror: Mirror, work: Work, full: boolean, io: Command["io"]): Promise<Report> {
-  const report: Report = { full, fetched: [], updated: [], removed: [], deferred: [], failed: [] };
+  const report: Report = { full, fetched: [], updated: [], removed: [], deferred: [], failed: [], interrupted: false };
   const todo = [...work].filter(([id, g]) => (g === null ? mirror.generations.has(id) : neededWrite(mirror, g) !== "none"));
   const progress = progressReporter(io.stderr, "backup", todo.length);
   for (const [id, generation] of todo) {
+    if (io.signal?.aborted) {
+      report.interrupted = true;
+      break;
+    }
     try {
       if (generation === null) {
         await removeGeneration(mirror, id);

@@ -18,7 +18,10 @@ export type Plan =
   | { kind: "plan"; original: string; versions: { version: VoiceboxVersion; effects: Effect[]; path: string | undefined }[]; skippedVersions: string[] }
   | { kind: "skip"; reason: string };
 
-export type Packed = { kind: "archive"; zip: Uint8Array; skippedVersions: string[] } | { kind: "skip"; reason: string };
+export type Packed =
+  /** `sources`: the Voicebox file behind each audio entry of the archive, by entry name. */
+  | { kind: "archive"; zip: Uint8Array; skippedVersions: string[]; sources: Record<string, string> }
+  | { kind: "skip"; reason: string };
 
 type Effect = { type: string; params: NonNullable<VoiceboxEffect["params"]> };
 
@@ -45,11 +48,16 @@ export async function planGeneration(generation: VoiceboxGeneration, locator: Au
   return { kind: "plan", original: original.path, versions, skippedVersions };
 }
 
-/** Reads the planned files into the archive; a file that is not a WAV skips its generation or leaves its version out. */
-export async function packGeneration(generation: VoiceboxGeneration, plan: Extract<Plan, { kind: "plan" }>): Promise<Packed> {
+/**
+ * Reads the planned files into the archive; a file that is not a WAV skips its generation or leaves
+ * its version out. A generation without a language takes `profileLanguage` (its profile's here), as
+ * a create without one would.
+ */
+export async function packGeneration(generation: VoiceboxGeneration, plan: Extract<Plan, { kind: "plan" }>, profileLanguage: string): Promise<Packed> {
   const original = await readWav(plan.original);
   if (typeof original === "string") return { kind: "skip", reason: original };
   const files: Zippable = { [AUDIO]: [original, { level: 0 }] };
+  const sources: Record<string, string> = { [AUDIO]: plan.original };
   const versions = [];
   const skippedVersions = [...plan.skippedVersions];
   for (const { version, effects, path } of plan.versions) {
@@ -62,10 +70,12 @@ export async function packGeneration(generation: VoiceboxGeneration, plan: Extra
       }
       file = `versions/${String(versions.length + 1).padStart(2, "0")}.wav`;
       files[file] = [audio, { level: 0 }];
+      sources[file] = path;
     }
     versions.push({ label: version.label, effects_chain: effects, is_default: version.is_default, file });
   }
-  const { text, language, seed, instruct, engine, model_size, is_favorited } = generation;
+  const { text, seed, instruct, engine, model_size, is_favorited } = generation;
+  const language = generation.language ?? profileLanguage;
   const created_at = voiceboxInstant(generation.created_at) ?? new Date().toISOString();
   const manifest = {
     format: "sonna-history",
@@ -77,7 +87,7 @@ export async function packGeneration(generation: VoiceboxGeneration, plan: Extra
     audio: AUDIO,
   };
   files["generation.json"] = strToU8(JSON.stringify(manifest));
-  return { kind: "archive", zip: zipSync(files), skippedVersions };
+  return { kind: "archive", zip: zipSync(files), skippedVersions, sources };
 }
 
 /** The unprocessed take: `original` without effects, else the oldest version without effects. */

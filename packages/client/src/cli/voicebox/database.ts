@@ -37,7 +37,8 @@ export interface VoiceboxGeneration {
   id: string;
   profile_id: string;
   text: string;
-  language: string;
+  /** Null when Voicebox left it empty: the generation then takes its profile's language, as POST /history does. */
+  language: string | null;
   audio_path: string | null;
   seed: number | null;
   instruct: string | null;
@@ -90,7 +91,7 @@ export async function readVoiceboxHistory(dataDir: string): Promise<VoiceboxHist
         id: String(row.id),
         profile_id: String(row.profile_id),
         text: String(row.text ?? ""),
-        language: text(row.language) ?? "en",
+        language: text(row.language),
         audio_path: text(row.audio_path),
         seed: typeof row.seed === "number" ? row.seed : null,
         instruct: text(row.instruct),
