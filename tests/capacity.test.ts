@@ -104,10 +104,13 @@ test("read capacity of stats, first pages and deep pages does not grow with the 
 
   assert.ok(stats10.capacity.read > 0, "capacity is measured at all");
   assert.equal(stats1000.capacity.read, stats10.capacity.read, "stats read the same at 10 and 1,000 generations");
-  assert.equal(first1000.capacity.read, first100.capacity.read, "the first page reads the same at 100 and 1,000 generations");
-  assert.equal(profile1000.capacity.read, profile100.capacity.read, "a profile's first page reads the same at 100 and 1,000 generations");
-  assert.equal(deep.capacity.read, first1000.capacity.read, "a deep page via cursor reads the same as the first page");
-  assert.equal(profileDeep.capacity.read, profile1000.capacity.read, "a profile's deep page via cursor reads the same as its first page");
+  // Pages of the same 50 items sum to within one 4 KB rounding unit (0.5 RCU) of each other:
+  // a page whose items total near a multiple of 4 KB reads 0.5 more or less as ids and numbers vary.
+  const same = (a: number, b: number, message: string) => assert.ok(Math.abs(a - b) <= 0.5, `${message}: ${a} and ${b} RCU`);
+  same(first1000.capacity.read, first100.capacity.read, "the first page reads the same at 100 and 1,000 generations");
+  same(profile1000.capacity.read, profile100.capacity.read, "a profile's first page reads the same at 100 and 1,000 generations");
+  same(deep.capacity.read, first1000.capacity.read, "a deep page via cursor reads the same as the first page");
+  same(profileDeep.capacity.read, profile1000.capacity.read, "a profile's deep page via cursor reads the same as its first page");
   for (const [label, capacity] of Object.entries(figures)) assert.equal(capacity.write, 0, `${label} writes nothing`);
 });
 

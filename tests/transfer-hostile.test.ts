@@ -201,7 +201,7 @@ async function bucketKeys(): Promise<Set<string>> {
  */
 function leftBehind(key: string): boolean {
   if (key.startsWith("archive-test/")) return false;
-  const match = /^(t|exports|imports|uploads)\/([A-Za-z0-9_-]+)\//.exec(key);
+  const match = /^(t|exports|imports|uploads|search|restored)\/([A-Za-z0-9_-]+)\//.exec(key);
   if (!match) return true;
   const segment = match[2]!;
   return segment === tenantSegment(t.id) || tenantFromSegment(segment) === undefined;

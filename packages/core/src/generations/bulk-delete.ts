@@ -6,7 +6,8 @@ import { disposalChange, disposalFor, forGood, type Disposal } from "./disposal"
 import { ownedObjects } from "./lifecycle";
 import type { GenerationItem } from "./model";
 import { generationTransaction, type GenerationTransaction, type GenerationWrite } from "./writes";
-import { eachGeneration, matchesFilter, type GenerationFilter } from "./query";
+import { matchesFilter } from "../search/entry";
+import { eachGeneration, type GenerationFilter } from "./query";
 import { getGeneration, mutateRecord } from "./repo";
 
 /** DynamoDB's limit on the items of one transaction. */

@@ -1,9 +1,9 @@
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { onFirstUse } from "../lazy";
 import { tableName } from "../resources";
 import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
 import { queryPages } from "../table/query-pages";
-import { entryOf, entryPredicate } from "../search/entry";
 import type { GenerationFilter } from "../shapes/list";
 import type { GenerationItem } from "./model";
 import { tagCounts } from "./tag-counts";
@@ -131,14 +131,15 @@ export async function rarestTag(tenant: string, tags: readonly string[]): Promis
 export async function hydrate(tenant: string, entries: readonly Record<string, unknown>[], filter: GenerationFilter): Promise<GenerationItem[]> {
   const ids = entries.map((entry) => entry.id as string);
   const found = new Map((await batchGetItems<GenerationItem>(ids.map((id) => keys.generation(tenant, id)))).map((item) => [item.id, item]));
+  const matchesFilter = await filterMatch();
   return ids.flatMap((id) => {
     const item = found.get(id);
     return item && matchesFilter(filter, item) ? [item] : [];
   });
 }
 
-/** The filter as a predicate, for re-checking an item that changed after the query read it. */
-export const matchesFilter = (filter: GenerationFilter, item: GenerationItem): boolean => entryPredicate(filter)(entryOf(item));
+/** The filter predicate, loaded on first use: its Unicode case-folding table is not needed to list without one. */
+const filterMatch = onFirstUse(async () => (await import("../search/entry")).matchesFilter);
 
 /** Every generation matching a filter, page by page, in key order (a tagged filter through its rarest tag). */
 export async function* eachGeneration(
@@ -158,7 +159,8 @@ export async function* eachGeneration(
   }
   for await (const page of queryPages({ ...generationQuery(tenant, filter, ascending), Limit: pageSize })) {
     const items = (page.Items ?? []) as GenerationItem[];
-    const found = filter.search ? items.filter((item) => matchesFilter(filter, item)) : items;
+    const matchesFilter = filter.search ? await filterMatch() : undefined;
+    const found = matchesFilter ? items.filter((item) => matchesFilter(filter, item)) : items;
     if (found.length) yield found;
   }
 }

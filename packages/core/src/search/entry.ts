@@ -90,3 +90,6 @@ export function entryPredicate(filter: GenerationFilter): (entry: SearchEntry) =
     tags.every((tag) => entry.tags.includes(tag)) &&
     (term === "" || entry.text.includes(term));
 }
+
+/** The filter as a predicate over a stored generation, for re-checking one that changed after a query read it. */
+export const matchesFilter = (filter: GenerationFilter, item: Indexed): boolean => entryPredicate(filter)(entryOf(item));

@@ -1,12 +1,12 @@
 import type { Readable } from "node:stream";
 import type { GenerationItem } from "../generations/model";
-import { eachGeneration, matchesFilter } from "../generations/query";
+import { eachGeneration } from "../generations/query";
 import { limits } from "../limits";
 import { log } from "../observability";
 import type { ListParams } from "../shapes/list";
 import { batchGetItems } from "../table/batch";
 import { keys } from "../table/keys";
-import { decodeLine, entryOf, entryPredicate, isTombstone, lineId, rawNeedle, searchTerm, type SearchEntry } from "./entry";
+import { decodeLine, entryOf, entryPredicate, matchesFilter, isTombstone, lineId, rawNeedle, searchTerm, type SearchEntry } from "./entry";
 import { getManifest, requestCompaction, usable, type Manifest } from "./manifest";
 import { readOverlay } from "./overlay";
 import { PageSelection, type PageWindow } from "./select";
