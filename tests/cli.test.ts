@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { createSonnaClient } from "@sonna/history-client";
 import { tenant } from "./support/server";
 import { createCompleted, createPending, createProfile, smallWav } from "./support/fixtures";
+import { mp3Frames } from "./support/audio-headers";
 import { apiAndFolder, cli, cliBin, cliEnv } from "./support/cli";
 
 const stack = apiAndFolder("sonna-cli-");
@@ -184,6 +185,24 @@ test("download names files from text and id and never replaces a file unless --f
   assert.equal((await cli(["export", hello.id, "--out", exports], env)).code, 0);
   assert.equal((await cli(["export", a.id, "--out", exports], env)).code, 0);
   assert.equal((await readdir(exports)).filter((f) => f.endsWith(".zip")).length, 2, "the second export keeps the first's parts");
+});
+
+test("download --format transcodes (through the job the service answers for longer audio) and names the file by format", async () => {
+  const { t, profile, env } = await seeded();
+  // Two seconds: over the test stack's in-request transcode limit, so the service answers a job first.
+  const g = await createCompleted(t, profile.id, { text: "Longer line", wav: await smallWav(48_000) });
+  const out = join(stack.dir, "formats");
+  const mp3 = await cli(["download", g.id, "--out", out, "--format", "mp3", "--bitrate", "96", "--json"], env);
+  assert.equal(mp3.code, 0, mp3.stderr);
+  const [file] = JSON.parse(mp3.stdout).downloaded as { path: string }[];
+  assert.equal(file!.path, join(out, `generation-longer-line-${g.id}.mp3`));
+  const frames = mp3Frames(new Uint8Array(await readFile(file!.path)));
+  assert.ok(frames.length > 0 && frames.every((f) => f.bitrate === 96), "an MP3 of CBR 96 kbps");
+  const bad = await cli(["download", g.id, "--out", out, "--format", "aac"], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be one of wav, flac, mp3, opus/);
+  const refused = await cli(["download", g.id, "--out", out, "--format", "flac", "--bitrate", "96"], env);
+  assert.equal(refused.code, 1, "the service refuses a bitrate for FLAC; the id is reported as failed");
 });
 
 test("import takes an export's parts: every generation in them comes back", async () => {

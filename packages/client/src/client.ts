@@ -2,7 +2,7 @@ import { createApi, type Api, type ClientOptions } from "./api.js";
 import type { ByteSource, Progress } from "./bytes.js";
 import { changePages, changes, type ChangesOptions } from "./changes.js";
 import type { Context } from "./context.js";
-import { audioLink, download, type DownloadSource, type DownloadTarget } from "./download.js";
+import { audioLink, download, type AudioChoice, type DownloadSource, type DownloadTarget } from "./download.js";
 import { importArchive, type ImportOptions } from "./imports.js";
 import { connectionErrors } from "./errors.js";
 import { waitForJob, type WaitOptions } from "./jobs.js";
@@ -23,7 +23,7 @@ export function createSonnaClient(options: ClientOptions) {
     waitForJob: (id: string, wait?: WaitOptions) => waitForJob(context, id, wait),
     download: (source: DownloadSource, to: DownloadTarget, onProgress?: Progress) => download(context, source, to, onProgress),
     /** The presigned link to a generation's audio (waiting for a restore job when archived audio needs one). */
-    audioLink: (id: string) => audioLink(context, id),
+    audioLink: (id: string, choice?: AudioChoice) => audioLink(context, id, choice),
     importArchive: (archive: ByteSource, imports?: ImportOptions) => importArchive(context, archive, imports),
     changes: (feed?: ChangesOptions) => changes(context, feed),
     /** The change feed a page at a time (`changes` takes them one by one). */

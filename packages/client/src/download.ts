@@ -4,12 +4,16 @@ import type { Context } from "./context.js";
 import { SonnaApiError } from "./errors.js";
 import { waitForJob } from "./jobs.js";
 import { retrying } from "./retry.js";
+import type { paths } from "./schema.js";
+
+/** Which audio and in what form: `format` (wav, flac, mp3, opus), `bitrate` (mp3, opus), `version_id`. */
+export type AudioChoice = NonNullable<paths["/history/{id}/export-audio"]["get"]["parameters"]["query"]>;
 
 /**
- * What to download: a generation's audio (its default version's WAV), a generation's ZIP export,
- * or any download link the API answered (an export job's parts, a `DownloadLink`).
+ * What to download: a generation's audio (its default version's WAV, or the choice given), a
+ * generation's ZIP export, or any download link the API answered (an export job's parts, a `DownloadLink`).
  */
-export type DownloadSource = { audio: string } | { archive: string } | { url: string; filename?: string };
+export type DownloadSource = ({ audio: string } & AudioChoice) | { archive: string } | { url: string; filename?: string };
 
 /** Where the bytes go: (Node) a file path, a web WritableStream, or a Node Writable. */
 export type DownloadTarget = string | WritableStream<Uint8Array> | NodeJS.WritableStream;
@@ -33,21 +37,26 @@ export async function download(context: Context, source: DownloadSource, to: Dow
 async function linkOf(context: Context, source: DownloadSource): Promise<{ url: string; filename?: string | undefined }> {
   if ("url" in source) return source;
   const json = { accept: "application/json" };
-  return "audio" in source ? audioLink(context, source.audio) : data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
+  if ("audio" in source) {
+    const { audio, ...choice } = source;
+    return audioLink(context, audio, choice);
+  }
+  return data(context.api.GET("/history/{id}/export", { params: { path: { id: source.archive } }, headers: json }));
 }
 
 /**
- * The link to a generation's audio. Archived audio too large to restore within a request answers
- * with the job restoring it first: the link is asked for again once it has succeeded.
+ * The link to a generation's audio, in the format chosen. Audio too large to restore (archived) or
+ * transcode within a request answers with the job doing it first: the link is asked for again once
+ * it has succeeded, and is then a presign of what the job made.
  */
-export async function audioLink(context: Context, id: string) {
-  const ask = () => data(context.api.GET("/history/{id}/export-audio", { params: { path: { id } }, headers: { accept: "application/json" } }));
+export async function audioLink(context: Context, id: string, choice: AudioChoice = {}) {
+  const ask = () => data(context.api.GET("/history/{id}/export-audio", { params: { path: { id }, query: choice }, headers: { accept: "application/json" } }));
   const first = await ask();
   if ("url" in first) return first;
   const job = await waitForJob(context, first.id);
-  if (job.status === "failed") throw new Error(`Restoring the audio of ${id} failed: ${job.error ?? "no reason given"}`);
+  if (job.status === "failed") throw new Error(`Preparing the audio of ${id} (${job.type}) failed: ${job.error ?? "no reason given"}`);
   const link = await ask();
-  if (!("url" in link)) throw new Error(`The audio of ${id} was restored but is not ready yet; try again.`);
+  if (!("url" in link)) throw new Error(`The audio of ${id} was prepared but is not ready yet; try again.`);
   return link;
 }
 

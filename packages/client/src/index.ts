@@ -2,7 +2,7 @@ export { createApi, data, type Api, type ClientOptions, type components, type op
 export type { ByteSource, Progress } from "./bytes.js";
 export { type Change, type ChangesOptions, type ChangesPage, type CursorStore } from "./changes.js";
 export { createSonnaClient, type SonnaClient } from "./client.js";
-export type { DownloadSource, DownloadTarget, Downloaded } from "./download.js";
+export type { AudioChoice, DownloadSource, DownloadTarget, Downloaded } from "./download.js";
 export { SonnaApiError, SonnaConnectionError, SonnaFileError } from "./errors.js";
 export { IN_REQUEST_IMPORT_MAX_BYTES, type ImportOptions } from "./imports.js";
 export type { Job, WaitOptions } from "./jobs.js";

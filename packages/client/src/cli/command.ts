@@ -35,6 +35,8 @@ export const OPTIONS = {
   limit: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
+  format: { type: "string" },
+  bitrate: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

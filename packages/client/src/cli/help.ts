@@ -20,7 +20,7 @@ Commands:
   ls                       list generations, newest first
   search <text>            list generations whose text contains <text>
   get <id>                 one generation
-  download <id>...         each generation's audio into --out as <text>-<id>.wav
+  download <id>...         each generation's audio into --out as <text>-<id>.wav (--format mp3...)
   export [<id>...]         a ZIP export of these generations (all, or those the filters pick) into --out
   import <zip>...          import archives: a generation's export, every generation of an
                            \`export\` part, a Voicebox export
@@ -64,9 +64,9 @@ export const COMMAND_HELP: Record<string, string> = {
   get: command("get <id> [options]", "Prints one generation's fields. A missing id exits 1.", "", "  sonna-history get 01J...\n  sonna-history get 01J... --json"),
   download: command(
     "download <id>... [options]",
-    "Downloads each generation's audio (its default version's WAV) into --out as <text words>-<id>.wav.\nA file already there is not replaced (that id is reported as failed) unless --force.",
-    "  --out <dir>      the folder (default .; created when missing)\n  --force          replace files already there",
-    "  sonna-history download 01JA... 01JB... --out ./audio",
+    "Downloads each generation's audio (its default version) into --out as <text words>-<id>.<format>.\nA file already there is not replaced (that id is reported as failed) unless --force.",
+    "  --out <dir>      the folder (default .; created when missing)\n  --format <f>     wav (default, the original bytes), flac, mp3 or opus\n  --bitrate <kbps> mp3 (64-320, default 128) or opus (default 64)\n  --force          replace files already there",
+    "  sonna-history download 01JA... 01JB... --out ./audio\n  sonna-history download 01JA... --format mp3 --bitrate 192",
   ),
   export: command(
     "export [<id>...] [options]",

@@ -3,10 +3,11 @@
  * with items failed or skipped, 2 a usage, configuration, connection or local file error.
  */
 import { mkdir, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { data } from "../api.js";
 import { createSonnaClient } from "../client.js";
+import type { AudioChoice } from "../download.js";
 import { SonnaApiError, SonnaFileError } from "../errors.js";
 import type { components } from "../schema.js";
 import { ConfigError, EXIT, ItemFailure, OPTIONS, oneArgument, printJson, UsageError, type Command, type Io, type Values } from "./command.js";
@@ -151,14 +152,29 @@ async function forEach<T, R>(
 const exitOf = (report: ItemsReport<unknown>, skipped = 0) =>
   report.interrupted ? EXIT.interrupted : report.failed.length + skipped > 0 ? EXIT.itemsFailed : EXIT.done;
 
+const AUDIO_FORMATS = ["wav", "flac", "mp3", "opus"] as const;
+
+/** `--format` and `--bitrate`, checked here so a typo is a usage error rather than one failure per id. */
+function audioChoice(values: Values): AudioChoice {
+  const format = values.format;
+  if (format !== undefined && !AUDIO_FORMATS.includes(format as (typeof AUDIO_FORMATS)[number])) {
+    throw new UsageError(`--format must be one of ${AUDIO_FORMATS.join(", ")}.`);
+  }
+  const bitrate = values.bitrate === undefined ? undefined : Number(values.bitrate);
+  if (bitrate !== undefined && !Number.isInteger(bitrate)) throw new UsageError("--bitrate must be a whole number of kbps.");
+  return { ...(format ? { format: format as AudioChoice["format"] } : {}), ...(bitrate !== undefined ? { bitrate } : {}) };
+}
+
 async function download({ sonna, args, values, io }: Command): Promise<number> {
   if (args.length === 0) throw new UsageError("Give one or more generation ids.");
   const out = values.out ?? ".";
   await mkdir(out, { recursive: true });
+  const choice = audioChoice(values);
   const report = await forEach(io, "download", args, async (id, onBytes) => {
-    const link = await sonna.audioLink(id);
+    const link = await sonna.audioLink(id, choice);
     // The id keeps generations with the same text apart (the link is named from the text alone).
-    const path = join(out, `${basename(link.filename, ".wav")}-${basename(id)}.wav`);
+    const extension = extname(link.filename);
+    const path = join(out, `${basename(link.filename, extension)}-${basename(id)}${extension}`);
     await refuseExisting(path, values.force);
     const { bytes } = await sonna.download(link, path, onBytes);
     return { line: path, bytes, result: { id, path, bytes } };
