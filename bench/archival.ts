@@ -7,7 +7,8 @@ import { Readable } from "node:stream";
 import { encodeFlac } from "../packages/core/src/archival/codec";
 import { withForeignBytes } from "../packages/core/src/archival/flac-blocks";
 import { restoredBytes } from "../packages/core/src/archival/original";
-import { locateSamples } from "../packages/core/src/wav/inspect";
+import { frameCount, locateSamples } from "../packages/core/src/wav/inspect";
+import { withTotalSamples } from "../packages/core/src/audio/flac-header";
 import { makeWav, type MakeWavOptions } from "../packages/core/src/wav/make";
 import { emit, fixed, isMain, log, machine, table, verdict, type Section } from "./lib/report";
 
@@ -58,7 +59,7 @@ async function measure(name: string, options: MakeWavOptions, seconds: number) {
   const foreign = { header: wav.subarray(0, dataOffset), trailer: wav.subarray(dataOffset + info.dataBytes) };
   const started = performance.now();
   const encoder = encodeFlac(chunks(wav.subarray(dataOffset, dataOffset + info.dataBytes)), info);
-  const flac = await collect(withForeignBytes(encoder.output as AsyncIterable<Uint8Array>, foreign, info.dataBytes / info.channels / (info.bitsPerSample / 8)));
+  const flac = await collect(withForeignBytes(withTotalSamples(encoder.output as AsyncIterable<Buffer>, frameCount(info)), foreign));
   await encoder.finished;
   const archiveSeconds = (performance.now() - started) / 1000;
   const restoreStart = performance.now();

@@ -13,7 +13,8 @@ import { objectKeys } from "../storage/keys";
 import { deleteObjectsOfGoneRecords, headObject, readObjectStart, type ObjectHead } from "../storage/objects";
 import { streamUpload } from "../storage/stream-upload";
 import { certainlyNotApplied } from "../table/transact";
-import { locateSamples, WAV_HEADER_PROBE_BYTES, type SampleLocation } from "../wav/inspect";
+import { frameCount, locateSamples, WAV_HEADER_PROBE_BYTES, type SampleLocation } from "../wav/inspect";
+import { withTotalSamples } from "../audio/flac-header";
 import { encodeFlac, keptAsWavBecause } from "./codec";
 import { withForeignBytes, type ForeignBytes } from "./flac-blocks";
 import { openOriginalWav } from "./original";
@@ -82,7 +83,7 @@ async function writeFlac(wavKey: string, head: ObjectHead, where: SampleLocation
   const upload = streamUpload(flacKey, "audio/flac");
   let flacBytes = 0;
   try {
-    for await (const chunk of withForeignBytes(encoder.output as AsyncIterable<Uint8Array>, foreign, info.dataBytes / (info.channels * (info.bitsPerSample / 8)))) {
+    for await (const chunk of withForeignBytes(withTotalSamples(encoder.output as AsyncIterable<Buffer>, frameCount(info)), foreign)) {
       flacBytes += chunk.length;
       await upload.write(chunk);
     }

@@ -53,21 +53,16 @@ async function gather(chunks: AsyncIterator<Uint8Array>, held: Uint8Array, lengt
 }
 
 /**
- * ffmpeg's FLAC stream with our block after STREAMINFO, and STREAMINFO's total sample count set:
- * ffmpeg writes to a pipe, so it can't seek back to fill it in (the MD5 stays zero, "unknown",
- * which FLAC allows; the archive's own SHA-256 of the WAV is what restores are checked against).
+ * ffmpeg's FLAC stream with our block after STREAMINFO (which keeps its fields: the total sample
+ * count is set before, by `withTotalSamples`).
  */
-export async function* withForeignBytes(flac: AsyncIterable<Uint8Array>, foreign: ForeignBytes, totalFrames: number): AsyncGenerator<Uint8Array> {
+export async function* withForeignBytes(flac: AsyncIterable<Uint8Array>, foreign: ForeignBytes): AsyncGenerator<Uint8Array> {
   const chunks = flac[Symbol.asyncIterator]();
   const start = await gather(chunks, new Uint8Array(0), STREAMINFO_BYTES);
   if (!start || text4(start, 0) !== MAGIC || (start[4]! & 0x7f) !== 0) throw new Error("the encoder did not write a FLAC stream");
   const streaminfo = Uint8Array.from(start.subarray(0, STREAMINFO_BYTES));
   const wasLast = (streaminfo[4]! & LAST_BLOCK) !== 0;
   streaminfo[4] = streaminfo[4]! & ~LAST_BLOCK;
-  // Total samples: 36 bits from bit 4 of STREAMINFO's 14th byte (after the 8 bytes of magic and block header).
-  const body = 8;
-  streaminfo[body + 13] = (streaminfo[body + 13]! & 0xf0) | (Math.floor(totalFrames / 2 ** 32) & 0x0f);
-  new DataView(streaminfo.buffer).setUint32(body + 14, totalFrames >>> 0, false);
   yield streaminfo;
   yield applicationBlock(foreign, wasLast);
   if (start.length > STREAMINFO_BYTES) yield start.subarray(STREAMINFO_BYTES);

@@ -3,6 +3,7 @@ import type { VisibleError } from "../errors";
 import { streamUpload } from "../storage/stream-upload";
 import { encoderArgs } from "./encode";
 import { withTotalSamples } from "./flac-header";
+import { frameCount } from "../wav/inspect";
 import { runFfmpeg } from "./ffmpeg";
 import { FORMATS, type AudioOptions } from "./formats";
 import { openStoredWav, peekWav } from "./source";
@@ -40,8 +41,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   let size = 0;
   try {
     const encoded = run.output as AsyncIterable<Buffer>;
-    const frames = info.dataBytes / ((info.channels * info.bitsPerSample) / 8);
-    for await (const chunk of request.options.format === "flac" ? withTotalSamples(encoded, frames) : encoded) {
+    for await (const chunk of request.options.format === "flac" ? withTotalSamples(encoded, frameCount(info)) : encoded) {
       size += chunk.length;
       await upload.write(chunk);
     }

@@ -16,6 +16,10 @@ export type WavInfo = {
   durationSeconds: number;
 };
 
+/** How many frames (one sample per channel) the data holds. */
+export const frameCount = (info: Pick<WavInfo, "dataBytes" | "channels" | "bitsPerSample">): number =>
+  info.dataBytes / ((info.channels * info.bitsPerSample) / 8);
+
 /** A file we refuse; `reason` is written to be shown to the user who uploaded it. */
 export class InvalidWav extends Error {
   constructor(readonly reason: string) {
