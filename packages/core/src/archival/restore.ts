@@ -2,18 +2,14 @@ import { createHash } from "node:crypto";
 import { getGeneration } from "../generations/repo";
 import { limits } from "../limits";
 import { restoredCopyOf } from "../storage/keys";
-import { deleteObjectsOfGoneRecords, headObject } from "../storage/objects";
+import { deleteObjectsOfGoneRecords, freshObjectSize } from "../storage/objects";
 import { streamUpload } from "../storage/stream-upload";
 import { openOriginalWav, type StoredAudio } from "./original";
-
-/** The bucket expires restored copies a day after they are written; one is reused while a link to it outlives its URL. */
-const REUSE_RESTORED_FOR_MS = 23 * 3600 * 1000;
 
 /** The restored copy of archived audio, if one was written recently enough to hand out (one HEAD). */
 async function freshRestoredCopy(audio: StoredAudio): Promise<string | undefined> {
   const key = restoredCopyOf(audio.audio_path);
-  const head = await headObject(key);
-  return head && head.size === audio.size_bytes && head.lastModified.getTime() > Date.now() - REUSE_RESTORED_FOR_MS ? key : undefined;
+  return (await freshObjectSize(key)) === audio.size_bytes ? key : undefined;
 }
 
 /**

@@ -22,6 +22,18 @@ export async function headObject(key: string): Promise<ObjectHead | undefined> {
   }
 }
 
+/**
+ * Exports, transcodes and restored copies expire from the bucket a day after they are written; one
+ * is reused only while a link to it outlives its URL.
+ */
+const REUSE_DAY_OBJECT_FOR_MS = 23 * 3600 * 1000;
+
+/** The size of `key`, one of those day-long objects, if it was written recently enough to hand out again. */
+export async function freshObjectSize(key: string): Promise<number | undefined> {
+  const head = await headObject(key);
+  return head && head.lastModified.getTime() > Date.now() - REUSE_DAY_OBJECT_FOR_MS ? head.size : undefined;
+}
+
 /** The first `length` bytes of exactly the object version `etag` names. */
 export async function readObjectStart(key: string, etag: string, length: number): Promise<Uint8Array> {
   try {

@@ -12,18 +12,9 @@ import { enqueueJob } from "../jobs/enqueue";
 import type { Job } from "../jobs/model";
 import { limits } from "../limits";
 import { objectKeys } from "../storage/keys";
-import { headObject } from "../storage/objects";
+import { freshObjectSize, headObject } from "../storage/objects";
 import { presignDownload } from "../storage/presign";
 import type { DownloadLink } from "../shapes/transfer";
-
-/** Exports expire from the bucket after a day; a cached one is reused only while a link to it outlives its URL. */
-export const REUSE_EXPORT_FOR_MS = 23 * 3600 * 1000;
-
-/** The size of `key` if it was written recently enough to hand out again. */
-export async function freshObjectSize(key: string): Promise<number | undefined> {
-  const head = await headObject(key);
-  return head && head.lastModified.getTime() > Date.now() - REUSE_EXPORT_FOR_MS ? head.size : undefined;
-}
 
 export const notCompleted = (id: string, status: string) =>
   new VisibleError(409, "generation.not_completed", `Generation ${id} is ${status}; only completed audio can be downloaded.`);

@@ -7,7 +7,8 @@ import { getGeneration } from "../generations/repo";
 import type { ProfileItem } from "../profiles/model";
 import { findProfileItem } from "../profiles/service";
 import { objectKeys } from "../storage/keys";
-import { freshObjectSize, notCompleted } from "./audio-export";
+import { freshObjectSize } from "../storage/objects";
+import { notCompleted } from "./audio-export";
 import { presignDownload } from "../storage/presign";
 import type { DownloadLink } from "../shapes/transfer";
 

@@ -5,7 +5,7 @@ import { runTranscode } from "../audio/invoke";
 import type { StoredAudio } from "../archival/original";
 import { VisibleError } from "../errors";
 import { objectKeys } from "../storage/keys";
-import { freshObjectSize } from "./audio-export";
+import { freshObjectSize } from "../storage/objects";
 import type { GenerationEntry } from "./export";
 
 /**
